@@ -1,0 +1,60 @@
+/**
+ * Names the stack gives its resources and the operator tools (train, rotate)
+ * derive without reading Terraform state. One place, so both sides agree.
+ */
+import { ARCHIVE_PREFIXES } from './runtime-config';
+
+/** Short resource-name prefix; keeps every bucket name under S3's 63 characters. */
+export const NAME_PREFIX = 'cad';
+
+export const names = {
+  archiveBucket: (env: string, accountId: string, region: string) => `${NAME_PREFIX}-${env}-${accountId}-${region}`,
+  accessLogBucket: (env: string, accountId: string, region: string) => `${NAME_PREFIX}-${env}-${accountId}-${region}-logs`,
+  alertTopic: (env: string) => `${NAME_PREFIX}-${env}-alerts`,
+  detectorFunction: (env: string) => `${NAME_PREFIX}-${env}-detector`,
+  detectorRole: (env: string) => `${NAME_PREFIX}-${env}-detector`,
+  sagemakerExecutionRole: (env: string) => `${NAME_PREFIX}-${env}-sagemaker-execution`,
+  sagemakerTrainingRole: (env: string) => `${NAME_PREFIX}-${env}-sagemaker-training`,
+  endpoint: (env: string) => `${NAME_PREFIX}-${env}-rcf`,
+  vaultPolicy: (env: string) => `${NAME_PREFIX}-${env}-detector-read`,
+  vaultAuthRole: (env: string) => `${NAME_PREFIX}-${env}-detector`,
+  vaultSecretPath: (pathPrefix: string, secret: 'splunk' | 'dynatrace') => `${pathPrefix}/${secret}`,
+};
+
+/** S3 keys inside the archive bucket. IAM policies are scoped to the prefixes in ARCHIVE_PREFIXES. */
+export const archiveKeys = {
+  /** Hive-style so Athena can partition the history by env, date and hour. */
+  metricsBatch: (env: string, at: Date, runId: string) => {
+    const iso = at.toISOString();
+    return `${ARCHIVE_PREFIXES.metrics}env=${env}/date=${iso.slice(0, 10)}/hour=${iso.slice(11, 13)}/${runId}.jsonl.gz`;
+  },
+  metricsEnvPrefix: (env: string) => `${ARCHIVE_PREFIXES.metrics}env=${env}/`,
+  detectorState: (env: string) => `${ARCHIVE_PREFIXES.state}env=${env}/detector-state.bin`,
+  actionLedger: (env: string) => `${ARCHIVE_PREFIXES.state}env=${env}/action-ledger.json`,
+  trainingPrefix: (env: string) => `${ARCHIVE_PREFIXES.training}env=${env}/`,
+  modelsPrefix: (env: string) => `${ARCHIVE_PREFIXES.models}env=${env}/`,
+  /** The metadata file lives next to the model artifact. */
+  modelMetadata: (artifactKey: string) => artifactKey.replace(/\.tar\.gz$/, '.metadata.json'),
+};
+
+/** CloudWatch metrics the handler emits (Powertools EMF) and the alarms/dashboard read. */
+export const detectorMetrics = {
+  namespace: 'ContainerAnomalyDetector',
+  /** Powertools adds `service` as a dimension; alarms must match the full set. */
+  serviceDimension: 'detector',
+  names: {
+    containersScored: 'ContainersScored',
+    anomalies: 'Anomalies',
+    scaleActions: 'ScaleActions',
+    alertsPublished: 'AlertsPublished',
+    sourceErrors: 'SourceErrors',
+    rowsDropped: 'RowsDropped',
+    scorerFallbacks: 'ScorerFallbacks',
+    successfulRuns: 'SuccessfulRuns',
+    degradedRuns: 'DegradedRuns',
+    collectMs: 'CollectMs',
+    archiveMs: 'ArchiveMs',
+    scoreMs: 'ScoreMs',
+    actMs: 'ActMs',
+  },
+} as const;

@@ -1,0 +1,95 @@
+/**
+ * The metric model shared by every part of the detector: collectors produce it,
+ * the archive stores it, scorers read it, the decision policy reasons about it.
+ * Pure types and constants only.
+ */
+
+/** The features every container is scored on, in the order models are trained with. */
+export const METRIC_NAMES = ['cpu_pct', 'mem_pct', 'net_mbps', 'disk_iops'] as const;
+export type MetricName = (typeof METRIC_NAMES)[number];
+export type MetricVector = Record<MetricName, number>;
+
+/** Where a merged sample's values came from. */
+export type SourceName = 'splunk' | 'dynatrace';
+
+/**
+ * One source's view of one container at one time. Any metric may be absent
+ * (a gap in that source); the merge step combines sources into a full sample.
+ */
+export interface PartialSample {
+  containerId: string;
+  service: string;
+  cluster: string;
+  /** ISO-8601, UTC. */
+  timestamp: string;
+  metrics: Partial<MetricVector>;
+  source: SourceName;
+}
+
+/** One container's complete metric vector for a run: what gets scored. */
+export interface ContainerSample {
+  containerId: string;
+  service: string;
+  cluster: string;
+  /** ISO-8601, UTC. */
+  timestamp: string;
+  metrics: MetricVector;
+  /** The sources that contributed at least one value. */
+  sources: SourceName[];
+}
+
+/** Why a row was dropped instead of scored; counted, never fatal. */
+export type DropReason = 'missing_id' | 'not_a_number' | 'negative' | 'impossible' | 'incomplete';
+export type DropCounts = Partial<Record<DropReason, number>>;
+
+/** Per-metric contribution to an anomaly score, split by direction of the deviation. */
+export interface MetricAttribution {
+  /** Contribution from the value being higher than expected. */
+  high: number;
+  /** Contribution from the value being lower than expected. */
+  low: number;
+}
+export type Attribution = Record<MetricName, MetricAttribution>;
+
+export type ScorerName = 'sagemaker' | 'embedded';
+
+/** A scorer's verdict on one container sample. */
+export interface ContainerScore {
+  containerId: string;
+  score: number;
+  threshold: number;
+  isAnomaly: boolean;
+  /** True while the model has not yet seen enough of this container to judge it. */
+  warmingUp: boolean;
+  attribution: Attribution;
+  scorer: ScorerName;
+}
+
+/** Saturation: more tasks help. Drop: traffic or work vanished, scaling out does not help. */
+export type AnomalyKind = 'saturation' | 'drop';
+export type Severity = 'warning' | 'critical';
+
+/** An anomaly after the decision policy has classified it. */
+export interface Anomaly {
+  containerId: string;
+  service: string;
+  cluster: string;
+  timestamp: string;
+  score: number;
+  threshold: number;
+  severity: Severity;
+  kind: AnomalyKind;
+  /** Metrics that contributed most, strongest first. */
+  topMetrics: MetricName[];
+  scorer: ScorerName;
+}
+
+/** Upper bounds beyond which a metric value is a collection error, not a reading. */
+export const METRIC_LIMITS: MetricVector = {
+  // Percent of the task's reservation; bursting above 100 is possible, far above is not.
+  cpu_pct: 1000,
+  mem_pct: 1000,
+  // 400 Gbit/s is above any ECS host's NIC.
+  net_mbps: 400_000,
+  disk_iops: 10_000_000,
+};
