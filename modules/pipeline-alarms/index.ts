@@ -1,0 +1,114 @@
+import { Construct } from 'constructs';
+import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
+import { detectorMetrics } from '../../src/config/naming';
+
+export interface PipelineAlarmsProps {
+  readonly environment: string;
+  readonly region: string;
+  readonly functionName: string;
+  readonly timeoutSeconds: number;
+  readonly deadLetterQueueName: string;
+  readonly alertTopicArn: string;
+  readonly alertTopicName: string;
+  readonly endpointName?: string;
+  /** Endpoint model latency (microseconds, SageMaker's unit) above which the alarm fires. */
+  readonly modelLatencyThresholdMicros?: number;
+}
+
+type AlarmSpec = Omit<CloudwatchMetricAlarmConfig, 'alarmActions' | 'okActions' | 'alarmName'> & { name: string };
+
+/** One widget: [namespace, metric, ...dimension pairs] rows as CloudWatch's dashboard body expects. */
+interface MetricWidget {
+  type: 'metric';
+  width: number;
+  height: number;
+  properties: { title: string; region: string; stat: string; period: number; view: 'timeSeries'; metrics: string[][] };
+}
+
+/**
+ * Alarms on the pipeline itself, all to the alert topic, and one dashboard per
+ * environment. The heartbeat treats missing data as breaching: a detector that
+ * stops running is the failure nobody would otherwise notice.
+ */
+export class PipelineAlarms extends Construct {
+  public readonly alarms: CloudwatchMetricAlarm[];
+  public readonly dashboard: CloudwatchDashboard;
+
+  constructor(scope: Construct, id: string, props: PipelineAlarmsProps) {
+    super(scope, id);
+    const env = props.environment;
+    const fn = { FunctionName: props.functionName };
+    const own = { service: detectorMetrics.serviceDimension, environment: env };
+    const specs: AlarmSpec[] = [
+      { name: 'errors', namespace: 'AWS/Lambda', metricName: 'Errors', dimensions: fn, statistic: 'Sum', period: 300, evaluationPeriods: 1, threshold: 0, comparisonOperator: 'GreaterThanThreshold', treatMissingData: 'notBreaching' },
+      { name: 'throttles', namespace: 'AWS/Lambda', metricName: 'Throttles', dimensions: fn, statistic: 'Sum', period: 300, evaluationPeriods: 1, threshold: 0, comparisonOperator: 'GreaterThanThreshold', treatMissingData: 'notBreaching' },
+      {
+        name: 'duration-near-timeout', namespace: 'AWS/Lambda', metricName: 'Duration', dimensions: fn, statistic: 'Maximum', period: 300, evaluationPeriods: 1,
+        threshold: Math.round(props.timeoutSeconds * 1000 * 0.8), comparisonOperator: 'GreaterThanOrEqualToThreshold', treatMissingData: 'notBreaching',
+      },
+      {
+        name: 'heartbeat', namespace: detectorMetrics.namespace, metricName: detectorMetrics.names.successfulRuns, dimensions: own, statistic: 'Sum',
+        period: 900, evaluationPeriods: 1, threshold: 1, comparisonOperator: 'LessThanThreshold', treatMissingData: 'breaching',
+      },
+      {
+        name: 'dead-letters', namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: props.deadLetterQueueName },
+        statistic: 'Maximum', period: 300, evaluationPeriods: 1, threshold: 0, comparisonOperator: 'GreaterThanThreshold', treatMissingData: 'notBreaching',
+      },
+      {
+        name: 'alert-delivery-failures', namespace: 'AWS/SNS', metricName: 'NumberOfNotificationsFailed', dimensions: { TopicName: props.alertTopicName },
+        statistic: 'Sum', period: 300, evaluationPeriods: 1, threshold: 0, comparisonOperator: 'GreaterThanThreshold', treatMissingData: 'notBreaching',
+      },
+    ];
+    if (props.endpointName) {
+      const ep = { EndpointName: props.endpointName, VariantName: 'rcf' };
+      specs.push(
+        { name: 'endpoint-5xx', namespace: 'AWS/SageMaker', metricName: 'Invocation5XXErrors', dimensions: ep, statistic: 'Sum', period: 300, evaluationPeriods: 1, threshold: 0, comparisonOperator: 'GreaterThanThreshold', treatMissingData: 'notBreaching' },
+        {
+          name: 'endpoint-latency', namespace: 'AWS/SageMaker', metricName: 'ModelLatency', dimensions: ep, extendedStatistic: 'p99', period: 300, evaluationPeriods: 2,
+          threshold: props.modelLatencyThresholdMicros ?? 2_000_000, comparisonOperator: 'GreaterThanThreshold', treatMissingData: 'notBreaching',
+        },
+      );
+    }
+    this.alarms = specs.map(({ name, ...spec }) =>
+      new CloudwatchMetricAlarm(this, name, {
+        ...spec,
+        alarmName: `cad-${env}-${name}`,
+        alarmDescription: `Container anomaly detector (${env}): ${name.replace(/-/g, ' ')}`,
+        alarmActions: [props.alertTopicArn],
+        okActions: [props.alertTopicArn],
+      }),
+    );
+
+    const widget = (title: string, stat: string, metrics: string[][]): MetricWidget => ({
+      type: 'metric', width: 12, height: 6,
+      properties: { title, region: props.region, stat, period: 300, view: 'timeSeries', metrics },
+    });
+    const ownMetric = (name: string) => [detectorMetrics.namespace, name, 'service', own.service, 'environment', env];
+    const n = detectorMetrics.names;
+    const widgets: MetricWidget[] = [
+      widget('Containers scored and anomalies', 'Sum', [ownMetric(n.containersScored), ownMetric(n.anomalies)]),
+      widget('Scale actions, alerts, fallbacks', 'Sum', [ownMetric(n.scaleActions), ownMetric(n.alertsPublished), ownMetric(n.scorerFallbacks)]),
+      widget('Runs', 'Sum', [ownMetric(n.successfulRuns), ownMetric(n.degradedRuns), ownMetric(n.sourceErrors), ownMetric(n.rowsDropped)]),
+      widget('Stage duration (ms)', 'Average', [ownMetric(n.collectMs), ownMetric(n.archiveMs), ownMetric(n.scoreMs), ownMetric(n.actMs)]),
+      widget('Lambda', 'Sum', [
+        ['AWS/Lambda', 'Errors', 'FunctionName', props.functionName],
+        ['AWS/Lambda', 'Throttles', 'FunctionName', props.functionName],
+      ]),
+      widget('Dead letters and alert delivery', 'Maximum', [
+        ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', props.deadLetterQueueName],
+        ['AWS/SNS', 'NumberOfNotificationsFailed', 'TopicName', props.alertTopicName],
+      ]),
+    ];
+    if (props.endpointName) {
+      widgets.push(widget('Endpoint', 'Sum', [
+        ['AWS/SageMaker', 'Invocation5XXErrors', 'EndpointName', props.endpointName, 'VariantName', 'rcf'],
+        ['AWS/SageMaker', 'Invocations', 'EndpointName', props.endpointName, 'VariantName', 'rcf'],
+      ]));
+    }
+    this.dashboard = new CloudwatchDashboard(this, 'dashboard', {
+      dashboardName: `cad-${env}-detector`,
+      dashboardBody: JSON.stringify({ widgets }),
+    });
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Derives the detector function's runtime configuration from an environment's
+ * config and the names of the resources the stack created. Used by the stack
+ * (as the `DETECTOR_CONFIG` variable) and by the local run.
+ */
+import type { EnvironmentConfig } from '../../environments/schema';
+import { archiveKeys, names } from './naming';
+import { defaultSpl, type RuntimeConfigInput } from './runtime-config';
+
+/** Names and addresses of deployed resources; Terraform tokens at synth time. */
+export interface DeployedResources {
+  archiveBucket: string;
+  alertTopicArn: string;
+  /** Undefined while no model is trained: the embedded detector scores alone. */
+  endpointName?: string;
+}
+
+export function toRuntimeConfig(env: EnvironmentConfig, resources: DeployedResources): RuntimeConfigInput {
+  const { vault } = env;
+  return {
+    environment: env.name,
+    region: env.aws.region,
+    dryRun: env.dryRun,
+    archive: { bucket: resources.archiveBucket },
+    alerts: { topicArn: resources.alertTopicArn, suppressionMinutes: env.alerts.suppressionMinutes },
+    sagemaker: {
+      endpointName: resources.endpointName,
+      metadataKey: env.sagemaker.modelArtifactKey ? archiveKeys.modelMetadata(env.sagemaker.modelArtifactKey) : undefined,
+    },
+    vault: {
+      address: vault.useLambdaExtension ? 'http://127.0.0.1:8200' : vault.address,
+      namespace: vault.namespace,
+      kvMount: vault.kvMount,
+      splunkPath: names.vaultSecretPath(vault.pathPrefix, 'splunk'),
+      dynatracePath: names.vaultSecretPath(vault.pathPrefix, 'dynatrace'),
+      auth: vault.useLambdaExtension
+        ? { method: 'extension' }
+        : {
+            method: 'aws',
+            mount: vault.awsAuthMount,
+            role: names.vaultAuthRole(env.name),
+            iamServerId: vault.iamServerIdHeader,
+            stsRegion: env.aws.region,
+          },
+    },
+    splunk: {
+      baseUrl: env.splunk.baseUrl,
+      index: env.splunk.index,
+      spl: env.splunk.spl ?? defaultSpl(env.splunk.index),
+      lookbackMinutes: env.splunk.lookbackMinutes,
+      authScheme: env.splunk.authScheme,
+    },
+    dynatrace: {
+      environmentUrl: env.dynatrace.environmentUrl,
+      metricSelectors: env.dynatrace.metricSelectors,
+      resolution: env.dynatrace.resolution,
+      entitySelector: env.dynatrace.entitySelector,
+    },
+    ecs: {
+      cluster: env.ecs.clusterName,
+      services: env.ecs.services,
+      step: env.ecs.step,
+      criticalStep: env.ecs.criticalStep,
+      cooldownMinutes: env.ecs.cooldownMinutes,
+    },
+  };
+}
