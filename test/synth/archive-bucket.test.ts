@@ -1,6 +1,6 @@
 import { Testing, TerraformStack } from 'cdktf';
 import { ArchiveBucket } from '../../modules/archive-bucket';
-import { resourceAt, resourcesOf, statementsOf, synthEnvironment, synthVariant } from '../support/synth';
+import { resourceAt, resourcesOf, statementsOf, synthEnvironment } from '../support/synth';
 
 describe('metric archive bucket', () => {
   const dev = synthEnvironment('dev');

@@ -1,0 +1,63 @@
+/**
+ * Scores a batch: the embedded detector always learns from every sample (so
+ * it is warm whenever it must stand in, and it explains which metric moved);
+ * the remote model, when deployed and healthy, decides.
+ */
+import { METRIC_NAMES, type Attribution, type ContainerSample, type ContainerScore, type ScorerName } from '../core/model';
+import type { Deadline } from '../core/ports';
+import type { EmbeddedDetection, EmbeddedDetector, RemoteScorer } from './ports';
+
+export interface BatchScores {
+  scores: ContainerScore[];
+  scorer: ScorerName;
+  /** Why the remote model was not used, when it is configured but failed. */
+  fallbackReason?: string;
+}
+
+export function toAttribution(d: EmbeddedDetection): Attribution {
+  return Object.fromEntries(METRIC_NAMES.map((m, i) => [m, { high: d.attribution.high[i] ?? 0, low: d.attribution.low[i] ?? 0 }])) as Attribution;
+}
+
+export function featureVector(sample: ContainerSample): number[] {
+  return METRIC_NAMES.map((m) => sample.metrics[m]);
+}
+
+export async function scoreBatch(
+  samples: readonly ContainerSample[],
+  detector: EmbeddedDetector,
+  remote: RemoteScorer | undefined,
+  deadline: Deadline,
+): Promise<BatchScores> {
+  const embedded = samples.map((s) => detector.update(s.containerId, s.service, Date.parse(s.timestamp), featureVector(s)));
+  const fromEmbedded = (): ContainerScore[] =>
+    samples.map((s, i) => ({
+      containerId: s.containerId,
+      score: embedded[i].score,
+      threshold: embedded[i].threshold,
+      isAnomaly: embedded[i].isAnomaly,
+      warmingUp: embedded[i].warmingUp,
+      attribution: toAttribution(embedded[i]),
+      scorer: 'embedded',
+    }));
+  if (!remote) return { scores: fromEmbedded(), scorer: 'embedded' };
+  if (samples.length === 0) return { scores: [], scorer: remote.name };
+  try {
+    const { scores, threshold } = await remote.score([...samples], deadline);
+    if (scores.length !== samples.length) throw new Error(`${remote.name} returned ${scores.length} scores for ${samples.length} samples`);
+    return {
+      scorer: remote.name,
+      scores: samples.map((s, i) => ({
+        containerId: s.containerId,
+        score: scores[i],
+        threshold,
+        isAnomaly: scores[i] >= threshold,
+        // The remote model knows the fleet, but per-container context comes from the embedded one.
+        warmingUp: embedded[i].warmingUp,
+        attribution: toAttribution(embedded[i]),
+        scorer: remote.name,
+      })),
+    };
+  } catch (e) {
+    return { scores: fromEmbedded(), scorer: 'embedded', fallbackReason: e instanceof Error ? e.message : String(e) };
+  }
+}
