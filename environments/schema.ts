@@ -88,7 +88,7 @@ export const environmentSchema = z
       metricSelectors: metricSelectors.default({
         cpu_pct: 'builtin:containers.cpu.usagePercent',
         mem_pct: 'builtin:containers.memory.usagePercent',
-        net_mbps: 'builtin:containers.net.bytesRx',
+        net_mbps: 'builtin:containers.net.bytesRx:rate(1s)',
         disk_iops: 'builtin:containers.disk.iops',
       }),
       resolution: z.string().regex(/^\d+[smhd]$/, 'must be a resolution such as 1m').default('1m'),
