@@ -1,0 +1,177 @@
+/**
+ * What the detector remembers about one key (one container, or one series in
+ * the CLI): its level and per-hour-of-day baseline, the scale of its
+ * residuals, the last few residual vectors (the shingle), and the statistics
+ * of its anomaly scores behind the adaptive threshold. A few hundred bytes; the
+ * forests are shared per group.
+ */
+import type { BinaryReader, BinaryWriter } from './codec';
+import type { DetectorOptions } from './defaults';
+
+const HOURS = 24;
+/** Residuals are clipped here: an outlier must stand out, not dominate every later box. */
+const Z_CLIP = 20;
+/** A seasonal bucket is trusted after this many observations. */
+const SEASONAL_READY = 12;
+/** Mean absolute deviation × 1.25 ≈ standard deviation for normal noise. */
+const MAD_TO_STD = 1.25;
+/** Values further than this many deviations from expected are learned as if they were this far. */
+const LEARN_CLIP = 4;
+
+export class ContainerModel {
+  count = 0;
+  lastSeenMs = 0;
+  /** Samples left in the quiet period after an anomaly. */
+  quietFor = 0;
+  scoreMean = 0;
+  scoreDeviation = 0;
+  readonly level: Float64Array;
+  readonly scale: Float64Array;
+  readonly seasonal: Float64Array;
+  readonly seasonalCount: Uint16Array;
+  /** The previous (shingleSize - 1) residual vectors, oldest first. */
+  readonly history: Float64Array;
+
+  constructor(
+    readonly group: string,
+    readonly dims: number,
+    readonly shingleSize: number,
+  ) {
+    this.level = new Float64Array(dims);
+    this.scale = new Float64Array(dims);
+    this.seasonal = new Float64Array(HOURS * dims);
+    this.seasonalCount = new Uint16Array(HOURS);
+    this.history = new Float64Array((shingleSize - 1) * dims);
+  }
+
+  /**
+   * What this key usually shows at `timeOfDay` (hours, fractional): hourly
+   * buckets read as values at the half hour and interpolated between, so a
+   * steep daily ramp is expected minute by minute, not as an hourly step.
+   */
+  private expected(timeOfDay: number, d: number, o: DetectorOptions): number {
+    if (!o.seasonal) return this.level[d];
+    const position = timeOfDay - 0.5;
+    const h0 = (Math.floor(position) + HOURS) % HOURS;
+    const h1 = (h0 + 1) % HOURS;
+    const w = position - Math.floor(position);
+    const ready0 = this.seasonalCount[h0] >= SEASONAL_READY;
+    const ready1 = this.seasonalCount[h1] >= SEASONAL_READY;
+    if (ready0 && ready1) return (1 - w) * this.seasonal[h0 * this.dims + d] + w * this.seasonal[h1 * this.dims + d];
+    const own = Math.floor(timeOfDay) % HOURS;
+    return this.seasonalCount[own] >= SEASONAL_READY ? this.seasonal[own * this.dims + d] : this.level[d];
+  }
+
+  /**
+   * The shingled, standardised residuals of `values` against what this key
+   * usually does at this hour. Does not learn; call `learn` afterwards.
+   */
+  point(values: readonly number[], timeOfDay: number, o: DetectorOptions): { point: Float32Array; residuals: Float64Array } {
+    const residuals = new Float64Array(this.dims);
+    for (let d = 0; d < this.dims; d++) {
+      const expected = this.count === 0 ? values[d] : this.expected(timeOfDay, d, o);
+      // A floor relative to the level keeps flat series from turning noise into huge z-scores.
+      const floor = 0.01 * Math.abs(this.level[d]) + 1e-6;
+      const z = (values[d] - expected) / Math.max(this.scale[d] * MAD_TO_STD, floor);
+      residuals[d] = Math.max(-Z_CLIP, Math.min(Z_CLIP, z));
+    }
+    const point = new Float32Array(this.shingleSize * this.dims);
+    point.set(this.history);
+    point.set(residuals, this.history.length);
+    return { point, residuals };
+  }
+
+  /** Learns the sample after it has been scored. */
+  learn(values: readonly number[], residuals: Float64Array, timeOfDay: number, timestampMs: number, o: DetectorOptions, unusual: boolean): void {
+    const hour = Math.floor(timeOfDay) % HOURS;
+    // While the score is above threshold the hour's baseline stays as it was: tomorrow must not expect today's incident.
+    const duringIncident = unusual || this.quietFor > 0;
+    for (let d = 0; d < this.dims; d++) {
+      const x = values[d];
+      const i = hour * this.dims + d;
+      if (this.count === 0) {
+        this.level[d] = x;
+        this.scale[d] = 0;
+        this.seasonal[i] = x;
+        continue;
+      }
+      const expected = this.expected(timeOfDay, d, o);
+      // Learn from a value pulled back towards what was expected, so one
+      // incident neither becomes tomorrow's baseline nor inflates the scale.
+      const limit = this.scale[d] > 0 ? LEARN_CLIP * this.scale[d] * MAD_TO_STD : Number.POSITIVE_INFINITY;
+      const bounded = expected + Math.max(-limit, Math.min(limit, x - expected));
+      this.scale[d] += o.scaleAlpha * (Math.abs(bounded - expected) - this.scale[d]);
+      this.level[d] += o.levelAlpha * (bounded - this.level[d]);
+      if (this.seasonalCount[hour] === 0) this.seasonal[i] = bounded;
+      else if (!duringIncident) this.seasonal[i] += o.seasonalAlpha * (bounded - this.seasonal[i]);
+    }
+    if (this.seasonalCount[hour] < 65535) this.seasonalCount[hour]++;
+    if (this.history.length) {
+      this.history.copyWithin(0, this.dims);
+      this.history.set(residuals, this.history.length - this.dims);
+    }
+    this.count++;
+    this.lastSeenMs = timestampMs;
+  }
+
+  /** The adaptive threshold: the score's recent level plus a multiple of its typical deviation. */
+  threshold(o: DetectorOptions): number {
+    return Math.max(this.scoreMean + o.thresholdSigmas * this.scoreDeviation * MAD_TO_STD, this.scoreMean * o.minThresholdRatio);
+  }
+
+  /** Decides on a score and updates the threshold statistics (with the score clipped at the threshold). */
+  judge(score: number, o: DetectorOptions): { threshold: number; isAnomaly: boolean; warmingUp: boolean; exceeds: boolean } {
+    const warmingUp = this.count < o.warmupSamples;
+    const threshold = this.threshold(o);
+    const exceeds = !warmingUp && score > threshold;
+    const isAnomaly = exceeds && this.quietFor === 0;
+    if (isAnomaly) this.quietFor = o.refractorySamples;
+    else if (this.quietFor > 0) this.quietFor--;
+    const bounded = warmingUp ? score : Math.min(score, threshold);
+    if (this.count === 0) this.scoreMean = bounded;
+    const alpha = warmingUp ? Math.max(o.scoreAlpha, 1 / (this.count + 1)) : o.scoreAlpha;
+    this.scoreDeviation += alpha * (Math.abs(bounded - this.scoreMean) - this.scoreDeviation);
+    this.scoreMean += alpha * (bounded - this.scoreMean);
+    return { threshold, isAnomaly, warmingUp, exceeds };
+  }
+
+  /**
+   * A new key of a known group starts from a sibling's baseline and score
+   * statistics: an ECS task replaced by a deploy is judged at once, not after
+   * days of warm-up.
+   */
+  static seededFrom(sibling: ContainerModel): ContainerModel {
+    const m = new ContainerModel(sibling.group, sibling.dims, sibling.shingleSize);
+    m.count = sibling.count;
+    m.scoreMean = sibling.scoreMean;
+    m.scoreDeviation = sibling.scoreDeviation;
+    m.level.set(sibling.level);
+    m.scale.set(sibling.scale);
+    m.seasonal.set(sibling.seasonal);
+    m.seasonalCount.set(sibling.seasonalCount);
+    return m;
+  }
+
+  write(w: BinaryWriter): void {
+    w.string(this.group);
+    w.u32(this.count);
+    w.f64(this.lastSeenMs);
+    w.u32(this.quietFor);
+    w.f64(this.scoreMean);
+    w.f64(this.scoreDeviation);
+    for (const a of [this.level, this.scale, this.seasonal, this.history]) for (const v of a) w.f64(v);
+    for (const c of this.seasonalCount) w.u32(c);
+  }
+
+  static read(r: BinaryReader, dims: number, shingleSize: number): ContainerModel {
+    const m = new ContainerModel(r.string(), dims, shingleSize);
+    m.count = r.u32();
+    m.lastSeenMs = r.f64();
+    m.quietFor = r.u32();
+    m.scoreMean = r.f64();
+    m.scoreDeviation = r.f64();
+    for (const a of [m.level, m.scale, m.seasonal, m.history]) for (let i = 0; i < a.length; i++) a[i] = r.f64();
+    for (let i = 0; i < m.seasonalCount.length; i++) m.seasonalCount[i] = r.u32();
+    return m;
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * A random cut forest over a stream: every tree keeps a time-decayed
+ * reservoir sample (newer points are likelier to stay), and each new point is
+ * scored against the current sample before the reservoirs decide whether to
+ * keep it.
+ */
+import { BinaryReader, BinaryWriter } from './codec';
+import { SeededRandom } from './random';
+import { RandomCutTree } from './tree';
+
+export interface ForestOptions {
+  trees: number;
+  sampleSize: number;
+  dimensions: number;
+  /** Per-arrival decay of a point's weight in the reservoir; 0 is a uniform reservoir. */
+  decay: number;
+}
+
+export interface ForestScore {
+  /** Mean collusive displacement over the trees. */
+  score: number;
+  /** Per dimension: how much of the score comes from the point being higher / lower than its neighbours. */
+  high: Float64Array;
+  low: Float64Array;
+}
+
+export class RandomCutForest {
+  readonly trees: RandomCutTree[];
+  /** Per tree: slot → reservoir priority (smaller stays). */
+  readonly priorities: Array<Map<number, number>>;
+  arrivals = 0;
+
+  constructor(
+    readonly options: ForestOptions,
+    readonly rng: SeededRandom,
+  ) {
+    this.trees = Array.from({ length: options.trees }, () => new RandomCutTree(options.dimensions));
+    this.priorities = this.trees.map(() => new Map());
+  }
+
+  /** Scores `point` against the sample, then offers it to every tree's reservoir. */
+  scoreAndUpdate(point: Float32Array): ForestScore {
+    const { dimensions, sampleSize, decay } = this.options;
+    const high = new Float64Array(dimensions);
+    const low = new Float64Array(dimensions);
+    let score = 0;
+    const arrival = this.arrivals++;
+    this.trees.forEach((tree, t) => {
+      const reservoir = this.priorities[t];
+      if (tree.size === 0) {
+        reservoir.set(tree.insert(point, this.rng), this.priority(arrival, decay));
+        return;
+      }
+      const slot = tree.insert(point, this.rng);
+      const d = tree.displacement(slot);
+      score += d.score;
+      for (let i = 0; i < dimensions; i++) {
+        high[i] += d.high[i];
+        low[i] += d.low[i];
+      }
+      const priority = this.priority(arrival, decay);
+      if (reservoir.size < sampleSize) {
+        reservoir.set(slot, priority);
+        return;
+      }
+      let worstSlot = -1;
+      let worst = -Infinity;
+      for (const [s, p] of reservoir) if (p > worst) [worst, worstSlot] = [p, s];
+      if (priority < worst) {
+        tree.delete(worstSlot);
+        reservoir.delete(worstSlot);
+        reservoir.set(slot, priority);
+      } else {
+        tree.delete(slot);
+      }
+    });
+    const n = this.trees.length;
+    for (let i = 0; i < dimensions; i++) {
+      high[i] /= n;
+      low[i] /= n;
+    }
+    return { score: score / n, high, low };
+  }
+
+  /**
+   * Exponential-decay reservoir key (Efraimidis–Spirakis in log space):
+   * ln(-ln u) - decay·t; the sample keeps the smallest keys, so later arrivals win.
+   */
+  private priority(arrival: number, decay: number): number {
+    return Math.fround(Math.log(-Math.log(this.rng.nextOpen())) - decay * arrival);
+  }
+
+  /** Points the forest holds (sum over trees). */
+  get sampled(): number {
+    return this.trees.reduce((n, t) => n + t.size, 0);
+  }
+
+  write(w: BinaryWriter): void {
+    w.u32(this.rng.state);
+    w.f64(this.arrivals);
+    this.trees.forEach((tree, t) => tree.write(w, (slot) => w.f32(this.priorities[t].get(slot) ?? 0)));
+  }
+
+  static read(r: BinaryReader, options: ForestOptions): RandomCutForest {
+    const forest = new RandomCutForest(options, new SeededRandom(r.u32()));
+    forest.arrivals = r.f64();
+    for (let t = 0; t < options.trees; t++) {
+      const reservoir = forest.priorities[t];
+      forest.trees[t] = RandomCutTree.read(r, options.dimensions, (slot) => reservoir.set(slot, r.f32()));
+    }
+    return forest;
+  }
+}

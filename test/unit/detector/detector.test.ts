@@ -1,0 +1,164 @@
+import { FleetDetector, RandomCutForest, RandomCutTree, SeededRandom, resolveOptions } from '../../../src/detector';
+
+function gaussian(rng: SeededRandom): number {
+  return Math.sqrt(-2 * Math.log(rng.nextOpen())) * Math.cos(2 * Math.PI * rng.next());
+}
+
+describe('random cut tree', () => {
+  it('keeps masses, boxes and cuts consistent through random inserts and deletes', () => {
+    const rng = new SeededRandom(3);
+    const tree = new RandomCutTree(3);
+    const live: number[] = [];
+    for (let i = 0; i < 600; i++) {
+      const p = Float32Array.from([gaussian(rng), gaussian(rng), i % 7 === 0 ? 1 : gaussian(rng)]);
+      live.push(tree.insert(p, rng));
+      // Exact duplicates share a leaf.
+      if (i % 50 === 0) live.push(tree.insert(Float32Array.from(p), rng));
+      if (live.length > 64) live.splice(0, 1).forEach((slot) => tree.delete(slot));
+      tree.verify();
+    }
+    expect(tree.size).toBe(live.length);
+    for (const slot of live) tree.delete(slot);
+    expect(tree.size).toBe(0);
+  });
+
+  it('refuses to delete a slot it does not hold', () => {
+    expect(() => new RandomCutTree(1).delete(5)).toThrow('slot 5 is not in the tree');
+  });
+});
+
+describe('random cut forest', () => {
+  const forest = () => new RandomCutForest({ trees: 40, sampleSize: 128, dimensions: 2, decay: 0 }, new SeededRandom(11));
+
+  it('scores an outlier far above the points around it', () => {
+    const f = forest();
+    const rng = new SeededRandom(5);
+    let typical = 0;
+    for (let i = 0; i < 500; i++) {
+      const s = f.scoreAndUpdate(Float32Array.from([gaussian(rng), gaussian(rng)]));
+      if (i >= 400) typical += s.score / 100;
+    }
+    const outlier = f.scoreAndUpdate(Float32Array.from([9, 0]));
+    expect(outlier.score).toBeGreaterThan(5 * typical);
+  });
+
+  it('attributes the score to the dimension and direction that moved', () => {
+    const f = forest();
+    const rng = new SeededRandom(6);
+    for (let i = 0; i < 400; i++) f.scoreAndUpdate(Float32Array.from([gaussian(rng), gaussian(rng)]));
+    const up = f.scoreAndUpdate(Float32Array.from([0, 12]));
+    expect(up.high[1]).toBeGreaterThan(10 * (up.high[0] + up.low[0] + up.low[1]));
+    const down = f.scoreAndUpdate(Float32Array.from([-12, 0]));
+    expect(down.low[0]).toBeGreaterThan(10 * (down.high[0] + down.high[1] + down.low[1]));
+  });
+
+  it('keeps each tree’s sample within the sample size', () => {
+    const f = new RandomCutForest({ trees: 5, sampleSize: 32, dimensions: 1, decay: 0.01 }, new SeededRandom(1));
+    for (let i = 0; i < 300; i++) f.scoreAndUpdate(Float32Array.from([i % 10]));
+    for (const t of f.trees) {
+      expect(t.size).toBe(32);
+      t.verify();
+    }
+  });
+});
+
+/** A week of one container at 5-minute steps with a daily traffic wave, and an optional CPU runaway. */
+function week(seed: number, incidentAt?: number): Array<{ t: number; v: number[] }> {
+  const rng = new SeededRandom(seed);
+  const start = Date.parse('2026-11-01T00:00:00Z');
+  return Array.from({ length: 7 * 288 }, (_, i) => {
+    const traffic = 50 + 30 * Math.sin((2 * Math.PI * (i % 288)) / 288);
+    let cpu = 20 + 0.6 * traffic + 1.5 * gaussian(rng);
+    if (incidentAt !== undefined && i >= incidentAt && i < incidentAt + 30) cpu += 30;
+    return { t: start + i * 300_000, v: [cpu, 40 + gaussian(rng), traffic + 2 * gaussian(rng), 100 + 5 * gaussian(rng)] };
+  });
+}
+
+describe('FleetDetector', () => {
+  it('finds a CPU runaway with flat traffic, names CPU going up, and stays quiet through daily peaks', () => {
+    const d = FleetDetector.create();
+    const flagged: number[] = [];
+    let incident: ReturnType<FleetDetector['update']> | undefined;
+    week(21, 1500).forEach(({ t, v }, i) => {
+      const r = d.update('api-1', 'api', t, v);
+      if (r.isAnomaly) flagged.push(i);
+      if (r.isAnomaly && i >= 1500 && !incident) incident = r;
+    });
+    expect(flagged.filter((i) => i >= 1500 && i < 1510)).toHaveLength(1);
+    const falseAlarms = flagged.filter((i) => i < 1500 || i >= 1540);
+    expect(falseAlarms.length).toBeLessThanOrEqual(2);
+    const { high, low } = incident!.attribution;
+    expect(high[0]).toBe(Math.max(...high, ...low));
+  });
+
+  it('does not call anything anomalous while warming up', () => {
+    const d = FleetDetector.create();
+    const early = week(3).slice(0, 287).map(({ t, v }) => d.update('c', 'g', t, v));
+    expect(early.every((r) => r.warmingUp && !r.isAnomaly)).toBe(true);
+  });
+
+  it('starts a new container of a known service from its sibling, without a new warm-up', () => {
+    const d = FleetDetector.create();
+    const data = week(4);
+    data.slice(0, 400).forEach(({ t, v }) => d.update('task-a', 'api', t, v));
+    const next = d.update('task-b', 'api', data[400].t, data[400].v);
+    expect(next.warmingUp).toBe(false);
+    expect(d.size()).toBe(2);
+    expect(d.groups()).toBe(1);
+  });
+
+  it('repeats exactly for the same seed and differs for another', () => {
+    // Small forests: this test is about repeatability, not quality.
+    const run = (seed: number) => {
+      const d = FleetDetector.create({ seed, trees: 8, sampleSize: 64 });
+      return week(9, 400).slice(0, 600).map(({ t, v }) => d.update('c', 'g', t, v).score);
+    };
+    expect(run(1)).toEqual(run(1));
+    expect(run(1)).not.toEqual(run(2));
+  });
+
+  it('continues bit-identically after a serialize/deserialize round trip', () => {
+    const data = week(13, 1000);
+    const options = { trees: 10, sampleSize: 64 };
+    const straight = FleetDetector.create(options);
+    const resumed = FleetDetector.create(options);
+    data.slice(0, 900).forEach(({ t, v }) => {
+      straight.update('a', 'g', t, v);
+      resumed.update('a', 'g', t, v);
+    });
+    let restored = FleetDetector.deserialize(resumed.serialize());
+    const a: number[] = [];
+    const b: number[] = [];
+    data.slice(900, 1200).forEach(({ t, v }, i) => {
+      a.push(straight.update('a', 'g', t, v).score);
+      b.push(restored.update('a', 'g', t, v).score);
+      if (i % 100 === 0) restored = FleetDetector.deserialize(restored.serialize());
+    });
+    expect(b).toEqual(a);
+    expect(restored.serialize()).toEqual(straight.serialize());
+  });
+
+  it('rejects state that is not its own, and truncated state', () => {
+    expect(() => FleetDetector.deserialize(new TextEncoder().encode('garbage!'))).toThrow('not a detector state');
+    const bytes = FleetDetector.create().serialize();
+    const d = FleetDetector.create();
+    d.update('a', 'g', 0, [1, 2, 3, 4]);
+    expect(() => FleetDetector.deserialize(d.serialize().slice(0, 40))).toThrow('truncated');
+    expect(FleetDetector.deserialize(bytes).size()).toBe(0);
+  });
+
+  it('forgets idle containers and their empty groups', () => {
+    const d = FleetDetector.create();
+    d.update('old', 'legacy', 0, [1, 2, 3, 4]);
+    d.update('new', 'api', 10 * 86_400_000, [1, 2, 3, 4]);
+    expect(d.prune(10 * 86_400_000, 86_400_000)).toBe(1);
+    expect([d.size(), d.groups()]).toEqual([1, 1]);
+  });
+
+  it('rejects samples of the wrong width or with non-finite values, and bad options', () => {
+    const d = FleetDetector.create();
+    expect(() => d.update('a', 'g', 0, [1, 2])).toThrow('detector expects 4 values per sample, got 2');
+    expect(() => d.update('a', 'g', 0, [1, 2, Number.NaN, 4])).toThrow('non-finite value for a');
+    expect(() => resolveOptions({ trees: 0 })).toThrow('detector option trees must be a positive integer');
+  });
+});
