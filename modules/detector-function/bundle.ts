@@ -12,8 +12,13 @@ import { join, resolve } from 'node:path';
 export const PROJECT_ROOT = resolve(__dirname, '..', '..');
 export const DETECTOR_ENTRY = join(PROJECT_ROOT, 'handlers', 'detect.ts');
 
-/** esbuild settings for the Lambda: Node 22 on Lambda, CommonJS, minified, ESM builds of the SDK for tree shaking. */
+/**
+ * esbuild settings for the Lambda: Node 22, CommonJS, minified. The AWS SDK v3
+ * clients are left to the copy the nodejs22.x runtime ships (bundled, they
+ * would be ~1.1 MB of the package); everything else is bundled.
+ */
 export const LAMBDA_BUILD_OPTIONS: BuildOptions = {
+  external: ['@aws-sdk/*'],
   bundle: true,
   platform: 'node',
   target: 'node22',

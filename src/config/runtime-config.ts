@@ -5,8 +5,8 @@
  * Keeping one schema for both sides means a field the stack forgets fails the
  * synth test, not a 3 a.m. run.
  */
-import { z } from 'zod';
-import { METRIC_NAMES } from '../core/model';
+// zod/mini keeps the Lambda bundle small (the classic API pulls in ~450 KB).
+import * as z from 'zod/mini';
 
 export const DETECTOR_CONFIG_ENV = 'DETECTOR_CONFIG';
 
@@ -22,15 +22,18 @@ export const ARCHIVE_PREFIXES = {
   training: 'training/',
 } as const;
 
+const name = () => z.string().check(z.minLength(1));
+const count = (min: number) => z.number().check(z.int(), z.minimum(min));
+
 const vaultAuth = z.discriminatedUnion('method', [
   z.strictObject({
     method: z.literal('aws'),
-    mount: z.string().min(1),
-    role: z.string().min(1),
+    mount: name(),
+    role: name(),
     /** Sent as `X-Vault-AWS-IAM-Server-ID` when set. */
-    iamServerId: z.string().min(1).optional(),
+    iamServerId: z.optional(name()),
     /** Region of the STS endpoint the login request is signed for. */
-    stsRegion: z.string().min(1),
+    stsRegion: name(),
   }),
   /** Token from the `VAULT_TOKEN` environment variable (local and test use). */
   z.strictObject({ method: z.literal('token') }),
@@ -39,57 +42,57 @@ const vaultAuth = z.discriminatedUnion('method', [
 ]);
 
 export const runtimeConfigSchema = z.strictObject({
-  environment: z.string().min(1),
-  region: z.string().min(1),
+  environment: name(),
+  region: name(),
   dryRun: z.boolean(),
-  archive: z.strictObject({ bucket: z.string().min(1) }),
+  archive: z.strictObject({ bucket: name() }),
   alerts: z.strictObject({
-    topicArn: z.string().min(1),
-    suppressionMinutes: z.number().int().min(1),
+    topicArn: name(),
+    suppressionMinutes: count(1),
   }),
   sagemaker: z.strictObject({
     /** Absent until a model is trained and promoted: the embedded detector scores alone. */
-    endpointName: z.string().min(1).optional(),
+    endpointName: z.optional(name()),
     /** Key of the model's metadata JSON (feature order, scaling, threshold). */
-    metadataKey: z.string().min(1).optional(),
+    metadataKey: z.optional(name()),
   }),
   vault: z.strictObject({
-    address: z.string().url(),
-    namespace: z.string().min(1).optional(),
-    kvMount: z.string().min(1),
-    splunkPath: z.string().min(1),
-    dynatracePath: z.string().min(1),
+    address: z.url(),
+    namespace: z.optional(name()),
+    kvMount: name(),
+    splunkPath: name(),
+    dynatracePath: name(),
     auth: vaultAuth,
-    cacheTtlSeconds: z.number().int().min(0).default(300),
+    cacheTtlSeconds: z._default(count(0), 300),
   }),
   splunk: z.strictObject({
-    baseUrl: z.string().url(),
-    index: z.string().min(1),
-    spl: z.string().min(1),
-    lookbackMinutes: z.number().int().min(1),
+    baseUrl: z.url(),
+    index: name(),
+    spl: name(),
+    lookbackMinutes: count(1),
     authScheme: z.enum(['bearer', 'basic']),
   }),
   dynatrace: z.strictObject({
-    environmentUrl: z.string().url(),
-    metricSelectors: z.strictObject(
-      Object.fromEntries(METRIC_NAMES.map((m) => [m, z.string().min(1)])) as Record<
-        (typeof METRIC_NAMES)[number],
-        z.ZodString
-      >,
-    ),
-    resolution: z.string().min(1),
-    entitySelector: z.string().min(1),
+    environmentUrl: z.url(),
+    metricSelectors: z.strictObject({ cpu_pct: name(), mem_pct: name(), net_mbps: name(), disk_iops: name() }),
+    resolution: name(),
+    entitySelector: name(),
   }),
   ecs: z.strictObject({
-    cluster: z.string().min(1),
-    services: z
-      .array(z.strictObject({ name: z.string().min(1), minTasks: z.number().int().min(0), maxTasks: z.number().int().min(1) }))
-      .min(1),
-    step: z.number().int().min(1),
-    criticalStep: z.number().int().min(1),
-    cooldownMinutes: z.number().int().min(1),
+    cluster: name(),
+    services: z.array(z.strictObject({ name: name(), minTasks: count(0), maxTasks: count(1) })).check(z.minLength(1)),
+    step: count(1),
+    criticalStep: count(1),
+    cooldownMinutes: count(1),
   }),
 });
+
+/** `path: problem` lines from a zod/mini error (it carries codes, not English messages). */
+export function describeIssues(issues: ReadonlyArray<{ path: PropertyKey[]; code: string; expected?: unknown; message: string }>): string {
+  return issues
+    .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.code.replace(/_/g, ' ')}${i.expected !== undefined ? ` (expected ${String(i.expected)})` : ''}`)
+    .join('; ');
+}
 
 export type RuntimeConfig = z.output<typeof runtimeConfigSchema>;
 export type RuntimeConfigInput = z.input<typeof runtimeConfigSchema>;
@@ -113,8 +116,7 @@ export function parseRuntimeConfig(json: string | undefined): RuntimeConfig {
   }
   const result = runtimeConfigSchema.safeParse(raw);
   if (!result.success) {
-    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new Error(`${DETECTOR_CONFIG_ENV} is invalid: ${problems.join('; ')}`);
+    throw new Error(`${DETECTOR_CONFIG_ENV} is invalid: ${describeIssues(result.error.issues)}`);
   }
   return result.data;
 }

@@ -7,6 +7,7 @@ import { InvokeEndpointCommand, type SageMakerRuntimeClient } from '@aws-sdk/cli
 import type { ContainerSample } from '../../core/model';
 import type { Deadline } from '../../core/ports';
 import { modelMetadataSchema, type ModelMetadata } from '../../core/model-metadata';
+import { describeIssues } from '../../config/runtime-config';
 import type { ObjectStore, RemoteScorer } from '../../pipeline/ports';
 import { withRetry } from '../retry';
 
@@ -62,7 +63,7 @@ export async function loadModelMetadata(store: ObjectStore, key: string): Promis
   const stored = await store.get(key);
   if (!stored) throw new Error(`model metadata ${key} does not exist: train and promote a model first (npm run train)`);
   const result = modelMetadataSchema.safeParse(JSON.parse(new TextDecoder().decode(stored.body)));
-  if (!result.success) throw new Error(`model metadata ${key} is invalid: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!result.success) throw new Error(`model metadata ${key} is invalid: ${describeIssues(result.error.issues)}`);
   return result.data;
 }
 

@@ -1,0 +1,77 @@
+/**
+ * The Lambda's composition root: builds the adapters once per cold start (so
+ * Vault tokens, cached secrets and SDK connections survive warm invocations)
+ * and runs one cycle per invocation. AWS clients are imported lazily: the
+ * module a cold start loads stays small.
+ */
+import type { RuntimeConfig } from '../config/runtime-config';
+import { runCycle, type RunSummary } from '../pipeline/run-cycle';
+import type { RemoteScorer } from '../pipeline/ports';
+import { fleetDetectorFactory } from '../detector';
+import { createLog } from '../observability/logging';
+import { EmfMetrics } from '../observability/metrics';
+import { AwsIamAuth, ExtensionAuth, TokenAuth } from '../adapters/vault/auth';
+import type { VaultAuthMethod } from '../adapters/vault/client';
+import { cycleOptionsFrom, type Invocation } from './cycle-options';
+import { createSecretProvider, createSources } from './sources';
+
+export interface DetectorRuntime {
+  run(invocation: Invocation): Promise<RunSummary>;
+}
+
+async function vaultAuth(config: RuntimeConfig): Promise<VaultAuthMethod> {
+  const auth = config.vault.auth;
+  if (auth.method === 'extension') return new ExtensionAuth();
+  if (auth.method === 'token') return new TokenAuth(process.env.VAULT_TOKEN ?? '');
+  const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
+  return new AwsIamAuth({ mount: auth.mount, role: auth.role, stsRegion: auth.stsRegion, serverId: auth.iamServerId, credentials: defaultProvider() });
+}
+
+export async function createLambdaRuntime(config: RuntimeConfig): Promise<DetectorRuntime> {
+  const [{ S3Client }, { ECSClient }, { ApplicationAutoScalingClient }, { SNSClient }, { S3ObjectStore }, { EcsScaler }, { SnsAlerter }] = await Promise.all([
+    import('@aws-sdk/client-s3'),
+    import('@aws-sdk/client-ecs'),
+    import('@aws-sdk/client-application-auto-scaling'),
+    import('@aws-sdk/client-sns'),
+    import('../adapters/aws/s3-object-store'),
+    import('../adapters/aws/ecs-scaler'),
+    import('../adapters/aws/sns-alerter'),
+  ]);
+  const region = config.region;
+  const log = createLog({ environment: config.environment });
+  const store = new S3ObjectStore(new S3Client({ region }), config.archive.bucket);
+  const secrets = createSecretProvider(config, await vaultAuth(config));
+  const sources = createSources(config, secrets);
+  const scaler = new EcsScaler(new ECSClient({ region }), new ApplicationAutoScalingClient({ region }));
+  const alerter = new SnsAlerter(new SNSClient({ region }), config.alerts.topicArn);
+  let remoteScorer: RemoteScorer | undefined;
+  if (config.sagemaker.endpointName) {
+    const [{ SageMakerRuntimeClient }, { SageMakerScorer, loadModelMetadata }] = await Promise.all([
+      import('@aws-sdk/client-sagemaker-runtime'),
+      import('../adapters/aws/sagemaker-scorer'),
+    ]);
+    const metadataKey = config.sagemaker.metadataKey;
+    remoteScorer = new SageMakerScorer(new SageMakerRuntimeClient({ region }), {
+      endpointName: config.sagemaker.endpointName,
+      loadMetadata: () => (metadataKey ? loadModelMetadata(store, metadataKey) : Promise.reject(new Error('no model metadata key is configured'))),
+    });
+  }
+  const detectors = fleetDetectorFactory();
+
+  return {
+    async run(invocation) {
+      const now = new Date();
+      const options = cycleOptionsFrom(config, invocation, now);
+      log.setRunContext({ runId: options.runId });
+      const metrics = new EmfMetrics(config.environment);
+      try {
+        return await runCycle({ sources, store, detectors, remoteScorer, scaler, alerter, log, metrics, clock: { now: () => new Date() } }, options);
+      } catch (e) {
+        log.error('run failed', { error: e });
+        throw e;
+      } finally {
+        metrics.flush();
+      }
+    },
+  };
+}
