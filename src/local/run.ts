@@ -215,7 +215,8 @@ export async function localRun(o: LocalRunOptions): Promise<LocalRunResult> {
       );
     }
 
-    const incidents: IncidentOutcome[] = sim.incidents.map((incident) => {
+    // Only incidents that began inside the live window can have been found.
+    const incidents: IncidentOutcome[] = sim.incidents.filter((i) => i.fromStep <= historySteps + o.cycles).map((incident) => {
       const hit = anomalies.find((a) => a.containerId === incident.containerId && historySteps + a.cycle >= incident.fromStep && historySteps + a.cycle <= incident.toStep + 6);
       return { incident, detectedAtCycle: hit?.cycle };
     });

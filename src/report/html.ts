@@ -67,7 +67,7 @@ function containerChart(series: ReportSeries, events: ReportEvent[], tMin: numbe
     ...METRIC_NAMES.map((m) => ({ label: LABELS[m], values: series.points.map((p) => p.metrics[m]) })),
     { label: 'Anomaly score', values: series.points.map((p) => p.score), threshold: series.points.map((p) => p.threshold) },
   ];
-  const height = panels.length * PANEL + 30;
+  const height = panels.length * PANEL + 42;
   const x = (t: number) => LEFT + ((t - tMin) / Math.max(1, tMax - tMin)) * (WIDTH - LEFT - RIGHT);
   const parts: string[] = [];
   panels.forEach((panel, i) => {
@@ -91,7 +91,8 @@ function containerChart(series: ReportSeries, events: ReportEvent[], tMin: numbe
   for (const e of events) {
     const ex = x(e.t).toFixed(1);
     parts.push(`<line x1="${ex}" x2="${ex}" y1="4" y2="${panels.length * PANEL}" class="${e.kind}"><title>${escapeHtml(e.label)}</title></line>`);
-    parts.push(`<text x="${ex}" y="${panels.length * PANEL + 14}" class="event-${e.kind}">${e.kind === 'alert' ? '▲ alert' : '▲ scaled'}</text>`);
+    // Alerts and scale-outs often share a cycle: their labels take separate rows.
+    parts.push(`<text x="${ex}" y="${panels.length * PANEL + (e.kind === 'alert' ? 14 : 27)}" class="event-${e.kind}">${e.kind === 'alert' ? '▲ alert' : '▲ scaled'}</text>`);
   }
   const hours = (tMax - tMin) / 3_600_000;
   const tickEvery = Math.max(1, Math.round(hours / 8)) * 3_600_000;
