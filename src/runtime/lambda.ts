@@ -39,7 +39,9 @@ export async function createLambdaRuntime(config: RuntimeConfig): Promise<Detect
   ]);
   const region = config.region;
   const log = createLog({ environment: config.environment });
-  const store = new S3ObjectStore(new S3Client({ region }), config.archive.bucket);
+  // Path-style addressing for S3-compatible endpoints (AWS_ENDPOINT_URL pointing at MinIO, moto, …).
+  const forcePathStyle = process.env.S3_FORCE_PATH_STYLE === 'true';
+  const store = new S3ObjectStore(new S3Client({ region, forcePathStyle }), config.archive.bucket);
   const secrets = createSecretProvider(config, await vaultAuth(config));
   const sources = createSources(config, secrets);
   const scaler = new EcsScaler(new ECSClient({ region }), new ApplicationAutoScalingClient({ region }));
