@@ -36,6 +36,8 @@ export interface LambdaBundle {
   zip: Uint8Array;
   /** Base64 SHA-256 of the zip, the form Terraform's `source_code_hash` expects. */
   sha256: string;
+  /** The minified JavaScript itself (`index.js` in the zip). */
+  code: Uint8Array;
   /** Size of the minified JavaScript. */
   codeBytes: number;
   metafile: Metafile;
@@ -65,6 +67,7 @@ export function bundleLambda(entry: string = DETECTOR_ENTRY, overrides: BuildOpt
   const bundle: LambdaBundle = {
     zip,
     sha256: createHash('sha256').update(zip).digest('base64'),
+    code: js.contents,
     codeBytes: js.contents.byteLength,
     metafile: result.metafile,
   };
