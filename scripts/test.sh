@@ -21,7 +21,7 @@ npx jest --ci --maxWorkers=2 --json --outputFile="$results" "$@" || status=$?
 
 # A plain closing line, whatever jest printed last.
 node -e '
-const r = require(require('node:path').resolve(process.argv[1]));
+const r = require(require("node:path").resolve(process.argv[1]));
 const skipped = r.numPendingTests + r.numTodoTests;
 console.log(`\nSummary: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
 if (r.numTotalTests === 0) { console.error("no test ran"); process.exit(1); }

@@ -1,17 +1,18 @@
 /** Little-endian binary writer/reader for the detector's compact state. */
 export class BinaryWriter {
-  private buf = new Uint8Array(1 << 16);
+  private static readonly CHUNK = 1 << 20;
+  // Fixed-size chunks, joined once at the end: a 40 MB state never needs doubling copies.
+  private readonly done: Uint8Array[] = [];
+  private buf = new Uint8Array(BinaryWriter.CHUNK);
   private view = new DataView(this.buf.buffer);
   private pos = 0;
 
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.pos + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.pos));
-    this.buf = next;
-    this.view = new DataView(next.buffer);
+    this.done.push(this.buf.subarray(0, this.pos));
+    this.buf = new Uint8Array(Math.max(BinaryWriter.CHUNK, n));
+    this.view = new DataView(this.buf.buffer);
+    this.pos = 0;
   }
 
   u8(v: number): void {
@@ -42,7 +43,14 @@ export class BinaryWriter {
     this.pos += bytes.length;
   }
   bytes(): Uint8Array {
-    return this.buf.slice(0, this.pos);
+    const parts = [...this.done, this.buf.subarray(0, this.pos)];
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
   }
 }
 

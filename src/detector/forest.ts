@@ -34,7 +34,8 @@ export class RandomCutForest {
     readonly options: ForestOptions,
     readonly rng: SeededRandom,
   ) {
-    this.trees = Array.from({ length: options.trees }, () => new RandomCutTree(options.dimensions));
+    // A sample of n points needs at most 2n + 1 nodes, counting the point being inserted.
+    this.trees = Array.from({ length: options.trees }, () => new RandomCutTree(options.dimensions, 2 * options.sampleSize + 3));
     this.priorities = this.trees.map(() => new Map());
   }
 
@@ -106,7 +107,7 @@ export class RandomCutForest {
     forest.arrivals = r.f64();
     for (let t = 0; t < options.trees; t++) {
       const reservoir = forest.priorities[t];
-      forest.trees[t] = RandomCutTree.read(r, options.dimensions, (slot) => reservoir.set(slot, r.f32()));
+      forest.trees[t] = RandomCutTree.read(r, options.dimensions, 2 * options.sampleSize + 3, (slot) => reservoir.set(slot, r.f32()));
     }
     return forest;
   }

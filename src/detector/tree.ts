@@ -20,8 +20,12 @@ export class RandomCutTree {
   cutValue: number[] = [];
   mass: number[] = [];
   leafSlot: number[] = [];
-  boxMin: Float64Array[] = [];
-  boxMax: Float64Array[] = [];
+  /**
+   * Bounding boxes of all nodes in two flat arrays (node * dimensions + d).
+   * Float32 is exact: every coordinate is a float32 point's.
+   */
+  boxMin: Float32Array;
+  boxMax: Float32Array;
   private free: number[] = [];
   /** Point coordinates by slot; a slot is one sampled point (duplicates share a leaf, not a slot). */
   points: Array<Float32Array | undefined> = [];
@@ -29,7 +33,26 @@ export class RandomCutTree {
   /** Slot → leaf holding it. */
   slotLeaf: number[] = [];
 
-  constructor(readonly dimensions: number) {}
+  /** `nodeCapacity`: nodes to reserve boxes for; a tree of n points has at most 2n - 1 (+2 while inserting). */
+  constructor(
+    readonly dimensions: number,
+    nodeCapacity = 16,
+  ) {
+    this.boxMin = new Float32Array(dimensions * nodeCapacity);
+    this.boxMax = new Float32Array(dimensions * nodeCapacity);
+  }
+
+  private ensureBoxCapacity(node: number): void {
+    const needed = (node + 1) * this.dimensions;
+    if (needed <= this.boxMin.length) return;
+    const size = Math.max(needed, Math.ceil(this.boxMin.length * 1.5 / this.dimensions) * this.dimensions);
+    const min = new Float32Array(size);
+    const max = new Float32Array(size);
+    min.set(this.boxMin);
+    max.set(this.boxMax);
+    this.boxMin = min;
+    this.boxMax = max;
+  }
 
   get size(): number {
     return this.root === NONE ? 0 : this.mass[this.root];
@@ -44,14 +67,25 @@ export class RandomCutTree {
     this.cutValue[id] = 0;
     this.mass[id] = 0;
     this.leafSlot[id] = NONE;
-    this.boxMin[id] = new Float64Array(this.dimensions);
-    this.boxMax[id] = new Float64Array(this.dimensions);
+    this.ensureBoxCapacity(id);
     return id;
   }
 
   private releaseNode(id: number): void {
     this.free.push(id);
     this.leafSlot[id] = NONE;
+  }
+
+  /** Sets a node's box to the union of its children's. */
+  private unionChildren(n: number): void {
+    const D = this.dimensions;
+    const o = n * D;
+    const l = this.left[n] * D;
+    const r = this.right[n] * D;
+    for (let d = 0; d < D; d++) {
+      this.boxMin[o + d] = Math.min(this.boxMin[l + d], this.boxMin[r + d]);
+      this.boxMax[o + d] = Math.max(this.boxMax[l + d], this.boxMax[r + d]);
+    }
   }
 
   isLeaf(node: number): boolean {
@@ -62,8 +96,8 @@ export class RandomCutTree {
     const id = this.allocNode();
     this.leafSlot[id] = slot;
     this.mass[id] = 1;
-    this.boxMin[id].set(point);
-    this.boxMax[id].set(point);
+    this.boxMin.set(point, id * this.dimensions);
+    this.boxMax.set(point, id * this.dimensions);
     this.slotLeaf[slot] = id;
     return id;
   }
@@ -81,10 +115,11 @@ export class RandomCutTree {
     }
     let node = this.root;
     for (;;) {
-      const min = this.boxMin[node];
-      const max = this.boxMax[node];
+      const o = node * this.dimensions;
+      const min = this.boxMin;
+      const max = this.boxMax;
       let total = 0;
-      for (let d = 0; d < this.dimensions; d++) total += Math.max(max[d], point[d]) - Math.min(min[d], point[d]);
+      for (let d = 0; d < this.dimensions; d++) total += Math.max(max[o + d], point[d]) - Math.min(min[o + d], point[d]);
       if (total === 0) {
         // The same coordinates are already here: one more copy of that leaf
         // (its ancestors were already counted on the way down).
@@ -97,14 +132,14 @@ export class RandomCutTree {
       let dim = 0;
       let lo = 0;
       for (; dim < this.dimensions; dim++) {
-        lo = Math.min(min[dim], point[dim]);
-        const range = Math.max(max[dim], point[dim]) - lo;
+        lo = Math.min(min[o + dim], point[dim]);
+        const range = Math.max(max[o + dim], point[dim]) - lo;
         if (x < range) break;
         x -= range;
       }
       const cut = lo + x;
-      const separatesBelow = point[dim] <= cut && cut < min[dim];
-      const separatesAbove = max[dim] <= cut && cut < point[dim];
+      const separatesBelow = point[dim] <= cut && cut < min[o + dim];
+      const separatesAbove = max[o + dim] <= cut && cut < point[dim];
       if (separatesBelow || separatesAbove) {
         this.splitAbove(node, slot, point, dim, cut, separatesBelow);
         return slot;
@@ -112,8 +147,8 @@ export class RandomCutTree {
       // The cut falls inside this box: the point joins this subtree.
       this.mass[node]++;
       for (let d = 0; d < this.dimensions; d++) {
-        if (point[d] < min[d]) min[d] = point[d];
-        if (point[d] > max[d]) max[d] = point[d];
+        if (point[d] < min[o + d]) min[o + d] = point[d];
+        if (point[d] > max[o + d]) max[o + d] = point[d];
       }
       node = point[this.cutDim[node]] <= this.cutValue[node] ? this.left[node] : this.right[node];
     }
@@ -132,9 +167,11 @@ export class RandomCutTree {
     this.parent[node] = inner;
     this.parent[inner] = parent;
     this.mass[inner] = this.mass[node] + 1;
+    const oi = inner * this.dimensions;
+    const on = node * this.dimensions;
     for (let d = 0; d < this.dimensions; d++) {
-      this.boxMin[inner][d] = Math.min(this.boxMin[node][d], point[d]);
-      this.boxMax[inner][d] = Math.max(this.boxMax[node][d], point[d]);
+      this.boxMin[oi + d] = Math.min(this.boxMin[on + d], point[d]);
+      this.boxMax[oi + d] = Math.max(this.boxMax[on + d], point[d]);
     }
     if (parent === NONE) this.root = inner;
     else if (this.left[parent] === node) this.left[parent] = inner;
@@ -175,12 +212,7 @@ export class RandomCutTree {
     else this.right[grand] = sibling;
     for (let n = grand; n !== NONE; n = this.parent[n]) {
       this.mass[n]--;
-      const l = this.left[n];
-      const r = this.right[n];
-      for (let d = 0; d < this.dimensions; d++) {
-        this.boxMin[n][d] = Math.min(this.boxMin[l][d], this.boxMin[r][d]);
-        this.boxMax[n][d] = Math.max(this.boxMax[l][d], this.boxMax[r][d]);
-      }
+      this.unionChildren(n);
     }
   }
 
@@ -209,12 +241,11 @@ export class RandomCutTree {
       node = parent;
     }
     if (bestSibling !== NONE) {
-      const min = this.boxMin[bestSibling];
-      const max = this.boxMax[bestSibling];
+      const o = bestSibling * this.dimensions;
       let total = 0;
       for (let d = 0; d < this.dimensions; d++) {
-        high[d] = Math.max(0, point[d] - max[d]);
-        low[d] = Math.max(0, min[d] - point[d]);
+        high[d] = Math.max(0, point[d] - this.boxMax[o + d]);
+        low[d] = Math.max(0, this.boxMin[o + d] - point[d]);
         total += high[d] + low[d];
       }
       for (let d = 0; d < this.dimensions; d++) {
@@ -266,8 +297,8 @@ export class RandomCutTree {
   }
 
   /** Reads a tree written by `write`; `readSlot` receives each new slot id in order. */
-  static read(r: BinaryReader, dimensions: number, readSlot: (slot: number) => void): RandomCutTree {
-    const tree = new RandomCutTree(dimensions);
+  static read(r: BinaryReader, dimensions: number, nodeCapacity: number, readSlot: (slot: number) => void): RandomCutTree {
+    const tree = new RandomCutTree(dimensions, nodeCapacity);
     if (r.u8() === 0) return tree;
     const build = (parent: number): number => {
       const kind = r.u8();
@@ -296,10 +327,7 @@ export class RandomCutTree {
       tree.left[n] = l;
       tree.right[n] = rt;
       tree.mass[n] = tree.mass[l] + tree.mass[rt];
-      for (let d = 0; d < dimensions; d++) {
-        tree.boxMin[n][d] = Math.min(tree.boxMin[l][d], tree.boxMin[rt][d]);
-        tree.boxMax[n][d] = Math.max(tree.boxMax[l][d], tree.boxMax[rt][d]);
-      }
+      tree.unionChildren(n);
       return n;
     };
     tree.root = build(NONE);
@@ -313,16 +341,17 @@ export class RandomCutTree {
       if (this.isLeaf(n)) {
         const p = this.points[this.leafSlot[n]];
         if (!p) throw new Error(`leaf ${n} points at an empty slot`);
-        for (let d = 0; d < this.dimensions; d++) if (this.boxMin[n][d] !== p[d] || this.boxMax[n][d] !== p[d]) throw new Error(`leaf ${n} box is not its point`);
+        for (let d = 0; d < this.dimensions; d++) if (this.boxMin[n * this.dimensions + d] !== p[d] || this.boxMax[n * this.dimensions + d] !== p[d]) throw new Error(`leaf ${n} box is not its point`);
         return this.mass[n];
       }
       const l = this.left[n];
       const r = this.right[n];
       if (this.parent[l] !== n || this.parent[r] !== n) throw new Error(`node ${n} children do not point back`);
       const dim = this.cutDim[n];
-      if (this.boxMax[l][dim] > this.cutValue[n] || this.boxMin[r][dim] <= this.cutValue[n]) throw new Error(`node ${n} cut does not separate its children`);
+      const D = this.dimensions;
+      if (this.boxMax[l * D + dim] > this.cutValue[n] || this.boxMin[r * D + dim] <= this.cutValue[n]) throw new Error(`node ${n} cut does not separate its children`);
       for (let d = 0; d < this.dimensions; d++) {
-        if (this.boxMin[n][d] !== Math.min(this.boxMin[l][d], this.boxMin[r][d]) || this.boxMax[n][d] !== Math.max(this.boxMax[l][d], this.boxMax[r][d])) {
+        if (this.boxMin[n * D + d] !== Math.min(this.boxMin[l * D + d], this.boxMin[r * D + d]) || this.boxMax[n * D + d] !== Math.max(this.boxMax[l * D + d], this.boxMax[r * D + d])) {
           throw new Error(`node ${n} box is not the union of its children`);
         }
       }

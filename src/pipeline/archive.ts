@@ -3,7 +3,7 @@
  * `record` so one Athena table (JSON SerDe) can read raw rows, samples and the
  * run header side by side.
  */
-import { gzipSync } from 'node:zlib';
+import { createGzip } from 'node:zlib';
 import type { ContainerSample, DropCounts, SourceName } from '../core/model';
 
 export interface RawSourceRows {
@@ -22,19 +22,28 @@ export interface ArchivedRun {
   sourceErrors: ReadonlyArray<{ source: SourceName; message: string }>;
 }
 
-export function encodeArchive(run: ArchivedRun): Uint8Array {
-  const lines: string[] = [
-    JSON.stringify({
-      record: 'run',
-      environment: run.environment,
-      runId: run.runId,
-      collectedAt: run.collectedAt,
-      window: run.window,
-      dropped: run.dropped,
-      sourceErrors: run.sourceErrors,
-    }),
-  ];
-  for (const { source, rows } of run.raw) for (const row of rows) lines.push(JSON.stringify({ record: 'raw', source, row }));
-  for (const sample of run.samples) lines.push(JSON.stringify({ record: 'sample', ...sample }));
-  return gzipSync(lines.join('\n') + '\n');
+/** Gzips the run line by line, so a 10,000-container batch never exists as one giant string. */
+export async function encodeArchive(run: ArchivedRun): Promise<Uint8Array> {
+  const gzip = createGzip();
+  const chunks: Buffer[] = [];
+  gzip.on('data', (c: Buffer) => chunks.push(c));
+  const finished = new Promise<void>((resolve, reject) => {
+    gzip.on('end', resolve);
+    gzip.on('error', reject);
+  });
+  const line = (record: unknown) => gzip.write(JSON.stringify(record) + '\n');
+  line({
+    record: 'run',
+    environment: run.environment,
+    runId: run.runId,
+    collectedAt: run.collectedAt,
+    window: run.window,
+    dropped: run.dropped,
+    sourceErrors: run.sourceErrors,
+  });
+  for (const { source, rows } of run.raw) for (const row of rows) line({ record: 'raw', source, row });
+  for (const sample of run.samples) line({ record: 'sample', ...sample });
+  gzip.end();
+  await finished;
+  return Buffer.concat(chunks);
 }

@@ -159,10 +159,10 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
 
   // 3. Archive before anything else can fail; an archive failure fails the run loudly.
   const archiveKey = archiveKeys.metricsBatch(env, now, options.runId);
-  const [, archiveMs] = await timed(() =>
+  const [, archiveMs] = await timed(async () =>
     deps.store.put(
       archiveKey,
-      encodeArchive({
+      await encodeArchive({
         environment: env,
         runId: options.runId,
         collectedAt: now.toISOString(),
