@@ -1,0 +1,90 @@
+/**
+ * One full detection cycle at fleet scale, in its own process (so its peak RSS
+ * is its own): local Splunk and Dynatrace servers on 127.0.0.1 with request
+ * latency, in-process S3/ECS/SNS fakes with 20–50 ms per call, the real
+ * collectors, pipeline and detector. Prints one JSON line.
+ *
+ *   tsx bench/cycle.ts <containers>
+ */
+import { MemoryObjectStore } from '../src/adapters/memory/object-store';
+import { runCycle } from '../src/pipeline/run-cycle';
+import type { Alerter, AlertMessage, ObjectStore, ServiceScaler, ServiceState, WriteCondition } from '../src/pipeline/ports';
+import { fleetDetectorFactory } from '../src/detector';
+import { FleetSim, SIM_SERVICES, STEP_MS } from '../src/sim/fleet';
+import { startSplunkServer } from '../src/local/splunk-server';
+import { startDynatraceServer } from '../src/local/dynatrace-server';
+import { SecretsFile } from '../src/local/sim-adapters';
+import { createSources } from '../src/runtime/sources';
+import { parseRuntimeConfig } from '../src/config/runtime-config';
+import { SeededRandom } from '../src/detector/random';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const CONTAINERS_PER_SERVICE = 100;
+const rng = new SeededRandom(7);
+const latency = () => new Promise((r) => setTimeout(r, 20 + rng.next() * 30));
+
+class SlowStore implements ObjectStore {
+  readonly inner = new MemoryObjectStore();
+  async get(key: string) {
+    await latency();
+    return this.inner.get(key);
+  }
+  async put(key: string, body: Uint8Array, o?: { condition?: WriteCondition; contentType?: string; contentEncoding?: string }) {
+    await latency();
+    return this.inner.put(key, body, o);
+  }
+}
+const scaler: ServiceScaler = {
+  describe: async (): Promise<ServiceState> => (await latency(), { desiredCount: 3, runningCount: 3 }),
+  setDesiredCount: async () => latency().then(() => undefined),
+  raiseMinCapacity: async () => latency().then(() => undefined),
+};
+const alerter: Alerter = { publish: async (_m: AlertMessage) => (await latency(), 'bench-message') };
+
+async function main(): Promise<void> {
+  const containers = Number(process.argv[2]);
+  const serviceCount = Math.max(1, Math.ceil(containers / CONTAINERS_PER_SERVICE));
+  const perService = Math.min(containers, CONTAINERS_PER_SERVICE);
+  const services = Array.from({ length: serviceCount }, (_, i) => ({ ...SIM_SERVICES[i % SIM_SERVICES.length], name: `svc-${String(i).padStart(3, '0')}` }));
+  const now = Math.floor(Date.now() / STEP_MS) * STEP_MS;
+  const sim = new FleetSim({ seed: 3, startMs: now - 10 * STEP_MS, services, containersPerService: perService });
+  const selectors = { cpu_pct: 'cpu', mem_pct: 'mem', net_mbps: 'net', disk_iops: 'disk' };
+  const splunk = await startSplunkServer({ sim, acceptedAuthorization: ['Bearer bench'], latencyMs: 30 });
+  const dynatrace = await startDynatraceServer({ sim, selectors, acceptedTokens: ['dt0c01.bench'], pageSize: 1000, latencyMs: 30 });
+  const config = parseRuntimeConfig(JSON.stringify({
+    environment: 'bench', region: 'local', dryRun: false, archive: { bucket: 'b' }, alerts: { topicArn: 't', suppressionMinutes: 60 }, sagemaker: {},
+    vault: { address: 'http://127.0.0.1:8200', kvMount: 'kv', splunkPath: 's', dynatracePath: 'd', auth: { method: 'token' } },
+    splunk: { baseUrl: splunk.url, index: 'i', spl: 'search index=i', lookbackMinutes: 10, authScheme: 'bearer' },
+    dynatrace: { environmentUrl: dynatrace.url, metricSelectors: selectors, resolution: '1m', entitySelector: 'e' },
+    ecs: { cluster: 'c', services: services.map((s) => ({ name: s.name, minTasks: 1, maxTasks: 10 })), step: 1, criticalStep: 2, cooldownMinutes: 15 },
+  }));
+  const secrets = SecretsFile.create(join(mkdtempSync(join(tmpdir(), 'cad-bench-')), 'secrets.json'), { s: { token: 'bench' }, d: { apiToken: 'dt0c01.bench' } });
+  const store = new SlowStore();
+  const deps = {
+    sources: createSources(config, secrets), store, detectors: fleetDetectorFactory(), scaler, alerter,
+    log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+    metrics: { add: () => undefined }, clock: { now: () => new Date(now) },
+  };
+  const options = (run: number) => ({
+    environment: 'bench', runId: `bench-${run}`, runKey: `bench-${run}`, deadline: { remainingMs: () => 240_000 }, lookbackMinutes: 10,
+    scaling: { cluster: 'c', services: config.ecs.services, step: 1, criticalStep: 2, cooldownMinutes: 15 }, dryRun: false, suppressionMinutes: 60,
+  });
+  // The first cycle creates every container's model; the measured one is a steady-state run.
+  await runCycle(deps, options(1));
+  const started = performance.now();
+  const summary = await runCycle(deps, options(2));
+  const seconds = (performance.now() - started) / 1000;
+  const state = await store.inner.get('state/env=bench/detector-state.bin');
+  await splunk.close();
+  await dynatrace.close();
+  process.stdout.write(
+    JSON.stringify({ containers: summary.containers, seconds, rssMb: process.resourceUsage().maxRSS / 1024, stateMb: (state?.body.byteLength ?? 0) / 1024 / 1024, durationsMs: summary.durationsMs }) + '\n',
+  );
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench cycle: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});
