@@ -17,12 +17,18 @@ const SEASONAL_READY = 12;
 const MAD_TO_STD = 1.25;
 /** Values further than this many deviations from expected are learned as if they were this far. */
 const LEARN_CLIP = 4;
+/** A residual this many deviations out pauses learning of the baselines and scale. */
+const FREEZE_SIGMAS = 3;
 
 export class ContainerModel {
   count = 0;
   lastSeenMs = 0;
   /** Samples left in the quiet period after an anomaly. */
   quietFor = 0;
+  /** Consecutive samples with some residual beyond `residualSigmas` (a drift the forest may absorb). */
+  driftRun = 0;
+  /** Consecutive samples judged unusual; past `acceptAfterSamples` the new behaviour is learned as normal. */
+  unusualRun = 0;
   scoreMean = 0;
   scoreDeviation = 0;
   readonly level: Float64Array;
@@ -84,8 +90,9 @@ export class ContainerModel {
   /** Learns the sample after it has been scored. */
   learn(values: readonly number[], residuals: Float64Array, timeOfDay: number, timestampMs: number, o: DetectorOptions, unusual: boolean): void {
     const hour = Math.floor(timeOfDay) % HOURS;
-    // While the score is above threshold the hour's baseline stays as it was: tomorrow must not expect today's incident.
-    const duringIncident = unusual || this.quietFor > 0;
+    // During an incident the baselines and scale stay as they were: tomorrow must not expect today's
+    // incident. A change that lasts past `acceptAfterSamples` is the new normal and is learned.
+    const duringIncident = (unusual || this.quietFor > 0) && this.unusualRun < o.acceptAfterSamples;
     for (let d = 0; d < this.dims; d++) {
       const x = values[d];
       const i = hour * this.dims + d;
@@ -100,7 +107,7 @@ export class ContainerModel {
       // incident neither becomes tomorrow's baseline nor inflates the scale.
       const limit = this.scale[d] > 0 ? LEARN_CLIP * this.scale[d] * MAD_TO_STD : Number.POSITIVE_INFINITY;
       const bounded = expected + Math.max(-limit, Math.min(limit, x - expected));
-      this.scale[d] += o.scaleAlpha * (Math.abs(bounded - expected) - this.scale[d]);
+      if (!duringIncident) this.scale[d] += o.scaleAlpha * (Math.abs(bounded - expected) - this.scale[d]);
       this.level[d] += o.levelAlpha * (bounded - this.level[d]);
       if (this.seasonalCount[hour] === 0) this.seasonal[i] = bounded;
       else if (!duringIncident) this.seasonal[i] += o.seasonalAlpha * (bounded - this.seasonal[i]);
@@ -119,11 +126,23 @@ export class ContainerModel {
     return Math.max(this.scoreMean + o.thresholdSigmas * this.scoreDeviation * MAD_TO_STD, this.scoreMean * o.minThresholdRatio);
   }
 
-  /** Decides on a score and updates the threshold statistics (with the score clipped at the threshold). */
-  judge(score: number, o: DetectorOptions): { threshold: number; isAnomaly: boolean; warmingUp: boolean; exceeds: boolean } {
+  /**
+   * Decides on a sample: anomalous when the forest's score passes the adaptive
+   * threshold (sudden changes), or when a residual has stayed beyond
+   * `residualSigmas` for `residualPersistence` samples (slow drifts, which a
+   * forest absorbs as they creep). Updates the threshold statistics with the
+   * score clipped at the threshold.
+   */
+  judge(score: number, residuals: Float64Array, o: DetectorOptions): { threshold: number; isAnomaly: boolean; warmingUp: boolean; exceeds: boolean } {
     const warmingUp = this.count < o.warmupSamples;
     const threshold = this.threshold(o);
-    const exceeds = !warmingUp && score > threshold;
+    let zMax = 0;
+    for (const z of residuals) zMax = Math.max(zMax, Math.abs(z));
+    this.driftRun = zMax >= o.residualSigmas ? this.driftRun + 1 : 0;
+    const exceeds = !warmingUp && (score > threshold || this.driftRun >= o.residualPersistence);
+    // Learning pauses already at a few deviations: a slow drift must not be learned while it builds up.
+    const unusual = exceeds || zMax >= FREEZE_SIGMAS;
+    this.unusualRun = unusual ? this.unusualRun + 1 : 0;
     const isAnomaly = exceeds && this.quietFor === 0;
     if (isAnomaly) this.quietFor = o.refractorySamples;
     else if (this.quietFor > 0) this.quietFor--;
@@ -132,7 +151,7 @@ export class ContainerModel {
     const alpha = warmingUp ? Math.max(o.scoreAlpha, 1 / (this.count + 1)) : o.scoreAlpha;
     this.scoreDeviation += alpha * (Math.abs(bounded - this.scoreMean) - this.scoreDeviation);
     this.scoreMean += alpha * (bounded - this.scoreMean);
-    return { threshold, isAnomaly, warmingUp, exceeds };
+    return { threshold, isAnomaly, warmingUp, exceeds: unusual };
   }
 
   /**
@@ -157,6 +176,8 @@ export class ContainerModel {
     w.u32(this.count);
     w.f64(this.lastSeenMs);
     w.u32(this.quietFor);
+    w.u32(this.driftRun);
+    w.u32(this.unusualRun);
     w.f64(this.scoreMean);
     w.f64(this.scoreDeviation);
     for (const a of [this.level, this.scale, this.seasonal, this.history]) for (const v of a) w.f64(v);
@@ -168,6 +189,8 @@ export class ContainerModel {
     m.count = r.u32();
     m.lastSeenMs = r.f64();
     m.quietFor = r.u32();
+    m.driftRun = r.u32();
+    m.unusualRun = r.u32();
     m.scoreMean = r.f64();
     m.scoreDeviation = r.f64();
     for (const a of [m.level, m.scale, m.seasonal, m.history]) for (let i = 0; i < a.length; i++) a[i] = r.f64();

@@ -18,6 +18,12 @@ export interface DetectorOptions {
   thresholdSigmas: number;
   /** The threshold never falls below this multiple of the score's recent level. */
   minThresholdRatio: number;
+  /** A residual this many deviations from the key's baseline… */
+  residualSigmas: number;
+  /** …for this many consecutive samples is an anomaly even when the forest has absorbed the drift. */
+  residualPersistence: number;
+  /** An unusual stretch longer than this is learned as the new normal. */
+  acceptAfterSamples: number;
   /** After an anomaly, the same key stays quiet this many samples (one incident, one alarm). */
   refractorySamples: number;
   /** Learn a per-hour-of-day baseline, so daily peaks are expected. */
@@ -38,9 +44,12 @@ export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
   trees: 30,
   sampleSize: 128,
   decay: 1 / 2560,
-  warmupSamples: 288,
-  thresholdSigmas: 7,
+  warmupSamples: 576,
+  thresholdSigmas: 10,
   minThresholdRatio: 2.5,
+  residualSigmas: 6,
+  residualPersistence: 3,
+  acceptAfterSamples: 72,
   refractorySamples: 12,
   seasonal: true,
   levelAlpha: 0.05,

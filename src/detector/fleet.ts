@@ -21,7 +21,7 @@ export interface Detection {
 }
 
 const MAGIC = 0x46444143; // "CADF"
-const VERSION = 1;
+const VERSION = 2;
 
 export class FleetDetector {
   private readonly forests = new Map<string, RandomCutForest>();
@@ -73,7 +73,7 @@ export class FleetDetector {
     const { point, residuals } = model.point(values, timeOfDay, o);
     const forest = this.forestFor(group);
     const scored = forest.scoreAndUpdate(point);
-    const { exceeds, ...verdict } = model.judge(scored.score, o);
+    const { exceeds, ...verdict } = model.judge(scored.score, residuals, o);
     model.learn(values, residuals, timeOfDay, timestampMs, o, exceeds);
     const high = new Array<number>(o.dimensions).fill(0);
     const low = new Array<number>(o.dimensions).fill(0);

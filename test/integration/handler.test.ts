@@ -27,7 +27,7 @@ const BUCKET = 'cad-it-archive';
 const CLUSTER = 'it-apps';
 const KV = 'container-anomaly-dev';
 const SELECTORS = { cpu_pct: 'cpu', mem_pct: 'mem', net_mbps: 'net', disk_iops: 'disk' };
-const HISTORY = 300;
+const HISTORY = 600;
 
 type Handler = (event: DetectEvent, context: Context) => Promise<DetectResult>;
 

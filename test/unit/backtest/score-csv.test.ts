@@ -25,13 +25,13 @@ describe('backtest CSV', () => {
   });
 
   it('writes one row per input row with the exact header, flagging the spike', () => {
-    const out = scoreSeries(parseSeriesCsv(series(400, 350))).trim().split('\n');
+    const out = scoreSeries(parseSeriesCsv(series(700, 650))).trim().split('\n');
     expect(out[0]).toBe('timestamp,anomaly_score,is_anomaly,top_metric');
-    expect(out).toHaveLength(401);
+    expect(out).toHaveLength(701);
     expect(out[1]).toBe('2014-02-14 00:00:00,0.000000,0,');
     const flagged = out.slice(1).map((l, i) => [i, l.split(',')[2]] as const).filter(([, f]) => f === '1').map(([i]) => i);
-    expect(flagged).toContain(350);
-    expect(out[351]).toMatch(/^2014-02-15 05:10:00,0\.[5-9]\d+,1,value:high$/);
+    expect(flagged).toContain(650);
+    expect(out[651]).toMatch(/^2014-02-16 06:10:00,0\.[5-9]\d+,1,value:high$/);
   });
 
   it.each([

@@ -93,15 +93,15 @@ describe('FleetDetector', () => {
 
   it('does not call anything anomalous while warming up', () => {
     const d = FleetDetector.create();
-    const early = week(3).slice(0, 287).map(({ t, v }) => d.update('c', 'g', t, v));
+    const early = week(3).slice(0, 575).map(({ t, v }) => d.update('c', 'g', t, v));
     expect(early.every((r) => r.warmingUp && !r.isAnomaly)).toBe(true);
   });
 
   it('starts a new container of a known service from its sibling, without a new warm-up', () => {
     const d = FleetDetector.create();
     const data = week(4);
-    data.slice(0, 400).forEach(({ t, v }) => d.update('task-a', 'api', t, v));
-    const next = d.update('task-b', 'api', data[400].t, data[400].v);
+    data.slice(0, 600).forEach(({ t, v }) => d.update('task-a', 'api', t, v));
+    const next = d.update('task-b', 'api', data[600].t, data[600].v);
     expect(next.warmingUp).toBe(false);
     expect(d.size()).toBe(2);
     expect(d.groups()).toBe(1);
