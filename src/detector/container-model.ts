@@ -29,6 +29,8 @@ export class ContainerModel {
   driftRun = 0;
   /** Consecutive samples judged unusual; past `acceptAfterSamples` the new behaviour is learned as normal. */
   unusualRun = 0;
+  /** Whether the current unusual stretch has already raised its alarm. */
+  alarmedInStretch = false;
   scoreMean = 0;
   scoreDeviation = 0;
   readonly level: Float64Array;
@@ -143,7 +145,10 @@ export class ContainerModel {
     // Learning pauses already at a few deviations: a slow drift must not be learned while it builds up.
     const unusual = exceeds || zMax >= FREEZE_SIGMAS;
     this.unusualRun = unusual ? this.unusualRun + 1 : 0;
-    const isAnomaly = exceeds && this.quietFor === 0;
+    // One alarm per unbroken unusual stretch: a level shift that lasts is one incident, not one per hour.
+    const isAnomaly = exceeds && this.quietFor === 0 && !(this.unusualRun > 1 && this.alarmedInStretch);
+    if (isAnomaly) this.alarmedInStretch = true;
+    else if (this.unusualRun === 0) this.alarmedInStretch = false;
     if (isAnomaly) this.quietFor = o.refractorySamples;
     else if (this.quietFor > 0) this.quietFor--;
     const bounded = warmingUp ? score : Math.min(score, threshold);
@@ -178,6 +183,7 @@ export class ContainerModel {
     w.u32(this.quietFor);
     w.u32(this.driftRun);
     w.u32(this.unusualRun);
+    w.u8(this.alarmedInStretch ? 1 : 0);
     w.f64(this.scoreMean);
     w.f64(this.scoreDeviation);
     for (const a of [this.level, this.scale, this.seasonal, this.history]) for (const v of a) w.f64(v);
@@ -191,6 +197,7 @@ export class ContainerModel {
     m.quietFor = r.u32();
     m.driftRun = r.u32();
     m.unusualRun = r.u32();
+    m.alarmedInStretch = r.u8() === 1;
     m.scoreMean = r.f64();
     m.scoreDeviation = r.f64();
     for (const a of [m.level, m.scale, m.seasonal, m.history]) for (let i = 0; i < a.length; i++) a[i] = r.f64();
