@@ -7,6 +7,7 @@
  */
 import { FleetDetector } from '../../src/detector';
 import { SeededRandom, deriveSeed } from '../../src/detector/random';
+import { applyIncident, toMetrics, type ContainerLoad, type IncidentKind } from '../../src/sim/incident-effects';
 
 export const STEPS_PER_DAY = 288;
 export const DAYS = 7;
@@ -17,7 +18,6 @@ const GRACE_STEPS = 12;
 /** Flags closer than an hour belong to one false-alarm episode. */
 const EPISODE_GAP_STEPS = 12;
 
-export type IncidentKind = 'cpu-runaway' | 'memory-leak' | 'traffic-surge' | 'outage' | 'cpu-rise-flat-traffic' | 'disk-storm';
 
 export interface LabelledIncident {
   kind: IncidentKind;
@@ -32,9 +32,6 @@ export interface LabelledContainer {
   incidents: LabelledIncident[];
 }
 
-function gaussian(rng: SeededRandom): number {
-  return Math.sqrt(-2 * Math.log(rng.nextOpen())) * Math.cos(2 * Math.PI * rng.next());
-}
 
 /** Incident placement (day, hour, length in steps) varies with the seed. */
 function place(rng: SeededRandom, day: number, length: number): { from: number; to: number } {
@@ -62,40 +59,21 @@ export function generateIncidentSet(seed: number): LabelledContainer[] {
       const t = START_MS + step * STEP_MS;
       const hours = (t / 3_600_000) % 24;
       const wave = 1 + plan.seasonalAmplitude * Math.cos((2 * Math.PI * (hours - phase)) / 24);
-      let traffic = base.traffic * wave * (1 + 0.05 * gaussian(rng));
-      let cpu = 5 + base.cpuPerTraffic * traffic + 1.5 * gaussian(rng);
-      let mem = base.mem + 0.05 * traffic + gaussian(rng);
-      let disk = base.disk * (0.85 + 0.15 * wave) + 0.05 * base.disk * gaussian(rng);
+      const traffic = base.traffic * wave * (1 + 0.05 * rng.normal());
+      const cpuFor = (x: number) => 5 + base.cpuPerTraffic * x + 1.5 * rng.normal();
+      let load: ContainerLoad = {
+        traffic,
+        cpu: cpuFor(traffic),
+        mem: base.mem + 0.05 * traffic + rng.normal(),
+        disk: base.disk * (0.85 + 0.15 * wave) + 0.05 * base.disk * rng.normal(),
+      };
       const incident = incidents.find((i) => step >= i.from && step <= i.to);
       if (incident) {
-        const into = step - incident.from;
-        const length = incident.to - incident.from + 1;
-        switch (incident.kind) {
-          case 'cpu-runaway':
-            cpu += Math.min(50, 5 + into * 2.5);
-            break;
-          case 'memory-leak':
-            mem += (into / length) * 45;
-            break;
-          case 'traffic-surge':
-            traffic *= 2.5;
-            cpu = 5 + base.cpuPerTraffic * traffic + 1.5 * gaussian(rng);
-            break;
-          case 'outage':
-            traffic *= 0.02;
-            cpu = 1 + Math.abs(gaussian(rng)) * 0.3;
-            disk *= 0.05;
-            break;
-          case 'cpu-rise-flat-traffic':
-            cpu += (into / length) * 35;
-            break;
-          case 'disk-storm':
-            disk *= 6;
-            break;
-        }
+        load = applyIncident(load, incident.kind, { into: step - incident.from, length: incident.to - incident.from + 1, cpuFor, loadShare: 1, noise: () => rng.normal() });
       }
+      const m = toMetrics(load);
       times.push(t);
-      values.push([Math.max(0, cpu), Math.max(0, Math.min(100, mem)), Math.max(0, traffic * 0.4), Math.max(0, disk)]);
+      values.push([m.cpu_pct, m.mem_pct, m.net_mbps, m.disk_iops]);
     }
     return { name: plan.name, times, values, incidents };
   });

@@ -16,6 +16,11 @@ export class SeededRandom {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
+  /** Standard normal (Box–Muller). */
+  normal(): number {
+    return Math.sqrt(-2 * Math.log(this.nextOpen())) * Math.cos(2 * Math.PI * this.next());
+  }
+
   /** Uniform in (0, 1): safe for logarithms. */
   nextOpen(): number {
     let u = this.next();

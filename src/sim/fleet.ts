@@ -6,10 +6,12 @@
  */
 import { SeededRandom, deriveSeed } from '../detector/random';
 import type { MetricVector } from '../core/model';
+import { applyIncident, toMetrics, type ContainerLoad, type IncidentKind } from './incident-effects';
+
+export type { IncidentKind };
 
 export const STEP_MS = 5 * 60_000;
 
-export type IncidentKind = 'traffic-surge' | 'cpu-runaway' | 'outage' | 'memory-leak' | 'disk-storm';
 
 export interface Incident {
   service: string;
@@ -82,9 +84,6 @@ export function defaultIncidents(liveFromStep: number): Incident[] {
   ];
 }
 
-function gaussian(rng: SeededRandom): number {
-  return Math.sqrt(-2 * Math.log(rng.nextOpen())) * Math.cos(2 * Math.PI * rng.next());
-}
 
 export class FleetSim {
   readonly containers: SimContainer[];
@@ -123,43 +122,20 @@ export class FleetSim {
     const rng = new SeededRandom(deriveSeed(this.options.seed, `${c.containerId}#${step}`));
     const hours = (this.timeOf(step) / 3_600_000) % 24;
     const wave = 1 + p.amplitude * Math.cos((2 * Math.PI * (hours - p.phaseHours)) / 24);
-    let traffic = p.traffic * wave * (1 + 0.04 * gaussian(rng));
+    const traffic = p.traffic * wave * (1 + 0.04 * rng.normal());
     // Load per task falls as the service scales out.
-    const spread = p.tasks / (this.desired.get(c.service) ?? p.tasks);
-    let cpu = 5 + p.cpuPerTraffic * traffic * spread * 0.8 + 1.2 * gaussian(rng);
-    let mem = p.memBase + 0.05 * traffic + 0.8 * gaussian(rng);
-    let disk = p.diskBase * (0.8 + 0.2 * wave) + 6 * gaussian(rng);
-    const incident = this.incidentAt(c.containerId, step);
-    if (incident) {
-      const into = step - incident.fromStep;
-      switch (incident.kind) {
-        case 'traffic-surge':
-          traffic *= 2.6;
-          cpu = 5 + p.cpuPerTraffic * traffic * spread * 0.8 + 1.2 * gaussian(rng);
-          break;
-        case 'cpu-runaway':
-          cpu += Math.min(45, 4 + into * 3) * spread;
-          break;
-        case 'outage':
-          traffic *= 0.02;
-          cpu = 1 + Math.abs(gaussian(rng)) * 0.3;
-          disk *= 0.05;
-          break;
-        case 'memory-leak':
-          mem += into * 0.7;
-          break;
-        case 'disk-storm':
-          disk *= 7;
-          cpu += 10;
-          break;
-      }
-    }
-    return {
-      cpu_pct: Math.max(0, cpu),
-      mem_pct: Math.max(0, Math.min(100, mem)),
-      net_mbps: Math.max(0, traffic * 0.4),
-      disk_iops: Math.max(0, disk),
+    const loadShare = p.tasks / (this.desired.get(c.service) ?? p.tasks);
+    const cpuFor = (t: number) => 5 + p.cpuPerTraffic * t * loadShare * 0.8 + 1.2 * rng.normal();
+    const load: ContainerLoad = {
+      traffic,
+      cpu: cpuFor(traffic),
+      mem: p.memBase + 0.05 * traffic + 0.8 * rng.normal(),
+      disk: p.diskBase * (0.8 + 0.2 * wave) + 6 * rng.normal(),
     };
+    const incident = this.incidentAt(c.containerId, step);
+    if (!incident) return toMetrics(load);
+    const context = { into: step - incident.fromStep, length: incident.toStep - incident.fromStep + 1, cpuFor, loadShare, noise: () => rng.normal() };
+    return toMetrics(applyIncident(load, incident.kind, context));
   }
 
   /** Metrics of every container at a step. */

@@ -1,8 +1,5 @@
 import { FleetDetector, RandomCutForest, RandomCutTree, SeededRandom, resolveOptions } from '../../../src/detector';
 
-function gaussian(rng: SeededRandom): number {
-  return Math.sqrt(-2 * Math.log(rng.nextOpen())) * Math.cos(2 * Math.PI * rng.next());
-}
 
 describe('random cut tree', () => {
   it('keeps masses, boxes and cuts consistent through random inserts and deletes', () => {
@@ -10,7 +7,7 @@ describe('random cut tree', () => {
     const tree = new RandomCutTree(3);
     const live: number[] = [];
     for (let i = 0; i < 600; i++) {
-      const p = Float32Array.from([gaussian(rng), gaussian(rng), i % 7 === 0 ? 1 : gaussian(rng)]);
+      const p = Float32Array.from([rng.normal(), rng.normal(), i % 7 === 0 ? 1 : rng.normal()]);
       live.push(tree.insert(p, rng));
       // Exact duplicates share a leaf.
       if (i % 50 === 0) live.push(tree.insert(Float32Array.from(p), rng));
@@ -35,7 +32,7 @@ describe('random cut forest', () => {
     const rng = new SeededRandom(5);
     let typical = 0;
     for (let i = 0; i < 500; i++) {
-      const s = f.scoreAndUpdate(Float32Array.from([gaussian(rng), gaussian(rng)]));
+      const s = f.scoreAndUpdate(Float32Array.from([rng.normal(), rng.normal()]));
       if (i >= 400) typical += s.score / 100;
     }
     const outlier = f.scoreAndUpdate(Float32Array.from([9, 0]));
@@ -45,7 +42,7 @@ describe('random cut forest', () => {
   it('attributes the score to the dimension and direction that moved', () => {
     const f = forest();
     const rng = new SeededRandom(6);
-    for (let i = 0; i < 400; i++) f.scoreAndUpdate(Float32Array.from([gaussian(rng), gaussian(rng)]));
+    for (let i = 0; i < 400; i++) f.scoreAndUpdate(Float32Array.from([rng.normal(), rng.normal()]));
     const up = f.scoreAndUpdate(Float32Array.from([0, 12]));
     expect(up.high[1]).toBeGreaterThan(10 * (up.high[0] + up.low[0] + up.low[1]));
     const down = f.scoreAndUpdate(Float32Array.from([-12, 0]));
@@ -68,9 +65,9 @@ function week(seed: number, incidentAt?: number): Array<{ t: number; v: number[]
   const start = Date.parse('2026-11-01T00:00:00Z');
   return Array.from({ length: 7 * 288 }, (_, i) => {
     const traffic = 50 + 30 * Math.sin((2 * Math.PI * (i % 288)) / 288);
-    let cpu = 20 + 0.6 * traffic + 1.5 * gaussian(rng);
+    let cpu = 20 + 0.6 * traffic + 1.5 * rng.normal();
     if (incidentAt !== undefined && i >= incidentAt && i < incidentAt + 30) cpu += 30;
-    return { t: start + i * 300_000, v: [cpu, 40 + gaussian(rng), traffic + 2 * gaussian(rng), 100 + 5 * gaussian(rng)] };
+    return { t: start + i * 300_000, v: [cpu, 40 + rng.normal(), traffic + 2 * rng.normal(), 100 + 5 * rng.normal()] };
   });
 }
 
