@@ -127,7 +127,7 @@ export class RandomCutTree {
         this.mass[node]++;
         return slot;
       }
-      // Rounding must not push the draw past the last dimension that has any range.
+      // Rounding must not push the draw past the last dimension with a nonzero range.
       let x = Math.min(rng.next() * total, total * (1 - 1e-12));
       let dim = 0;
       let lo = 0;
