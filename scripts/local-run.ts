@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { loadEnvironment } from '../environments';
 import { localRun, summaryTable } from '../src/local/run';
+import { DEFAULT_DETECTOR_OPTIONS } from '../src/detector';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -24,7 +25,10 @@ async function main(): Promise<void> {
   const historyDays = Number(values['history-days']);
   if (!Number.isInteger(cycles) || cycles < 1) throw new Error(`--cycles must be a positive whole number, got ${values.cycles}`);
   if (!Number.isInteger(seed)) throw new Error(`--seed must be a whole number, got ${values.seed}`);
-  if (!Number.isInteger(historyDays) || historyDays < 1) throw new Error(`--history-days must be at least 1, got ${values['history-days']}`);
+  const minDays = Math.ceil(DEFAULT_DETECTOR_OPTIONS.warmupSamples / 288);
+  if (!Number.isInteger(historyDays) || historyDays < minDays) {
+    throw new Error(`--history-days must cover the detector's warm-up (at least ${minDays} days), got ${values['history-days']}`);
+  }
   const environment = values.env ? loadEnvironment(values.env) : undefined;
   if (environment && !process.env.VAULT_ADDR) {
     throw new Error(

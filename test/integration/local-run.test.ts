@@ -19,12 +19,12 @@ function startLocal(args: string[]) {
 
 describe('npm start (local run on embedded defaults)', () => {
   const reportDir = mkdtempSync(join(tmpdir(), 'cad-report-'));
-  const first = startLocal(['--cycles', '40', '--seed', '5', '--history-days', '2', '--report', join(reportDir, 'a.html')]);
+  const first = startLocal(['--cycles', '40', '--seed', '5', '--history-days', '3', '--report', join(reportDir, 'a.html')]);
 
   it('exits 0 and prints progress, one line per cycle and the closing summary', () => {
     expect(first.stderr).not.toMatch(/npm start:/);
     expect(first.status).toBe(0);
-    expect(first.stdout).toMatch(/Replaying 2 days of history for 36 containers \[#+\] 100%/);
+    expect(first.stdout).toMatch(/Replaying 3 days of history for 36 containers \[#+\] 100%/);
     expect(first.stdout.match(/^cycle +\d+ +\d\d:\d\d +containers 36 +anomalies \d+ +actions \d+/gm)).toHaveLength(40);
     expect(first.stdout).toMatch(/cycle +service +container +kind +severity +top metric +action/);
     expect(first.stdout).toMatch(/traffic-surge +checkout-api-0000 +120 min +found at cycle \d+/);
@@ -35,7 +35,7 @@ describe('npm start (local run on embedded defaults)', () => {
     const alerts = readFileSync(join(first.cwd, '.local', 'alerts.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(alerts.length).toBeGreaterThan(0);
     expect(alerts[0]).toMatchObject({ attributes: { environment: 'local' }, body: { environment: 'local' } });
-    const archived = statSync(join(first.cwd, '.local', 'archive', 'metrics', 'env=local', 'date=2026-11-18', 'hour=00', 'local-0001.jsonl.gz'));
+    const archived = statSync(join(first.cwd, '.local', 'archive', 'metrics', 'env=local', 'date=2026-11-19', 'hour=00', 'local-0001.jsonl.gz'));
     expect(archived.size).toBeGreaterThan(1000);
     const report = readFileSync(join(reportDir, 'a.html'), 'utf8');
     expect(report).toContain('<section id="checkout-api">');
@@ -44,7 +44,7 @@ describe('npm start (local run on embedded defaults)', () => {
   });
 
   it('is deterministic for a seed', () => {
-    const second = startLocal(['--cycles', '40', '--seed', '5', '--history-days', '2', '--report', join(reportDir, 'b.html')]);
+    const second = startLocal(['--cycles', '40', '--seed', '5', '--history-days', '3', '--report', join(reportDir, 'b.html')]);
     const table = (out: string) => out.split('\n').filter((l) => /^cycle|^\d+ {2,}\S|Injected|^ {2}\S/.test(l)).join('\n');
     expect(table(second.stdout)).toBe(table(first.stdout));
     expect(readFileSync(join(reportDir, 'b.html'), 'utf8')).toBe(readFileSync(join(reportDir, 'a.html'), 'utf8'));
