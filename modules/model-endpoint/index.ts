@@ -109,7 +109,8 @@ export class ModelEndpoint extends Construct {
           Resource: [props.archiveBucketArn],
           Condition: { StringLike: { 's3:prefix': [`${ARCHIVE_PREFIXES.training}env=${env}/*`] } },
         },
-        { Sid: 'WriteModelArtifacts', Effect: 'Allow', Action: ['s3:PutObject'], Resource: [objects(ARCHIVE_PREFIXES.models)] },
+        // Also read: the calibration batch transform runs the new model under this role and writes its scores beside it.
+        { Sid: 'WriteModelArtifacts', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: [objects(ARCHIVE_PREFIXES.models)] },
         { Sid: 'UseArchiveKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: [props.archiveKeyArn] },
         ...common('TrainingJobs'),
       ]),

@@ -59,7 +59,7 @@ describe('model endpoint', () => {
     expect(bySid(exec).ReadModelArtifacts).toMatchObject({ Action: ['s3:GetObject'], Resource: [expect.stringMatching(/\/models\/env=prod\/\*$/)] });
     expect(bySid(exec).PullRcfImage).toMatchObject({ Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], Resource: [expect.stringMatching(/:repository\/randomcutforest$/)] });
     expect(bySid(train).ReadTrainingSets.Resource).toEqual([expect.stringMatching(/\/training\/env=prod\/\*$/)]);
-    expect(bySid(train).WriteModelArtifacts).toMatchObject({ Action: ['s3:PutObject'], Resource: [expect.stringMatching(/\/models\/env=prod\/\*$/)] });
+    expect(bySid(train).WriteModelArtifacts).toMatchObject({ Action: ['s3:GetObject', 's3:PutObject'], Resource: [expect.stringMatching(/\/models\/env=prod\/\*$/)] });
     for (const s of [...exec, ...train]) {
       for (const a of s.Action) expect(a).not.toMatch(/\*/);
       if (asArray(s.Resource).includes('*')) expect(s.Action.every((a) => SAGEMAKER_UNSCOPABLE_ACTIONS.includes(a))).toBe(true);
