@@ -25,8 +25,9 @@ export class ContainerModel {
   lastSeenMs = 0;
   /** Samples left in the quiet period after an anomaly. */
   quietFor = 0;
-  /** Consecutive samples with some residual beyond `residualSigmas` (a drift the forest may absorb). */
-  driftRun = 0;
+  /** Two-sided CUSUM of the residuals per metric: evidence of a drift, accumulated. */
+  readonly cusumHigh: Float64Array;
+  readonly cusumLow: Float64Array;
   /** Consecutive samples judged unusual; past `acceptAfterSamples` the new behaviour is learned as normal. */
   unusualRun = 0;
   /** Whether the current unusual stretch has already raised its alarm. */
@@ -50,6 +51,8 @@ export class ContainerModel {
     this.seasonal = new Float64Array(HOURS * dims);
     this.seasonalCount = new Uint16Array(HOURS);
     this.history = new Float64Array((shingleSize - 1) * dims);
+    this.cusumHigh = new Float64Array(dims);
+    this.cusumLow = new Float64Array(dims);
   }
 
   /**
@@ -130,18 +133,24 @@ export class ContainerModel {
 
   /**
    * Decides on a sample: anomalous when the forest's score passes the adaptive
-   * threshold (sudden changes), or when a residual has stayed beyond
-   * `residualSigmas` for `residualPersistence` samples (slow drifts, which a
-   * forest absorbs as they creep). Updates the threshold statistics with the
-   * score clipped at the threshold.
+   * threshold (sudden changes), or when a two-sided CUSUM of a metric's
+   * residuals reaches `cusumLimit` (slow drifts, which a forest absorbs as they
+   * creep). Updates the threshold statistics with the score clipped at the threshold.
    */
   judge(score: number, residuals: Float64Array, o: DetectorOptions): { threshold: number; isAnomaly: boolean; warmingUp: boolean; exceeds: boolean } {
     const warmingUp = this.count < o.warmupSamples;
     const threshold = this.threshold(o);
     let zMax = 0;
     for (const z of residuals) zMax = Math.max(zMax, Math.abs(z));
-    this.driftRun = zMax >= o.residualSigmas ? this.driftRun + 1 : 0;
-    const exceeds = !warmingUp && (score > threshold || this.driftRun >= o.residualPersistence);
+    let cusum = 0;
+    if (!warmingUp) {
+      for (let d = 0; d < residuals.length; d++) {
+        this.cusumHigh[d] = Math.max(0, this.cusumHigh[d] + residuals[d] - o.cusumSlack);
+        this.cusumLow[d] = Math.max(0, this.cusumLow[d] - residuals[d] - o.cusumSlack);
+        cusum = Math.max(cusum, this.cusumHigh[d], this.cusumLow[d]);
+      }
+    }
+    const exceeds = !warmingUp && (score > threshold || cusum >= o.cusumLimit);
     // Learning pauses already at a few deviations: a slow drift must not be learned while it builds up.
     const unusual = exceeds || zMax >= FREEZE_SIGMAS;
     this.unusualRun = unusual ? this.unusualRun + 1 : 0;
@@ -149,7 +158,12 @@ export class ContainerModel {
     const isAnomaly = exceeds && this.quietFor === 0 && !(this.unusualRun > 1 && this.alarmedInStretch);
     if (isAnomaly) this.alarmedInStretch = true;
     else if (this.unusualRun === 0) this.alarmedInStretch = false;
-    if (isAnomaly) this.quietFor = o.refractorySamples;
+    if (isAnomaly) {
+      this.quietFor = o.refractorySamples;
+      // A raised drift starts its evidence afresh.
+      this.cusumHigh.fill(0);
+      this.cusumLow.fill(0);
+    }
     else if (this.quietFor > 0) this.quietFor--;
     const bounded = warmingUp ? score : Math.min(score, threshold);
     if (this.count === 0) this.scoreMean = bounded;
@@ -181,12 +195,11 @@ export class ContainerModel {
     w.u32(this.count);
     w.f64(this.lastSeenMs);
     w.u32(this.quietFor);
-    w.u32(this.driftRun);
     w.u32(this.unusualRun);
     w.u8(this.alarmedInStretch ? 1 : 0);
     w.f64(this.scoreMean);
     w.f64(this.scoreDeviation);
-    for (const a of [this.level, this.scale, this.seasonal, this.history]) for (const v of a) w.f64(v);
+    for (const a of [this.level, this.scale, this.seasonal, this.history, this.cusumHigh, this.cusumLow]) for (const v of a) w.f64(v);
     for (const c of this.seasonalCount) w.u32(c);
   }
 
@@ -195,12 +208,11 @@ export class ContainerModel {
     m.count = r.u32();
     m.lastSeenMs = r.f64();
     m.quietFor = r.u32();
-    m.driftRun = r.u32();
     m.unusualRun = r.u32();
     m.alarmedInStretch = r.u8() === 1;
     m.scoreMean = r.f64();
     m.scoreDeviation = r.f64();
-    for (const a of [m.level, m.scale, m.seasonal, m.history]) for (let i = 0; i < a.length; i++) a[i] = r.f64();
+    for (const a of [m.level, m.scale, m.seasonal, m.history, m.cusumHigh, m.cusumLow]) for (let i = 0; i < a.length; i++) a[i] = r.f64();
     for (let i = 0; i < m.seasonalCount.length; i++) m.seasonalCount[i] = r.u32();
     return m;
   }

@@ -18,10 +18,9 @@ export interface DetectorOptions {
   thresholdSigmas: number;
   /** The threshold never falls below this multiple of the score's recent level. */
   minThresholdRatio: number;
-  /** A residual this many deviations from the key's baseline… */
-  residualSigmas: number;
-  /** …for this many consecutive samples is an anomaly even when the forest has absorbed the drift. */
-  residualPersistence: number;
+  /** CUSUM drift detection: residual deviations beyond the slack (in deviations) accumulate; reaching the limit is an anomaly. */
+  cusumSlack: number;
+  cusumLimit: number;
   /** An unusual stretch longer than this is learned as the new normal. */
   acceptAfterSamples: number;
   /** After an anomaly, the same key stays quiet this many samples (one incident, one alarm). */
@@ -47,8 +46,8 @@ export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
   warmupSamples: 576,
   thresholdSigmas: 10,
   minThresholdRatio: 2.5,
-  residualSigmas: 6,
-  residualPersistence: 3,
+  cusumSlack: 1,
+  cusumLimit: 80,
   acceptAfterSamples: 72,
   refractorySamples: 12,
   seasonal: true,

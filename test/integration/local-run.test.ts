@@ -19,13 +19,13 @@ function startLocal(args: string[]) {
 
 describe('npm start (local run on embedded defaults)', () => {
   const reportDir = mkdtempSync(join(tmpdir(), 'cad-report-'));
-  const first = startLocal(['--cycles', '40', '--seed', '5', '--history-days', '3', '--report', join(reportDir, 'a.html')]);
+  const first = startLocal(['--cycles', '56', '--seed', '5', '--history-days', '3', '--report', join(reportDir, 'a.html')]);
 
   it('exits 0 and prints progress, one line per cycle and the closing summary', () => {
     expect(first.stderr).not.toMatch(/npm start:/);
     expect(first.status).toBe(0);
     expect(first.stdout).toMatch(/Replaying 3 days of history for 36 containers \[#+\] 100%/);
-    expect(first.stdout.match(/^cycle +\d+ +\d\d:\d\d +containers 36 +anomalies \d+ +actions \d+/gm)).toHaveLength(40);
+    expect(first.stdout.match(/^cycle +\d+ +\d\d:\d\d +containers 36 +anomalies \d+ +actions \d+/gm)).toHaveLength(56);
     expect(first.stdout).toMatch(/cycle +service +container +kind +severity +top metric +action/);
     expect(first.stdout).toMatch(/traffic-surge +checkout-api-0000 +120 min +found at cycle \d+/);
     expect(first.stdout).toMatch(/cpu-runaway +search-api-0001 +120 min +found at cycle \d+/);
@@ -44,7 +44,7 @@ describe('npm start (local run on embedded defaults)', () => {
   });
 
   it('is deterministic for a seed', () => {
-    const second = startLocal(['--cycles', '40', '--seed', '5', '--history-days', '3', '--report', join(reportDir, 'b.html')]);
+    const second = startLocal(['--cycles', '56', '--seed', '5', '--history-days', '3', '--report', join(reportDir, 'b.html')]);
     const table = (out: string) => out.split('\n').filter((l) => /^cycle|^\d+ {2,}\S|Injected|^ {2}\S/.test(l)).join('\n');
     expect(table(second.stdout)).toBe(table(first.stdout));
     expect(readFileSync(join(reportDir, 'b.html'), 'utf8')).toBe(readFileSync(join(reportDir, 'a.html'), 'utf8'));
