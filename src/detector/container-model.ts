@@ -34,6 +34,8 @@ export class ContainerModel {
   alarmedInStretch = false;
   scoreMean = 0;
   scoreDeviation = 0;
+  /** The highest score of samples not alarmed on, decaying: what this key's normal already reached. */
+  normalPeak = 0;
   readonly level: Float64Array;
   readonly scale: Float64Array;
   readonly seasonal: Float64Array;
@@ -128,7 +130,7 @@ export class ContainerModel {
 
   /** The adaptive threshold: the score's recent level plus a multiple of its typical deviation. */
   threshold(o: DetectorOptions): number {
-    return Math.max(this.scoreMean + o.thresholdSigmas * this.scoreDeviation * MAD_TO_STD, this.scoreMean * o.minThresholdRatio);
+    return Math.max(this.scoreMean + o.thresholdSigmas * this.scoreDeviation * MAD_TO_STD, this.scoreMean * o.minThresholdRatio, this.normalPeak * o.peakRatio);
   }
 
   /**
@@ -145,12 +147,17 @@ export class ContainerModel {
     let cusum = 0;
     if (!warmingUp) {
       for (let d = 0; d < residuals.length; d++) {
-        this.cusumHigh[d] = Math.max(0, this.cusumHigh[d] + residuals[d] - o.cusumSlack);
-        this.cusumLow[d] = Math.max(0, this.cusumLow[d] - residuals[d] - o.cusumSlack);
+        // Clipped steps: a drift is many moderate deviations in a row, not a few spikes.
+        const z = Math.max(-o.cusumClip, Math.min(o.cusumClip, residuals[d]));
+        this.cusumHigh[d] = Math.max(0, this.cusumHigh[d] + z - o.cusumSlack);
+        this.cusumLow[d] = Math.max(0, this.cusumLow[d] - z - o.cusumSlack);
         cusum = Math.max(cusum, this.cusumHigh[d], this.cusumLow[d]);
       }
     }
-    const exceeds = !warmingUp && (score > threshold || cusum >= o.cusumLimit);
+    // Several metrics far out together (an outage, a surge) need no forest to be believed, however noisy its scores are.
+    let farOut = 0;
+    for (const z of residuals) if (Math.abs(z) >= o.jointSigmas) farOut++;
+    const exceeds = !warmingUp && (score > threshold || cusum >= o.cusumLimit || farOut >= o.jointMetrics);
     // Learning pauses already at a few deviations: a slow drift must not be learned while it builds up.
     const unusual = exceeds || zMax >= FREEZE_SIGMAS;
     this.unusualRun = unusual ? this.unusualRun + 1 : 0;
@@ -165,6 +172,8 @@ export class ContainerModel {
       this.cusumLow.fill(0);
     }
     else if (this.quietFor > 0) this.quietFor--;
+    this.normalPeak *= 1 - o.peakDecay;
+    if (!isAnomaly && this.quietFor === 0) this.normalPeak = Math.max(this.normalPeak, score);
     const bounded = warmingUp ? score : Math.min(score, threshold);
     if (this.count === 0) this.scoreMean = bounded;
     const alpha = warmingUp ? Math.max(o.scoreAlpha, 1 / (this.count + 1)) : o.scoreAlpha;
@@ -183,6 +192,7 @@ export class ContainerModel {
     m.count = sibling.count;
     m.scoreMean = sibling.scoreMean;
     m.scoreDeviation = sibling.scoreDeviation;
+    m.normalPeak = sibling.normalPeak;
     m.level.set(sibling.level);
     m.scale.set(sibling.scale);
     m.seasonal.set(sibling.seasonal);
@@ -199,6 +209,7 @@ export class ContainerModel {
     w.u8(this.alarmedInStretch ? 1 : 0);
     w.f64(this.scoreMean);
     w.f64(this.scoreDeviation);
+    w.f64(this.normalPeak);
     for (const a of [this.level, this.scale, this.seasonal, this.history, this.cusumHigh, this.cusumLow]) for (const v of a) w.f64(v);
     for (const c of this.seasonalCount) w.u32(c);
   }
@@ -212,6 +223,7 @@ export class ContainerModel {
     m.alarmedInStretch = r.u8() === 1;
     m.scoreMean = r.f64();
     m.scoreDeviation = r.f64();
+    m.normalPeak = r.f64();
     for (const a of [m.level, m.scale, m.seasonal, m.history, m.cusumHigh, m.cusumLow]) for (let i = 0; i < a.length; i++) a[i] = r.f64();
     for (let i = 0; i < m.seasonalCount.length; i++) m.seasonalCount[i] = r.u32();
     return m;

@@ -21,6 +21,18 @@ export interface DetectorOptions {
   /** CUSUM drift detection: residual deviations beyond the slack (in deviations) accumulate; reaching the limit is an anomaly. */
   cusumSlack: number;
   cusumLimit: number;
+  /** Each residual adds at most this much to the CUSUM, so a few spikes are not a drift. */
+  cusumClip: number;
+  /**
+   * The threshold never falls below this multiple of the highest score the key
+   * reached without an alarm, which fades by `peakDecay` per sample: a spike
+   * the series already showed (a nightly job, say) is not news the next time.
+   */
+  peakRatio: number;
+  peakDecay: number;
+  /** At least `jointMetrics` metrics this many deviations out at once is anomalous, whatever the forest says. */
+  jointSigmas: number;
+  jointMetrics: number;
   /** An unusual stretch longer than this is learned as the new normal. */
   acceptAfterSamples: number;
   /** After an anomaly, the same key stays quiet this many samples (one incident, one alarm). */
@@ -48,6 +60,11 @@ export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
   minThresholdRatio: 2.5,
   cusumSlack: 1,
   cusumLimit: 80,
+  cusumClip: 6,
+  peakRatio: 1,
+  peakDecay: 0.001,
+  jointSigmas: 6,
+  jointMetrics: 2,
   acceptAfterSamples: 72,
   refractorySamples: 12,
   seasonal: true,
@@ -69,5 +86,10 @@ export function resolveOptions(partial: Partial<DetectorOptions> = {}): Detector
   for (const k of ['levelAlpha', 'seasonalAlpha', 'scaleAlpha', 'scoreAlpha'] as const) {
     if (!(o[k] > 0 && o[k] <= 1)) throw new Error(`detector option ${k} must be in (0, 1], got ${o[k]}`);
   }
+  if (!(o.jointSigmas > 0)) throw new Error(`detector option jointSigmas must be positive, got ${o.jointSigmas}`);
+  if (!Number.isInteger(o.jointMetrics) || o.jointMetrics < 1) throw new Error(`detector option jointMetrics must be a positive integer, got ${o.jointMetrics}`);
+  if (!(o.cusumClip > 0)) throw new Error(`detector option cusumClip must be positive, got ${o.cusumClip}`);
+  if (!(o.peakRatio >= 0)) throw new Error(`detector option peakRatio must be at least 0, got ${o.peakRatio}`);
+  if (!(o.peakDecay >= 0 && o.peakDecay < 1)) throw new Error(`detector option peakDecay must be in [0, 1), got ${o.peakDecay}`);
   return o;
 }

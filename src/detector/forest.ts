@@ -26,8 +26,10 @@ export interface ForestScore {
 
 export class RandomCutForest {
   readonly trees: RandomCutTree[];
-  /** Per tree: slot → reservoir priority (smaller stays). */
-  readonly priorities: Array<Map<number, number>>;
+  /** Per tree: slot → reservoir priority (smaller stays); NaN marks a free slot. */
+  readonly priorities: Float32Array[];
+  /** Per tree: points in the reservoir. */
+  readonly sampled: Int32Array;
   arrivals = 0;
 
   constructor(
@@ -36,7 +38,8 @@ export class RandomCutForest {
   ) {
     // A sample of n points needs at most 2n + 1 nodes, counting the point being inserted.
     this.trees = Array.from({ length: options.trees }, () => new RandomCutTree(options.dimensions, 2 * options.sampleSize + 3));
-    this.priorities = this.trees.map(() => new Map());
+    this.priorities = this.trees.map(() => new Float32Array(options.sampleSize + 1).fill(Number.NaN));
+    this.sampled = new Int32Array(options.trees);
   }
 
   /** Scores `point` against the sample, then offers it to every tree's reservoir. */
@@ -47,9 +50,8 @@ export class RandomCutForest {
     let score = 0;
     const arrival = this.arrivals++;
     this.trees.forEach((tree, t) => {
-      const reservoir = this.priorities[t];
       if (tree.size === 0) {
-        reservoir.set(tree.insert(point, this.rng), this.priority(arrival, decay));
+        this.keep(t, tree.insert(point, this.rng), this.priority(arrival, decay));
         return;
       }
       const slot = tree.insert(point, this.rng);
@@ -60,17 +62,23 @@ export class RandomCutForest {
         low[i] += d.low[i];
       }
       const priority = this.priority(arrival, decay);
-      if (reservoir.size < sampleSize) {
-        reservoir.set(slot, priority);
+      if (this.sampled[t] < sampleSize) {
+        this.keep(t, slot, priority);
         return;
       }
+      const reservoir = this.priorities[t];
       let worstSlot = -1;
       let worst = -Infinity;
-      for (const [s, p] of reservoir) if (p > worst) [worst, worstSlot] = [p, s];
+      for (let s = 0; s < reservoir.length; s++) {
+        if (reservoir[s] > worst) {
+          worst = reservoir[s];
+          worstSlot = s;
+        }
+      }
       if (priority < worst) {
         tree.delete(worstSlot);
-        reservoir.delete(worstSlot);
-        reservoir.set(slot, priority);
+        reservoir[worstSlot] = Number.NaN;
+        reservoir[slot] = priority;
       } else {
         tree.delete(slot);
       }
@@ -83,6 +91,11 @@ export class RandomCutForest {
     return { score: score / n, high, low };
   }
 
+  private keep(tree: number, slot: number, priority: number): void {
+    this.priorities[tree][slot] = priority;
+    this.sampled[tree]++;
+  }
+
   /**
    * Exponential-decay reservoir key (Efraimidis–Spirakis in log space):
    * ln(-ln u) - decay·t; the sample keeps the smallest keys, so later arrivals win.
@@ -91,23 +104,17 @@ export class RandomCutForest {
     return Math.fround(Math.log(-Math.log(this.rng.nextOpen())) - decay * arrival);
   }
 
-  /** Points the forest holds (sum over trees). */
-  get sampled(): number {
-    return this.trees.reduce((n, t) => n + t.size, 0);
-  }
-
   write(w: BinaryWriter): void {
     w.u32(this.rng.state);
     w.f64(this.arrivals);
-    this.trees.forEach((tree, t) => tree.write(w, (slot) => w.f32(this.priorities[t].get(slot) ?? 0)));
+    this.trees.forEach((tree, t) => tree.write(w, (slot) => w.f32(this.priorities[t][slot])));
   }
 
   static read(r: BinaryReader, options: ForestOptions): RandomCutForest {
     const forest = new RandomCutForest(options, new SeededRandom(r.u32()));
     forest.arrivals = r.f64();
     for (let t = 0; t < options.trees; t++) {
-      const reservoir = forest.priorities[t];
-      forest.trees[t] = RandomCutTree.read(r, options.dimensions, 2 * options.sampleSize + 3, (slot) => reservoir.set(slot, r.f32()));
+      forest.trees[t] = RandomCutTree.read(r, options.dimensions, 2 * options.sampleSize + 3, (slot) => forest.keep(t, slot, r.f32()));
     }
     return forest;
   }

@@ -1,103 +1,166 @@
 /**
  * One random cut tree (Guha et al., "Robust Random Cut Forest Based Anomaly
  * Detection on Streams", ICML 2016). Points are inserted and deleted in
- * O(depth); bounding boxes are kept on every node so a new point can pick a
- * cut over the box it would extend. Nodes live in flat arrays with a free
- * list, so the tree serializes to a few typed arrays.
+ * O(depth); bounding boxes are kept on internal nodes so a new point can pick
+ * a cut over the box it would extend (a leaf's box is its point). Nodes,
+ * boxes and points live in flat typed arrays with free lists: a fleet holds
+ * thousands of trees, and per-object overhead would cost more than the data.
  */
 import type { SeededRandom } from './random';
 import type { BinaryReader, BinaryWriter } from './codec';
 
 const NONE = -1;
 
+/** Grows a typed array to hold at least `needed` elements (1.5× steps), keeping its contents. */
+function grown<T extends Int32Array | Float32Array | Float64Array | Uint8Array>(array: T, needed: number, make: (n: number) => T): T {
+  if (needed <= array.length) return array;
+  const next = make(Math.max(needed, Math.ceil(array.length * 1.5)));
+  next.set(array);
+  return next;
+}
+
 export class RandomCutTree {
   root = NONE;
   // Per node; a leaf has leafSlot ≥ 0 and no children.
-  left: number[] = [];
-  right: number[] = [];
-  parent: number[] = [];
-  cutDim: number[] = [];
-  cutValue: number[] = [];
-  mass: number[] = [];
-  leafSlot: number[] = [];
-  /**
-   * Bounding boxes of all nodes in two flat arrays (node * dimensions + d).
-   * Float32 is exact: every coordinate is a float32 point's.
-   */
-  boxMin: Float32Array;
-  boxMax: Float32Array;
-  private free: number[] = [];
-  /** Point coordinates by slot; a slot is one sampled point (duplicates share a leaf, not a slot). */
-  points: Array<Float32Array | undefined> = [];
-  private freeSlots: number[] = [];
-  /** Slot → leaf holding it. */
-  slotLeaf: number[] = [];
+  private left: Int32Array;
+  private right: Int32Array;
+  private parent: Int32Array;
+  private mass: Int32Array;
+  private leafSlot: Int32Array;
+  private cutDim: Uint8Array;
+  private cutValue: Float64Array;
+  /** Internal node → its row in the box arrays. Float32 boxes are exact: every coordinate is a float32 point's. */
+  private boxRow: Int32Array;
+  private boxMin: Float32Array;
+  private boxMax: Float32Array;
+  private nodeCount = 0;
+  private readonly freeNodes: number[] = [];
+  private boxCount = 0;
+  private readonly freeBoxes: number[] = [];
+  /** Point coordinates by slot (slot * dimensions + d); a slot is one sampled point (duplicates share a leaf, not a slot). */
+  private coords: Float32Array;
+  /** Slot → leaf holding it, NONE when the slot is free. */
+  private slotLeaf: Int32Array;
+  private slotCount = 0;
+  private readonly freeSlots: number[] = [];
 
-  /** `nodeCapacity`: nodes to reserve boxes for; a tree of n points has at most 2n - 1 (+2 while inserting). */
+  /** `nodeCapacity`: nodes to reserve; a tree of n points has at most 2n - 1 (+2 while inserting). Grows when exceeded. */
   constructor(
     readonly dimensions: number,
     nodeCapacity = 16,
   ) {
-    this.boxMin = new Float32Array(dimensions * nodeCapacity);
-    this.boxMax = new Float32Array(dimensions * nodeCapacity);
-  }
-
-  private ensureBoxCapacity(node: number): void {
-    const needed = (node + 1) * this.dimensions;
-    if (needed <= this.boxMin.length) return;
-    const size = Math.max(needed, Math.ceil(this.boxMin.length * 1.5 / this.dimensions) * this.dimensions);
-    const min = new Float32Array(size);
-    const max = new Float32Array(size);
-    min.set(this.boxMin);
-    max.set(this.boxMax);
-    this.boxMin = min;
-    this.boxMax = max;
+    const nodes = Math.max(2, nodeCapacity);
+    const points = Math.ceil(nodes / 2) + 1;
+    this.left = new Int32Array(nodes);
+    this.right = new Int32Array(nodes);
+    this.parent = new Int32Array(nodes);
+    this.mass = new Int32Array(nodes);
+    this.leafSlot = new Int32Array(nodes);
+    this.cutDim = new Uint8Array(nodes);
+    this.cutValue = new Float64Array(nodes);
+    this.boxRow = new Int32Array(nodes);
+    this.boxMin = new Float32Array(points * dimensions);
+    this.boxMax = new Float32Array(points * dimensions);
+    this.coords = new Float32Array(points * dimensions);
+    this.slotLeaf = new Int32Array(points).fill(NONE);
   }
 
   get size(): number {
     return this.root === NONE ? 0 : this.mass[this.root];
   }
 
-  private allocNode(): number {
-    const id = this.free.pop() ?? this.left.length;
-    this.left[id] = NONE;
-    this.right[id] = NONE;
-    this.parent[id] = NONE;
-    this.cutDim[id] = NONE;
-    this.cutValue[id] = 0;
-    this.mass[id] = 0;
-    this.leafSlot[id] = NONE;
-    this.ensureBoxCapacity(id);
-    return id;
-  }
-
-  private releaseNode(id: number): void {
-    this.free.push(id);
-    this.leafSlot[id] = NONE;
-  }
-
-  /** Sets a node's box to the union of its children's. */
-  private unionChildren(n: number): void {
-    const D = this.dimensions;
-    const o = n * D;
-    const l = this.left[n] * D;
-    const r = this.right[n] * D;
-    for (let d = 0; d < D; d++) {
-      this.boxMin[o + d] = Math.min(this.boxMin[l + d], this.boxMin[r + d]);
-      this.boxMax[o + d] = Math.max(this.boxMax[l + d], this.boxMax[r + d]);
-    }
-  }
-
   isLeaf(node: number): boolean {
     return this.leafSlot[node] !== NONE;
   }
 
-  private newLeaf(slot: number, point: Float32Array): number {
-    const id = this.allocNode();
+  private allocNode(internal: boolean): number {
+    let id = this.freeNodes.pop();
+    if (id === undefined) {
+      id = this.nodeCount++;
+      const n = this.nodeCount;
+      const i32 = (k: number) => new Int32Array(k);
+      this.left = grown(this.left, n, i32);
+      this.right = grown(this.right, n, i32);
+      this.parent = grown(this.parent, n, i32);
+      this.mass = grown(this.mass, n, i32);
+      this.leafSlot = grown(this.leafSlot, n, i32);
+      this.boxRow = grown(this.boxRow, n, i32);
+      this.cutDim = grown(this.cutDim, n, (k) => new Uint8Array(k));
+      this.cutValue = grown(this.cutValue, n, (k) => new Float64Array(k));
+    }
+    this.left[id] = NONE;
+    this.right[id] = NONE;
+    this.parent[id] = NONE;
+    this.mass[id] = 0;
+    this.leafSlot[id] = NONE;
+    this.cutDim[id] = 0;
+    this.cutValue[id] = 0;
+    this.boxRow[id] = NONE;
+    if (internal) {
+      let row = this.freeBoxes.pop();
+      if (row === undefined) {
+        row = this.boxCount++;
+        const f32 = (k: number) => new Float32Array(k);
+        this.boxMin = grown(this.boxMin, this.boxCount * this.dimensions, f32);
+        this.boxMax = grown(this.boxMax, this.boxCount * this.dimensions, f32);
+      }
+      this.boxRow[id] = row;
+    }
+    return id;
+  }
+
+  private releaseNode(id: number): void {
+    this.freeNodes.push(id);
+    if (this.boxRow[id] !== NONE) this.freeBoxes.push(this.boxRow[id]);
+    this.boxRow[id] = NONE;
+    this.leafSlot[id] = NONE;
+  }
+
+  private allocSlot(point: Float32Array): number {
+    let slot = this.freeSlots.pop();
+    if (slot === undefined) {
+      slot = this.slotCount++;
+      this.coords = grown(this.coords, this.slotCount * this.dimensions, (k) => new Float32Array(k));
+      const before = this.slotLeaf.length;
+      this.slotLeaf = grown(this.slotLeaf, this.slotCount, (k) => new Int32Array(k));
+      this.slotLeaf.fill(NONE, before);
+    }
+    this.coords.set(point.subarray(0, this.dimensions), slot * this.dimensions);
+    return slot;
+  }
+
+  // A node's box: internal nodes have a row in boxMin/boxMax; a leaf's box is its point, min = max.
+  private minArray(node: number): Float32Array {
+    return this.boxRow[node] === NONE ? this.coords : this.boxMin;
+  }
+
+  private maxArray(node: number): Float32Array {
+    return this.boxRow[node] === NONE ? this.coords : this.boxMax;
+  }
+
+  private boxOffset(node: number): number {
+    const row = this.boxRow[node];
+    return (row === NONE ? this.leafSlot[node] : row) * this.dimensions;
+  }
+
+  /** Sets an internal node's box to the union of its children's. */
+  private unionChildren(n: number): void {
+    const D = this.dimensions;
+    const o = this.boxRow[n] * D;
+    const l = this.left[n];
+    const r = this.right[n];
+    const lMin = this.minArray(l), lMax = this.maxArray(l), lo = this.boxOffset(l);
+    const rMin = this.minArray(r), rMax = this.maxArray(r), ro = this.boxOffset(r);
+    for (let d = 0; d < D; d++) {
+      this.boxMin[o + d] = Math.min(lMin[lo + d], rMin[ro + d]);
+      this.boxMax[o + d] = Math.max(lMax[lo + d], rMax[ro + d]);
+    }
+  }
+
+  private newLeaf(slot: number): number {
+    const id = this.allocNode(false);
     this.leafSlot[id] = slot;
     this.mass[id] = 1;
-    this.boxMin.set(point, id * this.dimensions);
-    this.boxMax.set(point, id * this.dimensions);
     this.slotLeaf[slot] = id;
     return id;
   }
@@ -107,19 +170,19 @@ export class RandomCutTree {
    * point already in the tree raise that leaf's mass.
    */
   insert(point: Float32Array, rng: SeededRandom): number {
-    const slot = this.freeSlots.pop() ?? this.points.length;
-    this.points[slot] = point;
+    const slot = this.allocSlot(point);
     if (this.root === NONE) {
-      this.root = this.newLeaf(slot, point);
+      this.root = this.newLeaf(slot);
       return slot;
     }
+    const D = this.dimensions;
     let node = this.root;
     for (;;) {
-      const o = node * this.dimensions;
-      const min = this.boxMin;
-      const max = this.boxMax;
+      const min = this.minArray(node);
+      const max = this.maxArray(node);
+      const o = this.boxOffset(node);
       let total = 0;
-      for (let d = 0; d < this.dimensions; d++) total += Math.max(max[o + d], point[d]) - Math.min(min[o + d], point[d]);
+      for (let d = 0; d < D; d++) total += Math.max(max[o + d], point[d]) - Math.min(min[o + d], point[d]);
       if (total === 0) {
         // The same coordinates are already here: one more copy of that leaf
         // (its ancestors were already counted on the way down).
@@ -131,7 +194,7 @@ export class RandomCutTree {
       let x = Math.min(rng.next() * total, total * (1 - 1e-12));
       let dim = 0;
       let lo = 0;
-      for (; dim < this.dimensions; dim++) {
+      for (; dim < D; dim++) {
         lo = Math.min(min[o + dim], point[dim]);
         const range = Math.max(max[o + dim], point[dim]) - lo;
         if (x < range) break;
@@ -144,9 +207,9 @@ export class RandomCutTree {
         this.splitAbove(node, slot, point, dim, cut, separatesBelow);
         return slot;
       }
-      // The cut falls inside this box: the point joins this subtree.
+      // The cut falls inside this box, so this is an internal node: the point joins its subtree.
       this.mass[node]++;
-      for (let d = 0; d < this.dimensions; d++) {
+      for (let d = 0; d < D; d++) {
         if (point[d] < min[o + d]) min[o + d] = point[d];
         if (point[d] > max[o + d]) max[o + d] = point[d];
       }
@@ -157,8 +220,8 @@ export class RandomCutTree {
   /** Puts a new internal node between `node` and its parent, with the new leaf on `pointLeft`'s side. */
   private splitAbove(node: number, slot: number, point: Float32Array, dim: number, cut: number, pointLeft: boolean): void {
     const parent = this.parent[node];
-    const leaf = this.newLeaf(slot, point);
-    const inner = this.allocNode();
+    const leaf = this.newLeaf(slot);
+    const inner = this.allocNode(true);
     this.cutDim[inner] = dim;
     this.cutValue[inner] = cut;
     this.left[inner] = pointLeft ? leaf : node;
@@ -167,11 +230,11 @@ export class RandomCutTree {
     this.parent[node] = inner;
     this.parent[inner] = parent;
     this.mass[inner] = this.mass[node] + 1;
-    const oi = inner * this.dimensions;
-    const on = node * this.dimensions;
+    const oi = this.boxRow[inner] * this.dimensions;
+    const min = this.minArray(node), max = this.maxArray(node), on = this.boxOffset(node);
     for (let d = 0; d < this.dimensions; d++) {
-      this.boxMin[oi + d] = Math.min(this.boxMin[on + d], point[d]);
-      this.boxMax[oi + d] = Math.max(this.boxMax[on + d], point[d]);
+      this.boxMin[oi + d] = Math.min(min[on + d], point[d]);
+      this.boxMax[oi + d] = Math.max(max[on + d], point[d]);
     }
     if (parent === NONE) this.root = inner;
     else if (this.left[parent] === node) this.left[parent] = inner;
@@ -180,17 +243,13 @@ export class RandomCutTree {
 
   /** Removes the point in `slot`, shrinking bounding boxes on the way up. */
   delete(slot: number): void {
-    const leaf = this.slotLeaf[slot];
-    if (leaf === undefined || leaf === NONE) throw new Error(`random cut tree: slot ${slot} is not in the tree`);
-    this.points[slot] = undefined;
+    const leaf = slot >= 0 && slot < this.slotCount ? this.slotLeaf[slot] : NONE;
+    if (leaf === NONE) throw new Error(`random cut tree: slot ${slot} is not in the tree`);
     this.slotLeaf[slot] = NONE;
     this.freeSlots.push(slot);
     if (this.mass[leaf] > 1) {
-      // A duplicate goes: the leaf stays, lighter. Keep it pointing at a live slot.
-      if (this.leafSlot[leaf] === slot) {
-        const other = this.slotLeaf.findIndex((l, s) => l === leaf && s !== slot);
-        this.leafSlot[leaf] = other;
-      }
+      // A duplicate goes: the leaf stays, lighter. Keep it pointing at a live slot (same coordinates).
+      if (this.leafSlot[leaf] === slot) this.leafSlot[leaf] = this.slotLeaf.findIndex((l, s) => l === leaf && s !== slot);
       for (let n = leaf; n !== NONE; n = this.parent[n]) this.mass[n]--;
       return;
     }
@@ -223,11 +282,12 @@ export class RandomCutTree {
    * point sticks out of the sibling's box at that node, split by direction.
    */
   displacement(slot: number): { score: number; high: Float64Array; low: Float64Array } {
-    const high = new Float64Array(this.dimensions);
-    const low = new Float64Array(this.dimensions);
-    const point = this.points[slot];
-    let node = this.slotLeaf[slot];
-    if (!point || node === undefined || node === NONE) throw new Error(`random cut tree: slot ${slot} is not in the tree`);
+    const D = this.dimensions;
+    const high = new Float64Array(D);
+    const low = new Float64Array(D);
+    let node = slot >= 0 && slot < this.slotCount ? this.slotLeaf[slot] : NONE;
+    if (node === NONE) throw new Error(`random cut tree: slot ${slot} is not in the tree`);
+    const p = slot * D;
     let best = 0;
     let bestSibling = NONE;
     while (this.parent[node] !== NONE) {
@@ -241,14 +301,14 @@ export class RandomCutTree {
       node = parent;
     }
     if (bestSibling !== NONE) {
-      const o = bestSibling * this.dimensions;
+      const min = this.minArray(bestSibling), max = this.maxArray(bestSibling), o = this.boxOffset(bestSibling);
       let total = 0;
-      for (let d = 0; d < this.dimensions; d++) {
-        high[d] = Math.max(0, point[d] - this.boxMax[o + d]);
-        low[d] = Math.max(0, this.boxMin[o + d] - point[d]);
+      for (let d = 0; d < D; d++) {
+        high[d] = Math.max(0, this.coords[p + d] - max[o + d]);
+        low[d] = Math.max(0, min[o + d] - this.coords[p + d]);
         total += high[d] + low[d];
       }
-      for (let d = 0; d < this.dimensions; d++) {
+      for (let d = 0; d < D; d++) {
         high[d] = total > 0 ? (best * high[d]) / total : 0;
         low[d] = total > 0 ? (best * low[d]) / total : 0;
       }
@@ -259,12 +319,13 @@ export class RandomCutTree {
   /** Live slots, grouped by the leaf holding them. */
   private slotsByLeaf(): Map<number, number[]> {
     const byLeaf = new Map<number, number[]>();
-    this.slotLeaf.forEach((leaf, slot) => {
-      if (leaf === NONE || this.points[slot] === undefined) return;
+    for (let slot = 0; slot < this.slotCount; slot++) {
+      const leaf = this.slotLeaf[slot];
+      if (leaf === NONE) continue;
       const list = byLeaf.get(leaf);
       if (list) list.push(slot);
       else byLeaf.set(leaf, [slot]);
-    });
+    }
     return byLeaf;
   }
 
@@ -277,13 +338,14 @@ export class RandomCutTree {
     w.u8(this.root === NONE ? 0 : 1);
     if (this.root === NONE) return;
     const byLeaf = this.slotsByLeaf();
+    const D = this.dimensions;
     const visit = (n: number): void => {
       if (this.isLeaf(n)) {
         const slots = byLeaf.get(n) ?? [];
         w.u8(1);
         w.u32(slots.length);
-        const p = this.points[slots[0]]!;
-        for (let d = 0; d < this.dimensions; d++) w.f32(p[d]);
+        const o = slots[0] * D;
+        for (let d = 0; d < D; d++) w.f32(this.coords[o + d]);
         for (const slot of slots) writeSlot(slot);
         return;
       }
@@ -300,17 +362,16 @@ export class RandomCutTree {
   static read(r: BinaryReader, dimensions: number, nodeCapacity: number, readSlot: (slot: number) => void): RandomCutTree {
     const tree = new RandomCutTree(dimensions, nodeCapacity);
     if (r.u8() === 0) return tree;
+    const point = new Float32Array(dimensions);
     const build = (parent: number): number => {
       const kind = r.u8();
       if (kind === 1) {
         const count = r.u32();
-        const point = new Float32Array(dimensions);
         for (let d = 0; d < dimensions; d++) point[d] = r.f32();
         let leaf = NONE;
         for (let i = 0; i < count; i++) {
-          const slot = tree.points.length;
-          tree.points[slot] = point;
-          if (leaf === NONE) leaf = tree.newLeaf(slot, point);
+          const slot = tree.allocSlot(point);
+          if (leaf === NONE) leaf = tree.newLeaf(slot);
           else tree.slotLeaf[slot] = leaf;
           readSlot(slot);
         }
@@ -318,7 +379,7 @@ export class RandomCutTree {
         tree.parent[leaf] = parent;
         return leaf;
       }
-      const n = tree.allocNode();
+      const n = tree.allocNode(true);
       tree.parent[n] = parent;
       tree.cutDim[n] = r.u8();
       tree.cutValue[n] = r.f64();
@@ -334,31 +395,39 @@ export class RandomCutTree {
     return tree;
   }
 
-  /** Checks the tree's invariants (masses, boxes, cuts); used by tests. */
+  /** Checks the tree's invariants (masses, boxes, cuts, slots); used by tests. */
   verify(): void {
     if (this.root === NONE) return;
+    const D = this.dimensions;
+    const slotsSeen = new Set<number>();
     const visit = (n: number): number => {
       if (this.isLeaf(n)) {
-        const p = this.points[this.leafSlot[n]];
-        if (!p) throw new Error(`leaf ${n} points at an empty slot`);
-        for (let d = 0; d < this.dimensions; d++) if (this.boxMin[n * this.dimensions + d] !== p[d] || this.boxMax[n * this.dimensions + d] !== p[d]) throw new Error(`leaf ${n} box is not its point`);
+        if (this.boxRow[n] !== NONE) throw new Error(`leaf ${n} holds a box row`);
+        const own = this.leafSlot[n];
+        if (this.slotLeaf[own] !== n) throw new Error(`leaf ${n} points at slot ${own}, which is not its own`);
+        for (let s = 0; s < this.slotCount; s++) {
+          if (this.slotLeaf[s] !== n) continue;
+          slotsSeen.add(s);
+          for (let d = 0; d < D; d++) if (this.coords[s * D + d] !== this.coords[own * D + d]) throw new Error(`leaf ${n} holds slots with different points`);
+        }
         return this.mass[n];
       }
       const l = this.left[n];
       const r = this.right[n];
       if (this.parent[l] !== n || this.parent[r] !== n) throw new Error(`node ${n} children do not point back`);
       const dim = this.cutDim[n];
-      const D = this.dimensions;
-      if (this.boxMax[l * D + dim] > this.cutValue[n] || this.boxMin[r * D + dim] <= this.cutValue[n]) throw new Error(`node ${n} cut does not separate its children`);
-      for (let d = 0; d < this.dimensions; d++) {
-        if (this.boxMin[n * D + d] !== Math.min(this.boxMin[l * D + d], this.boxMin[r * D + d]) || this.boxMax[n * D + d] !== Math.max(this.boxMax[l * D + d], this.boxMax[r * D + d])) {
-          throw new Error(`node ${n} box is not the union of its children`);
-        }
+      if (this.maxArray(l)[this.boxOffset(l) + dim] > this.cutValue[n] || this.minArray(r)[this.boxOffset(r) + dim] <= this.cutValue[n]) throw new Error(`node ${n} cut does not separate its children`);
+      const o = this.boxRow[n] * D;
+      for (let d = 0; d < D; d++) {
+        const min = Math.min(this.minArray(l)[this.boxOffset(l) + d], this.minArray(r)[this.boxOffset(r) + d]);
+        const max = Math.max(this.maxArray(l)[this.boxOffset(l) + d], this.maxArray(r)[this.boxOffset(r) + d]);
+        if (this.boxMin[o + d] !== min || this.boxMax[o + d] !== max) throw new Error(`node ${n} box is not the union of its children`);
       }
       const m = visit(l) + visit(r);
       if (m !== this.mass[n]) throw new Error(`node ${n} mass ${this.mass[n]} ≠ ${m}`);
       return m;
     };
-    visit(this.root);
+    if (visit(this.root) !== this.size) throw new Error('root mass is not the tree size');
+    for (let s = 0; s < this.slotCount; s++) if (this.slotLeaf[s] !== NONE && !slotsSeen.has(s)) throw new Error(`slot ${s} is live but not in the tree`);
   }
 }

@@ -66,6 +66,11 @@ export interface FleetSimOptions {
   services?: ServiceProfile[];
   /** Containers per service (defaults to each profile's task count). */
   containersPerService?: number;
+  /**
+   * Moves the daily wave by this much (ms), so a test that must run at the
+   * wall-clock time sees the same time of day in the traffic wherever it runs.
+   */
+  waveShiftMs?: number;
 }
 
 export function containerIdOf(service: string, index: number): string {
@@ -120,7 +125,7 @@ export class FleetSim {
   sample(c: SimContainer, step: number): MetricVector {
     const p = this.profiles.get(c.service)!;
     const rng = new SeededRandom(deriveSeed(this.options.seed, `${c.containerId}#${step}`));
-    const hours = (this.timeOf(step) / 3_600_000) % 24;
+    const hours = (((this.timeOf(step) + (this.options.waveShiftMs ?? 0)) / 3_600_000) % 24 + 24) % 24;
     const wave = 1 + p.amplitude * Math.cos((2 * Math.PI * (hours - p.phaseHours)) / 24);
     const traffic = p.traffic * wave * (1 + 0.04 * rng.normal());
     // Load per task falls as the service scales out.

@@ -28,6 +28,8 @@ const CLUSTER = 'it-apps';
 const KV = 'container-anomaly-dev';
 const SELECTORS = { cpu_pct: 'cpu', mem_pct: 'mem', net_mbps: 'net', disk_iops: 'disk' };
 const HISTORY = 600;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
 type Handler = (event: DetectEvent, context: Context) => Promise<DetectResult>;
 
@@ -135,9 +137,13 @@ describe('bundled handler against moto, OpenBao and local Splunk/Dynatrace', () 
     // The live step is "now": the window the handler asks for falls inside the incidents.
     const now = Math.floor(Date.now() / STEP_MS) * STEP_MS;
     const startMs = now - HISTORY * STEP_MS;
+    // The handler runs on the wall clock; the traffic wave is pinned to around noon so what the detector sees
+    // does not depend on the hour the suite runs (it did: the outage went unnoticed in the late afternoon).
+    const waveShiftMs = Math.round((12 * HOUR_MS - (now % DAY_MS)) / HOUR_MS) * HOUR_MS;
     sim = new FleetSim({
       seed: 11,
       startMs,
+      waveShiftMs,
       // search-api runs in the simulation but not in the cluster: scaling it must fail.
       services: SIM_SERVICES.filter((s) => ['checkout-api', 'payments-worker', 'catalog-api', 'search-api'].includes(s.name)),
       containersPerService: 2,

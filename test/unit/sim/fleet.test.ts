@@ -18,6 +18,16 @@ describe('fleet simulator', () => {
     expect(at(14)).toBeGreaterThan(2 * at(2));
   });
 
+  it('moves the daily wave by waveShiftMs and nothing else', () => {
+    const sixHours = 6 * 3_600_000;
+    const shifted = new FleetSim({ seed: 1, startMs: start, waveShiftMs: sixHours });
+    const later = new FleetSim({ seed: 1, startMs: start + sixHours });
+    const plain = new FleetSim({ seed: 1, startMs: start });
+    expect(shifted.fleetAt(40).map((c) => c.metrics)).toEqual(later.fleetAt(40).map((c) => c.metrics));
+    expect(shifted.fleetAt(40).map((c) => c.metrics)).not.toEqual(plain.fleetAt(40).map((c) => c.metrics));
+    expect(shifted.timeOf(40)).toBe(plain.timeOf(40));
+  });
+
   it('injects each incident kind where the incident says, and nowhere else', () => {
     const incidents = defaultIncidents(100);
     const sim = new FleetSim({ seed: 1, startMs: start, incidents });
