@@ -68,7 +68,11 @@ export function parseSeriesCsv(text: string): ParsedSeries {
  * at the detector's own threshold, 0 while it warms up.
  */
 export function scoreSeries(series: ParsedSeries, options: Partial<DetectorOptions> = {}): string {
-  const detector = FleetDetector.create({ ...options, dimensions: series.metrics.length });
+  // CPU is expected from traffic when the file has both container columns, as in the Lambda.
+  const cpu = series.metrics.indexOf('cpu_pct');
+  const traffic = series.metrics.indexOf('net_mbps');
+  const loadRelation: [number, number] | null = cpu >= 0 && traffic >= 0 ? [cpu, traffic] : null;
+  const detector = FleetDetector.create({ loadRelation, ...options, dimensions: series.metrics.length });
   const out = ['timestamp,anomaly_score,is_anomaly,top_metric'];
   for (const row of series.rows) {
     const d = detector.update('series', 'series', row.timeMs, row.values);

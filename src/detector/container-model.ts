@@ -13,6 +13,8 @@ const HOURS = 24;
 const Z_CLIP = 20;
 /** A seasonal bucket is trusted after this many observations. */
 const SEASONAL_READY = 12;
+/** A bucket's own scale is learned once its value is trusted, and trusted after this many observations. */
+const SCALE_READY = 3 * SEASONAL_READY;
 /** Mean absolute deviation × 1.25 ≈ standard deviation for normal noise. */
 const MAD_TO_STD = 1.25;
 /** Values further than this many deviations from expected are learned as if they were this far. */
@@ -36,12 +38,18 @@ export class ContainerModel {
   scoreDeviation = 0;
   /** The highest score of samples not alarmed on, decaying: what this key's normal already reached. */
   normalPeak = 0;
+  /** Per metric, the highest of how far out it stayed over `sustainedSamples` samples, decaying like `normalPeak`. */
+  readonly sustainedPeak: Float64Array;
   readonly level: Float64Array;
   readonly scale: Float64Array;
   readonly seasonal: Float64Array;
+  /** Per hour and metric; single precision is plenty for a scale and halves its share of the state. */
+  readonly seasonalScale: Float32Array;
   readonly seasonalCount: Uint16Array;
   /** The previous (shingleSize - 1) residual vectors, oldest first. */
   readonly history: Float64Array;
+  /** Exponentially weighted moments of (driver, metric) behind the load relation: means, variances, covariance. */
+  readonly relation = new Float64Array(5);
 
   constructor(
     readonly group: string,
@@ -51,10 +59,12 @@ export class ContainerModel {
     this.level = new Float64Array(dims);
     this.scale = new Float64Array(dims);
     this.seasonal = new Float64Array(HOURS * dims);
+    this.seasonalScale = new Float32Array(HOURS * dims);
     this.seasonalCount = new Uint16Array(HOURS);
     this.history = new Float64Array((shingleSize - 1) * dims);
     this.cusumHigh = new Float64Array(dims);
     this.cusumLow = new Float64Array(dims);
+    this.sustainedPeak = new Float64Array(dims);
   }
 
   /**
@@ -63,35 +73,70 @@ export class ContainerModel {
    * steep daily ramp is expected minute by minute, not as an hourly step.
    */
   private expected(timeOfDay: number, d: number, o: DetectorOptions): number {
-    if (!o.seasonal) return this.level[d];
+    return o.seasonal ? this.hourly(this.seasonal, this.level[d], timeOfDay, d) : this.level[d];
+  }
+
+  /**
+   * How far this key usually strays at `timeOfDay` (mean absolute deviation):
+   * per hour too, because a busy hour is noisier than a quiet one.
+   */
+  private deviation(timeOfDay: number, d: number, o: DetectorOptions): number {
+    return o.seasonal ? this.hourly(this.seasonalScale, this.scale[d], timeOfDay, d, SCALE_READY) : this.scale[d];
+  }
+
+  /** A per-hour table read at `timeOfDay`, interpolated between trusted buckets, else `fallback`. */
+  private hourly(table: Float64Array | Float32Array, fallback: number, timeOfDay: number, d: number, ready = SEASONAL_READY): number {
     const position = timeOfDay - 0.5;
     const h0 = (Math.floor(position) + HOURS) % HOURS;
     const h1 = (h0 + 1) % HOURS;
     const w = position - Math.floor(position);
-    const ready0 = this.seasonalCount[h0] >= SEASONAL_READY;
-    const ready1 = this.seasonalCount[h1] >= SEASONAL_READY;
-    if (ready0 && ready1) return (1 - w) * this.seasonal[h0 * this.dims + d] + w * this.seasonal[h1 * this.dims + d];
+    const ready0 = this.seasonalCount[h0] >= ready;
+    const ready1 = this.seasonalCount[h1] >= ready;
+    if (ready0 && ready1) return (1 - w) * table[h0 * this.dims + d] + w * table[h1 * this.dims + d];
     const own = Math.floor(timeOfDay) % HOURS;
-    return this.seasonalCount[own] >= SEASONAL_READY ? this.seasonal[own * this.dims + d] : this.level[d];
+    return this.seasonalCount[own] >= ready ? table[own * this.dims + d] : fallback;
+  }
+
+  /**
+   * The load relation's expectation and deviation for the related metric, or
+   * null while the driver does not yet explain it well enough.
+   */
+  private related(values: readonly number[], o: DetectorOptions): { expected: number; deviation: number } | null {
+    if (o.loadRelation === null || this.count < o.warmupSamples) return null;
+    const [meanX, meanY, varX, varY, cov] = this.relation;
+    if (!(varX > 0 && varY > 0)) return null;
+    const r2 = (cov * cov) / (varX * varY);
+    if (r2 < o.relationMinR2) return null;
+    const slope = cov / varX;
+    return { expected: meanY + slope * (values[o.loadRelation[1]] - meanX), deviation: Math.sqrt(varY * (1 - r2)) };
   }
 
   /**
    * The shingled, standardised residuals of `values` against what this key
    * usually does at this hour. Does not learn; call `learn` afterwards.
    */
-  point(values: readonly number[], timeOfDay: number, o: DetectorOptions): { point: Float32Array; residuals: Float64Array } {
-    const residuals = new Float64Array(this.dims);
+  point(values: readonly number[], timeOfDay: number, o: DetectorOptions): { point: Float32Array; residuals: Float64Array; departures: Float64Array } {
+    const related = this.related(values, o);
+    const relatedMetric = related !== null && o.loadRelation !== null ? o.loadRelation[0] : -1;
+    // `departures`: every metric against its hourly baseline. `residuals`: the same, except the related
+    // metric against what its driver implies.
+    const departures = new Float64Array(this.dims);
     for (let d = 0; d < this.dims; d++) {
       const expected = this.count === 0 ? values[d] : this.expected(timeOfDay, d, o);
-      // A floor relative to the level keeps flat series from turning noise into huge z-scores.
-      const floor = 0.01 * Math.abs(this.level[d]) + 1e-6;
-      const z = (values[d] - expected) / Math.max(this.scale[d] * MAD_TO_STD, floor);
-      residuals[d] = Math.max(-Z_CLIP, Math.min(Z_CLIP, z));
+      departures[d] = this.standardised(values[d] - expected, this.deviation(timeOfDay, d, o) * MAD_TO_STD, d);
     }
+    const residuals = Float64Array.from(departures);
+    if (related !== null && relatedMetric >= 0) residuals[relatedMetric] = this.standardised(values[relatedMetric] - related.expected, related.deviation, relatedMetric);
     const point = new Float32Array(this.shingleSize * this.dims);
     point.set(this.history);
     point.set(residuals, this.history.length);
-    return { point, residuals };
+    return { point, residuals, departures };
+  }
+
+  private standardised(difference: number, deviation: number, d: number): number {
+    // A floor relative to the level keeps flat series from turning noise into huge z-scores.
+    const floor = 0.01 * Math.abs(this.level[d]) + 1e-6;
+    return Math.max(-Z_CLIP, Math.min(Z_CLIP, difference / Math.max(deviation, floor)));
   }
 
   /** Learns the sample after it has been scored. */
@@ -110,15 +155,25 @@ export class ContainerModel {
         continue;
       }
       const expected = this.expected(timeOfDay, d, o);
+      const deviation = this.deviation(timeOfDay, d, o);
       // Learn from a value pulled back towards what was expected, so one
       // incident neither becomes tomorrow's baseline nor inflates the scale.
-      const limit = this.scale[d] > 0 ? LEARN_CLIP * this.scale[d] * MAD_TO_STD : Number.POSITIVE_INFINITY;
+      const limit = deviation > 0 ? LEARN_CLIP * deviation * MAD_TO_STD : Number.POSITIVE_INFINITY;
       const bounded = expected + Math.max(-limit, Math.min(limit, x - expected));
-      if (!duringIncident) this.scale[d] += o.scaleAlpha * (Math.abs(bounded - expected) - this.scale[d]);
+      const strayed = Math.abs(bounded - expected);
+      if (!duringIncident) this.scale[d] += o.scaleAlpha * (strayed - this.scale[d]);
       this.level[d] += o.levelAlpha * (bounded - this.level[d]);
-      if (this.seasonalCount[hour] === 0) this.seasonal[i] = bounded;
-      else if (!duringIncident) this.seasonal[i] += o.seasonalAlpha * (bounded - this.seasonal[i]);
+      const seen = this.seasonalCount[hour];
+      // Until a bucket is trusted it averages its hour's raw values plainly: clipped against a baseline
+      // that is not yet its own, the first day would drag every bucket towards the overall level.
+      if (seen < SEASONAL_READY) this.seasonal[i] += (x - this.seasonal[i]) / (seen + 1);
+      else if (!duringIncident) {
+        this.seasonal[i] += o.seasonalAlpha * (bounded - this.seasonal[i]);
+        // Its first samples average plainly, so the bucket's scale is ready as soon as it is trusted.
+        if (seen >= SEASONAL_READY) this.seasonalScale[i] += Math.max(o.seasonalAlpha, 1 / (seen - SEASONAL_READY + 1)) * (strayed - this.seasonalScale[i]);
+      }
     }
+    if (o.loadRelation !== null && !duringIncident) this.learnRelation(values, o);
     if (this.seasonalCount[hour] < 65535) this.seasonalCount[hour]++;
     if (this.history.length) {
       this.history.copyWithin(0, this.dims);
@@ -126,6 +181,28 @@ export class ContainerModel {
     }
     this.count++;
     this.lastSeenMs = timestampMs;
+  }
+
+  /** Exponentially weighted (co)variance update; the metric is pulled back towards the relation's expectation like the baselines. */
+  private learnRelation(values: readonly number[], o: DetectorOptions): void {
+    if (o.loadRelation === null) return;
+    const [metric, driver] = o.loadRelation;
+    const related = this.related(values, o);
+    const x = values[driver];
+    const y = related ? related.expected + Math.max(-LEARN_CLIP, Math.min(LEARN_CLIP, (values[metric] - related.expected) / related.deviation)) * related.deviation : values[metric];
+    const m = this.relation;
+    if (this.count === 0) {
+      m.set([x, y, 0, 0, 0]);
+      return;
+    }
+    const alpha = Math.max(o.relationAlpha, 1 / (this.count + 1));
+    const dx = x - m[0];
+    const dy = y - m[1];
+    m[0] += alpha * dx;
+    m[1] += alpha * dy;
+    m[2] = (1 - alpha) * (m[2] + alpha * dx * dx);
+    m[3] = (1 - alpha) * (m[3] + alpha * dy * dy);
+    m[4] = (1 - alpha) * (m[4] + alpha * dx * dy);
   }
 
   /** The adaptive threshold: the score's recent level plus a multiple of its typical deviation. */
@@ -139,7 +216,7 @@ export class ContainerModel {
    * residuals reaches `cusumLimit` (slow drifts, which a forest absorbs as they
    * creep). Updates the threshold statistics with the score clipped at the threshold.
    */
-  judge(score: number, residuals: Float64Array, o: DetectorOptions): { threshold: number; isAnomaly: boolean; warmingUp: boolean; exceeds: boolean } {
+  judge(score: number, residuals: Float64Array, o: DetectorOptions, departures: Float64Array = residuals): { threshold: number; isAnomaly: boolean; warmingUp: boolean; exceeds: boolean } {
     const warmingUp = this.count < o.warmupSamples;
     const threshold = this.threshold(o);
     let zMax = 0;
@@ -155,9 +232,14 @@ export class ContainerModel {
       }
     }
     // Several metrics far out together (an outage, a surge) need no forest to be believed, however noisy its scores are.
+    // Counted against the hourly baselines: CPU that follows a traffic surge is explained, but still far out.
     let farOut = 0;
-    for (const z of residuals) if (Math.abs(z) >= o.jointSigmas) farOut++;
-    const exceeds = !warmingUp && (score > threshold || cusum >= o.cusumLimit || farOut >= o.jointMetrics);
+    for (const z of departures) if (Math.abs(z) >= o.jointSigmas) farOut++;
+    // A metric held far out, well beyond anything it held lately: a shift, where a spike or a noisy series' usual bursts are not.
+    const held = this.sustainedDeviations(residuals, o);
+    let shifted = false;
+    for (let d = 0; d < this.dims; d++) if (held[d] >= Math.max(o.sustainedSigmas, this.sustainedPeak[d] * o.sustainedMargin)) shifted = true;
+    const exceeds = !warmingUp && (score > threshold || cusum >= o.cusumLimit || farOut >= o.jointMetrics || shifted);
     // Learning pauses already at a few deviations: a slow drift must not be learned while it builds up.
     const unusual = exceeds || zMax >= FREEZE_SIGMAS;
     this.unusualRun = unusual ? this.unusualRun + 1 : 0;
@@ -174,12 +256,39 @@ export class ContainerModel {
     else if (this.quietFor > 0) this.quietFor--;
     this.normalPeak *= 1 - o.peakDecay;
     if (!isAnomaly && this.quietFor === 0) this.normalPeak = Math.max(this.normalPeak, score);
+    for (let d = 0; d < this.dims; d++) {
+      this.sustainedPeak[d] *= 1 - o.peakDecay;
+      // Alarmed shifts count too (a series that shifts daily is not news daily). Not in the first half of
+      // warm-up: the first deviations, against a scale still near zero, say nothing.
+      if (this.count >= o.warmupSamples / 2) this.sustainedPeak[d] = Math.max(this.sustainedPeak[d], held[d]);
+    }
     const bounded = warmingUp ? score : Math.min(score, threshold);
     if (this.count === 0) this.scoreMean = bounded;
     const alpha = warmingUp ? Math.max(o.scoreAlpha, 1 / (this.count + 1)) : o.scoreAlpha;
     this.scoreDeviation += alpha * (Math.abs(bounded - this.scoreMean) - this.scoreDeviation);
     this.scoreMean += alpha * (bounded - this.scoreMean);
     return { threshold, isAnomaly, warmingUp, exceeds: unusual };
+  }
+
+  /**
+   * Per metric, how far out it has stayed on one side over the last
+   * `sustainedSamples` samples (this one included): the smallest |deviation|
+   * among them, or 0 if they change side.
+   */
+  private sustainedDeviations(residuals: Float64Array, o: DetectorOptions): Float64Array {
+    const held = new Float64Array(this.dims);
+    if (this.count < o.sustainedSamples - 1) return held;
+    for (let d = 0; d < this.dims; d++) {
+      const side = Math.sign(residuals[d]);
+      let least = Math.abs(residuals[d]);
+      // `history` holds the previous residual vectors, newest last.
+      for (let k = 1; k < o.sustainedSamples; k++) {
+        const z = this.history[this.history.length - k * this.dims + d];
+        least = Math.sign(z) === side ? Math.min(least, Math.abs(z)) : 0;
+      }
+      held[d] = least;
+    }
+    return held;
   }
 
   /**
@@ -193,10 +302,13 @@ export class ContainerModel {
     m.scoreMean = sibling.scoreMean;
     m.scoreDeviation = sibling.scoreDeviation;
     m.normalPeak = sibling.normalPeak;
+    m.sustainedPeak.set(sibling.sustainedPeak);
     m.level.set(sibling.level);
     m.scale.set(sibling.scale);
     m.seasonal.set(sibling.seasonal);
+    m.seasonalScale.set(sibling.seasonalScale);
     m.seasonalCount.set(sibling.seasonalCount);
+    m.relation.set(sibling.relation);
     return m;
   }
 
@@ -210,7 +322,8 @@ export class ContainerModel {
     w.f64(this.scoreMean);
     w.f64(this.scoreDeviation);
     w.f64(this.normalPeak);
-    for (const a of [this.level, this.scale, this.seasonal, this.history, this.cusumHigh, this.cusumLow]) for (const v of a) w.f64(v);
+    for (const v of this.seasonalScale) w.f32(v);
+    for (const a of [this.level, this.scale, this.seasonal, this.history, this.cusumHigh, this.cusumLow, this.relation, this.sustainedPeak]) for (const v of a) w.f64(v);
     for (const c of this.seasonalCount) w.u32(c);
   }
 
@@ -224,7 +337,8 @@ export class ContainerModel {
     m.scoreMean = r.f64();
     m.scoreDeviation = r.f64();
     m.normalPeak = r.f64();
-    for (const a of [m.level, m.scale, m.seasonal, m.history, m.cusumHigh, m.cusumLow]) for (let i = 0; i < a.length; i++) a[i] = r.f64();
+    for (let i = 0; i < m.seasonalScale.length; i++) m.seasonalScale[i] = r.f32();
+    for (const a of [m.level, m.scale, m.seasonal, m.history, m.cusumHigh, m.cusumLow, m.relation, m.sustainedPeak]) for (let i = 0; i < a.length; i++) a[i] = r.f64();
     for (let i = 0; i < m.seasonalCount.length; i++) m.seasonalCount[i] = r.u32();
     return m;
   }

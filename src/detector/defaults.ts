@@ -33,10 +33,29 @@ export interface DetectorOptions {
   /** At least `jointMetrics` metrics this many deviations out at once is anomalous, whatever the forest says. */
   jointSigmas: number;
   jointMetrics: number;
+  /**
+   * One metric at least this many deviations out, the same way, for
+   * `sustainedSamples` samples in a row, and by `sustainedMargin` times more
+   * than it held in any such stretch lately (decaying by `peakDecay`), is
+   * anomalous: a shift is news, a spike or a series' usual bursts are not.
+   */
+  sustainedSigmas: number;
+  sustainedSamples: number;
+  sustainedMargin: number;
   /** An unusual stretch longer than this is learned as the new normal. */
   acceptAfterSamples: number;
   /** After an anomaly, the same key stays quiet this many samples (one incident, one alarm). */
   refractorySamples: number;
+  /**
+   * `[metric, driver]`: `metric` (CPU) is expected from `driver` (traffic) by a
+   * slowly learned linear relation, so CPU that rises while traffic stays flat
+   * stands out however gradually it rises. `null` for series without such a pair.
+   */
+  loadRelation: [number, number] | null;
+  /** Smoothing of the load relation (slow on purpose: an incident's ramp must not become the relation). */
+  relationAlpha: number;
+  /** The relation replaces the hourly baseline for `metric` once the driver explains at least this share of its variance. */
+  relationMinR2: number;
   /** Learn a per-hour-of-day baseline, so daily peaks are expected. */
   seasonal: boolean;
   /** Smoothing of the running level and the seasonal buckets. */
@@ -65,8 +84,14 @@ export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
   peakDecay: 0.001,
   jointSigmas: 6,
   jointMetrics: 2,
+  sustainedSigmas: 8,
+  sustainedSamples: 2,
+  sustainedMargin: 1.2,
   acceptAfterSamples: 72,
   refractorySamples: 12,
+  loadRelation: [0, 2],
+  relationAlpha: 0.005,
+  relationMinR2: 0.5,
   seasonal: true,
   levelAlpha: 0.05,
   seasonalAlpha: 0.05,
@@ -77,17 +102,32 @@ export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
 
 export function resolveOptions(partial: Partial<DetectorOptions> = {}): DetectorOptions {
   const o = { ...DEFAULT_DETECTOR_OPTIONS, ...partial };
+  // The default relation (CPU from traffic) belongs to the default metric layout; other layouts name their own.
+  if (partial.loadRelation === undefined && o.dimensions !== DEFAULT_DETECTOR_OPTIONS.dimensions) o.loadRelation = null;
   const positiveInts: Array<keyof DetectorOptions> = ['dimensions', 'shingleSize', 'trees', 'sampleSize'];
   for (const k of positiveInts) {
     const v = o[k] as number;
     if (!Number.isInteger(v) || v < 1) throw new Error(`detector option ${k} must be a positive integer, got ${v}`);
   }
   if (o.dimensions * o.shingleSize > 255) throw new Error('detector option dimensions × shingleSize must be at most 255');
-  for (const k of ['levelAlpha', 'seasonalAlpha', 'scaleAlpha', 'scoreAlpha'] as const) {
+  if (o.loadRelation !== null) {
+    const [metric, driver] = o.loadRelation;
+    const inRange = (i: number) => Number.isInteger(i) && i >= 0 && i < o.dimensions;
+    if (!inRange(metric) || !inRange(driver) || metric === driver) {
+      throw new Error(`detector option loadRelation must name two different metrics below dimensions (${o.dimensions}), got [${metric}, ${driver}]`);
+    }
+  }
+  if (!(o.relationMinR2 >= 0 && o.relationMinR2 <= 1)) throw new Error(`detector option relationMinR2 must be in [0, 1], got ${o.relationMinR2}`);
+  for (const k of ['levelAlpha', 'seasonalAlpha', 'scaleAlpha', 'scoreAlpha', 'relationAlpha'] as const) {
     if (!(o[k] > 0 && o[k] <= 1)) throw new Error(`detector option ${k} must be in (0, 1], got ${o[k]}`);
   }
   if (!(o.jointSigmas > 0)) throw new Error(`detector option jointSigmas must be positive, got ${o.jointSigmas}`);
   if (!Number.isInteger(o.jointMetrics) || o.jointMetrics < 1) throw new Error(`detector option jointMetrics must be a positive integer, got ${o.jointMetrics}`);
+  if (!(o.sustainedSigmas > 0)) throw new Error(`detector option sustainedSigmas must be positive, got ${o.sustainedSigmas}`);
+  if (!Number.isInteger(o.sustainedSamples) || o.sustainedSamples < 1 || o.sustainedSamples > o.shingleSize) {
+    throw new Error(`detector option sustainedSamples must be an integer from 1 to shingleSize (${o.shingleSize}), got ${o.sustainedSamples}`);
+  }
+  if (!(o.sustainedMargin >= 1)) throw new Error(`detector option sustainedMargin must be at least 1, got ${o.sustainedMargin}`);
   if (!(o.cusumClip > 0)) throw new Error(`detector option cusumClip must be positive, got ${o.cusumClip}`);
   if (!(o.peakRatio >= 0)) throw new Error(`detector option peakRatio must be at least 0, got ${o.peakRatio}`);
   if (!(o.peakDecay >= 0 && o.peakDecay < 1)) throw new Error(`detector option peakDecay must be in [0, 1), got ${o.peakDecay}`);

@@ -3,7 +3,7 @@ import { resolveOptions } from '../../../src/detector';
 
 /** A model past its warm-up whose scores so far sat around 1. */
 function settledModel(): ContainerModel {
-  const m = new ContainerModel('g', 1, 1);
+  const m = new ContainerModel('g', 1, 2);
   m.count = 10_000;
   m.scoreMean = 1;
   m.scoreDeviation = 0.1;
@@ -13,7 +13,8 @@ function settledModel(): ContainerModel {
 const residual = (z: number) => Float64Array.from([z]);
 
 describe('decision rules of one container model', () => {
-  const o = resolveOptions({ dimensions: 1, shingleSize: 1, warmupSamples: 10, refractorySamples: 0 });
+  // Shingles of 2: `history` holds the previous residual, which judge() alone never fills.
+  const o = resolveOptions({ dimensions: 1, shingleSize: 2, warmupSamples: 10, refractorySamples: 0 });
 
   it('does not take a few isolated spikes for a drift: each adds at most cusumClip to the CUSUM', () => {
     const m = settledModel();
@@ -57,19 +58,101 @@ describe('decision rules of one container model', () => {
   });
 
   it('believes several metrics far out at once without the forest, but not one alone', () => {
-    const joint = resolveOptions({ dimensions: 4, shingleSize: 1, warmupSamples: 10 });
-    const model = () => Object.assign(new ContainerModel('g', 4, 1), { count: 10_000, scoreMean: 1, scoreDeviation: 0.1 });
+    const joint = resolveOptions({ dimensions: 4, shingleSize: 2, warmupSamples: 10 });
+    const model = () => Object.assign(new ContainerModel('g', 4, 2), { count: 10_000, scoreMean: 1, scoreDeviation: 0.1 });
     // An outage: traffic and CPU collapse together, each 7 deviations down; the forest's score is unremarkable.
     expect(model().judge(1, Float64Array.from([-7, 0, -7, -2]), joint).isAnomaly).toBe(true);
     expect(model().judge(1, Float64Array.from([-15, 0, 0, 0]), joint).isAnomaly).toBe(false);
     expect(model().judge(1, Float64Array.from([-5, 0, -5, 0]), joint).isAnomaly).toBe(false);
   });
 
+  it('raises a metric held far out for sustainedSamples samples, but not a spike, and not a shift it already held lately', () => {
+    const after = (previous: number, now: number, peak = 0) => {
+      const m = settledModel();
+      m.history[0] = previous;
+      m.sustainedPeak[0] = peak;
+      return m.judge(1, residual(now), o).isAnomaly;
+    };
+    expect(after(10, 10)).toBe(true);
+    expect(after(-9, -12)).toBe(true);
+    // A one-sample spike, a swing from one side to the other, and a shift below sustainedSigmas are not.
+    expect(after(0, 20)).toBe(false);
+    expect(after(-10, 10)).toBe(false);
+    expect(after(7, 7)).toBe(false);
+    // This metric held 10 deviations lately: only sustainedMargin (1.2) times that is news.
+    expect(after(11, 11, 10)).toBe(false);
+    expect(after(13, 13, 10)).toBe(true);
+  });
+
+  it('remembers held shifts, alarmed or not, and lets them fade by peakDecay', () => {
+    const m = settledModel();
+    m.history[0] = 10;
+    expect(m.judge(1, residual(10), o).isAnomaly).toBe(true);
+    expect(m.sustainedPeak[0]).toBe(10);
+    for (let i = 0; i < 100; i++) m.judge(1, residual(0), o);
+    expect(m.sustainedPeak[0]).toBeCloseTo(10 * (1 - o.peakDecay) ** 100, 9);
+  });
+
   it('rejects options that would break the rules', () => {
+    expect(() => resolveOptions({ sustainedSamples: 5 })).toThrow('sustainedSamples must be an integer from 1 to shingleSize (4)');
+    expect(() => resolveOptions({ sustainedMargin: 0.5 })).toThrow('sustainedMargin must be at least 1');
+    expect(() => resolveOptions({ sustainedSigmas: 0 })).toThrow('sustainedSigmas must be positive');
+    expect(() => resolveOptions({ loadRelation: [0, 4] })).toThrow('loadRelation must name two different metrics below dimensions (4), got [0, 4]');
+    expect(() => resolveOptions({ loadRelation: [2, 2] })).toThrow('loadRelation must name two different metrics');
+    expect(() => resolveOptions({ relationAlpha: 0 })).toThrow('relationAlpha must be in (0, 1]');
     expect(() => resolveOptions({ jointSigmas: 0 })).toThrow('jointSigmas must be positive');
     expect(() => resolveOptions({ jointMetrics: 1.5 })).toThrow('jointMetrics must be a positive integer');
     expect(() => resolveOptions({ cusumClip: 0 })).toThrow('cusumClip must be positive');
     expect(() => resolveOptions({ peakRatio: -1 })).toThrow('peakRatio must be at least 0');
     expect(() => resolveOptions({ peakDecay: 1 })).toThrow('peakDecay must be in [0, 1)');
+  });
+});
+
+const HOUR_MS = 3_600_000;
+const STEP_MS = 300_000;
+
+describe('what one container model expects', () => {
+  /** Samples at 5-minute steps from midnight UTC: `at(step)` gives the values, fed to point() then learn() as the detector does. */
+  function trained(o: ReturnType<typeof resolveOptions>, steps: number, at: (step: number) => number[]): ContainerModel {
+    const m = new ContainerModel('g', o.dimensions, o.shingleSize);
+    for (let step = 0; step < steps; step++) {
+      const hours = ((step * STEP_MS) / HOUR_MS) % 24;
+      const values = at(step);
+      const { residuals } = m.point(values, hours, o);
+      m.learn(values, residuals, hours, step * STEP_MS, o, false);
+    }
+    return m;
+  }
+  const noise = (step: number, salt: number) => Math.sin(step * 12.9898 + salt * 78.233) * 0.5;
+
+  it('expects CPU from traffic: CPU that follows a traffic rise is normal, CPU that rises on flat traffic is not', () => {
+    const o = resolveOptions({ warmupSamples: 288 });
+    expect(o.loadRelation).toEqual([0, 2]);
+    // Traffic swings through the day; CPU is 5 + 0.8 × traffic.
+    const traffic = (step: number) => 40 + 20 * Math.sin((2 * Math.PI * step) / 288) + 3 * noise(step, 1);
+    const sample = (t: number, cpuExtra = 0, step = 0) => [5 + 0.8 * t + noise(step, 2) + cpuExtra, 50, t, 100];
+    const m = trained(o, 3 * 288, (step) => sample(traffic(step), 0, step));
+    const hours = 6;
+    const surge = m.point(sample(90), hours, o);
+    const followsSurge = surge.residuals;
+    // Against its hourly baseline the CPU is still far out: with traffic, that is two metrics at once (the joint rule).
+    expect(surge.departures[0]).toBeGreaterThan(6);
+    const risesAlone = m.point(sample(40, 15), hours, o).residuals;
+    expect(Math.abs(followsSurge[0])).toBeLessThan(3);
+    expect(followsSurge[2]).toBeGreaterThan(6);
+    expect(risesAlone[0]).toBeGreaterThan(10);
+    // Without the relation, the same surge reads as a CPU anomaly too.
+    const plain = resolveOptions({ warmupSamples: 288, loadRelation: null });
+    const seasonalOnly = trained(plain, 3 * 288, (step) => sample(traffic(step), 0, step));
+    expect(seasonalOnly.point(sample(90), hours, plain).residuals[0]).toBeGreaterThan(6);
+  });
+
+  it('learns a noise scale per hour of day: a busy hour\'s usual swing is not an anomaly, the same swing in a quiet hour is', () => {
+    const o = resolveOptions({ dimensions: 1, shingleSize: 1, sustainedSamples: 1, warmupSamples: 288 });
+    // Hours 8–9 swing by ±4, the rest by ±0.2, around a flat 50.
+    const busy = (step: number) => Math.floor(((step * STEP_MS) / HOUR_MS) % 24) === 8;
+    const m = trained(o, 6 * 288, (step) => [50 + (busy(step) ? 8 : 0.4) * noise(step, 3)]);
+    expect(Math.abs(m.point([54], 8.5, o).residuals[0])).toBeLessThan(3);
+    expect(m.point([54], 2.5, o).residuals[0]).toBeGreaterThan(6);
   });
 });
