@@ -29,8 +29,8 @@ describe('decision rules of one container model', () => {
   it('raises a drift when moderate deviations persist, once', () => {
     const m = settledModel();
     const verdicts = Array.from({ length: 60 }, () => m.judge(1, residual(3), o).isAnomaly);
-    // 3σ residuals with a slack of 1 accumulate 2 per sample: the limit of 80 is reached on the 40th.
-    expect(verdicts.indexOf(true)).toBe(39);
+    // 3σ residuals with a slack of 1 accumulate 2 per sample: the limit of 60 is reached on the 30th.
+    expect(verdicts.indexOf(true)).toBe(29);
     expect(verdicts.filter(Boolean)).toHaveLength(1);
   });
 
