@@ -169,8 +169,9 @@ export class ContainerModel {
       if (seen < SEASONAL_READY) this.seasonal[i] += (x - this.seasonal[i]) / (seen + 1);
       else if (!duringIncident) {
         this.seasonal[i] += o.seasonalAlpha * (bounded - this.seasonal[i]);
-        // Its first samples average plainly, so the bucket's scale is ready as soon as it is trusted.
-        if (seen >= SEASONAL_READY) this.seasonalScale[i] += Math.max(o.seasonalAlpha, 1 / (seen - SEASONAL_READY + 1)) * (strayed - this.seasonalScale[i]);
+        // The bucket's scale starts once its value is trusted (a scale against a moving baseline would be
+        // inflated) and averages plainly until SCALE_READY.
+        this.seasonalScale[i] += Math.max(o.seasonalAlpha, 1 / (seen - SEASONAL_READY + 1)) * (strayed - this.seasonalScale[i]);
       }
     }
     if (o.loadRelation !== null && !duringIncident) this.learnRelation(values, o);
@@ -212,9 +213,13 @@ export class ContainerModel {
 
   /**
    * Decides on a sample: anomalous when the forest's score passes the adaptive
-   * threshold (sudden changes), or when a two-sided CUSUM of a metric's
-   * residuals reaches `cusumLimit` (slow drifts, which a forest absorbs as they
-   * creep). Updates the threshold statistics with the score clipped at the threshold.
+   * threshold (sudden changes), when a two-sided CUSUM of a metric's residuals
+   * reaches `cusumLimit` (slow drifts, which a forest absorbs as they creep),
+   * when `jointMetrics` metrics depart `jointSigmas` from their hourly
+   * baselines at once, or when one metric holds a shift (`sustained*`).
+   * `departures` are the residuals against the hourly baselines alone (they
+   * differ from `residuals` for the metric the load relation explains).
+   * Updates the threshold statistics with the score clipped at the threshold.
    */
   judge(score: number, residuals: Float64Array, o: DetectorOptions, departures: Float64Array = residuals): { threshold: number; isAnomaly: boolean; warmingUp: boolean; exceeds: boolean } {
     const warmingUp = this.count < o.warmupSamples;

@@ -155,4 +155,12 @@ describe('what one container model expects', () => {
     expect(Math.abs(m.point([54], 8.5, o).residuals[0])).toBeLessThan(3);
     expect(m.point([54], 2.5, o).residuals[0]).toBeGreaterThan(6);
   });
+
+  it('takes each hour\'s mean as its first baseline, not a value dragged towards the overall level (bug: a steep daily ramp was biased)', () => {
+    const o = resolveOptions({ dimensions: 1, shingleSize: 1, sustainedSamples: 1 });
+    // A ramp through the day: 10 per hour, so hour 5 averages 55.
+    const m = trained(o, 288, (step) => [((step * STEP_MS) / HOUR_MS) * 10]);
+    expect(m.seasonal[5]).toBeCloseTo(54.6, 1);
+    expect(m.seasonal[20]).toBeCloseTo(204.6, 1);
+  });
 });
