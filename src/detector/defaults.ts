@@ -89,6 +89,7 @@ export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
   sustainedMargin: 1.2,
   acceptAfterSamples: 72,
   refractorySamples: 12,
+  // cpu_pct from net_mbps, in the container metric order (METRIC_NAMES).
   loadRelation: [0, 2],
   relationAlpha: 0.005,
   relationMinR2: 0.5,

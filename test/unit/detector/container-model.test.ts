@@ -1,5 +1,6 @@
 import { ContainerModel } from '../../../src/detector/container-model';
 import { resolveOptions } from '../../../src/detector';
+import { METRIC_NAMES } from '../../../src/core/model';
 
 /** A model past its warm-up whose scores so far sat around 1. */
 function settledModel(): ContainerModel {
@@ -127,7 +128,7 @@ describe('what one container model expects', () => {
 
   it('expects CPU from traffic: CPU that follows a traffic rise is normal, CPU that rises on flat traffic is not', () => {
     const o = resolveOptions({ warmupSamples: 288 });
-    expect(o.loadRelation).toEqual([0, 2]);
+    expect(o.loadRelation?.map((i) => METRIC_NAMES[i])).toEqual(['cpu_pct', 'net_mbps']);
     // Traffic swings through the day; CPU is 5 + 0.8 × traffic.
     const traffic = (step: number) => 40 + 20 * Math.sin((2 * Math.PI * step) / 288) + 3 * noise(step, 1);
     const sample = (t: number, cpuExtra = 0, step = 0) => [5 + 0.8 * t + noise(step, 2) + cpuExtra, 50, t, 100];
