@@ -117,7 +117,6 @@ export class ContainerModel {
    */
   point(values: readonly number[], timeOfDay: number, o: DetectorOptions): { point: Float32Array; residuals: Float64Array; departures: Float64Array } {
     const related = this.related(values, o);
-    const relatedMetric = related !== null && o.loadRelation !== null ? o.loadRelation[0] : -1;
     // `departures`: every metric against its hourly baseline. `residuals`: the same, except the related
     // metric against what its driver implies.
     const departures = new Float64Array(this.dims);
@@ -126,7 +125,10 @@ export class ContainerModel {
       departures[d] = this.standardised(values[d] - expected, this.deviation(timeOfDay, d, o) * MAD_TO_STD, d);
     }
     const residuals = Float64Array.from(departures);
-    if (related !== null && relatedMetric >= 0) residuals[relatedMetric] = this.standardised(values[relatedMetric] - related.expected, related.deviation, relatedMetric);
+    if (related !== null && o.loadRelation !== null) {
+      const metric = o.loadRelation[0];
+      residuals[metric] = this.standardised(values[metric] - related.expected, related.deviation, metric);
+    }
     const point = new Float32Array(this.shingleSize * this.dims);
     point.set(this.history);
     point.set(residuals, this.history.length);
