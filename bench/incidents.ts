@@ -13,15 +13,22 @@ const seeds = values.seeds.split(',').map(Number);
 /** The issue's quality target for one set: every incident found, at most two false-alarm episodes. */
 const meets = (e: Evaluation) => e.found === e.incidents && e.falseAlarmEpisodes <= 2;
 const rows: string[][] = [['seed', 'detector found', 'detector false alarms', 'target met', 'z-score found', 'z-score false alarms', 'detector missed']];
-const totals = { ours: [0, 0, 0, 0], z: [0, 0, 0] };
-for (const seed of seeds) {
+const results = seeds.map((seed) => {
   const set = generateIncidentSet(seed);
-  const ours = evaluate(set, detectorFlags);
-  const z = evaluate(set, (c) => zScoreFlags(c));
+  return { seed, ours: evaluate(set, detectorFlags), z: evaluate(set, (c) => zScoreFlags(c)) };
+});
+for (const { seed, ours, z } of results) {
   rows.push([String(seed), `${ours.found}/${ours.incidents}`, String(ours.falseAlarmEpisodes), meets(ours) ? 'yes' : 'no', `${z.found}/${z.incidents}`, String(z.falseAlarmEpisodes), ours.missed.join(' ') || '-']);
-  totals.ours = [totals.ours[0] + ours.found, totals.ours[1] + ours.incidents, totals.ours[2] + ours.falseAlarmEpisodes, totals.ours[3] + (meets(ours) ? 1 : 0)];
-  totals.z = [totals.z[0] + z.found, totals.z[1] + z.incidents, totals.z[2] + z.falseAlarmEpisodes];
 }
-rows.push(['all', `${totals.ours[0]}/${totals.ours[1]}`, String(totals.ours[2]), `${totals.ours[3]}/${seeds.length}`, `${totals.z[0]}/${totals.z[1]}`, String(totals.z[2]), '']);
+const sum = (pick: (r: (typeof results)[number]) => number) => results.reduce((total, r) => total + pick(r), 0);
+rows.push([
+  'all',
+  `${sum((r) => r.ours.found)}/${sum((r) => r.ours.incidents)}`,
+  String(sum((r) => r.ours.falseAlarmEpisodes)),
+  `${sum((r) => (meets(r.ours) ? 1 : 0))}/${seeds.length}`,
+  `${sum((r) => r.z.found)}/${sum((r) => r.z.incidents)}`,
+  String(sum((r) => r.z.falseAlarmEpisodes)),
+  '',
+]);
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  '));
