@@ -22,6 +22,16 @@ const LEARN_CLIP = 4;
 /** A residual this many deviations out pauses learning of the baselines and scale. */
 const FREEZE_SIGMAS = 3;
 
+/** What point() measures besides the residuals, for judge(). */
+export interface SampleContext {
+  /** Residuals against the hourly baselines alone (they differ from the residuals for the metric the load relation explains). */
+  departures: Float64Array;
+  /** Per metric, how far the value lies beyond the range seen lately, in shares of that range (+ above, − below, 0 within). */
+  beyondRange: Float64Array;
+  /** Hour of day (0–23). */
+  hour: number;
+}
+
 export class ContainerModel {
   count = 0;
   lastSeenMs = 0;
@@ -40,9 +50,22 @@ export class ContainerModel {
   normalPeak = 0;
   /** Per metric, the highest of how far out it stayed over `sustainedSamples` samples, decaying like `normalPeak`. */
   readonly sustainedPeak: Float64Array;
+  /** Per hour of day, the highest score seen around then, alarmed or not, fading by `hourlyPeakDecay`. */
+  readonly hourlyPeak: Float32Array;
+  /** Per metric, the highest and lowest value seen lately (pairs), shrinking towards their middle by `recordDecay`. */
+  readonly range: Float32Array;
+  /**
+   * Per metric, the two-sided CUSUM as it would stand without the resets that
+   * follow alarms (pairs), the height of its current excursion, and the
+   * largest excursion it completed lately: what this metric's bursts usually pile up.
+   */
+  readonly excursion: Float32Array;
+  readonly excursionTop: Float32Array;
+  readonly excursionPeak: Float32Array;
   readonly level: Float64Array;
   readonly scale: Float64Array;
-  readonly seasonal: Float64Array;
+  /** Per hour and metric; single precision is plenty for a baseline and halves its share of the state. */
+  readonly seasonal: Float32Array;
   /** Per hour and metric; single precision is plenty for a scale and halves its share of the state. */
   readonly seasonalScale: Float32Array;
   readonly seasonalCount: Uint16Array;
@@ -58,13 +81,18 @@ export class ContainerModel {
   ) {
     this.level = new Float64Array(dims);
     this.scale = new Float64Array(dims);
-    this.seasonal = new Float64Array(HOURS * dims);
+    this.seasonal = new Float32Array(HOURS * dims);
     this.seasonalScale = new Float32Array(HOURS * dims);
     this.seasonalCount = new Uint16Array(HOURS);
     this.history = new Float64Array((shingleSize - 1) * dims);
     this.cusumHigh = new Float64Array(dims);
     this.cusumLow = new Float64Array(dims);
     this.sustainedPeak = new Float64Array(dims);
+    this.hourlyPeak = new Float32Array(HOURS);
+    this.range = new Float32Array(2 * dims);
+    this.excursion = new Float32Array(2 * dims);
+    this.excursionTop = new Float32Array(dims);
+    this.excursionPeak = new Float32Array(dims);
   }
 
   /**
@@ -113,9 +141,10 @@ export class ContainerModel {
 
   /**
    * The shingled, standardised residuals of `values` against what this key
-   * usually does at this hour. Does not learn; call `learn` afterwards.
+   * usually does at this hour, and what judge() weighs besides them. Does not
+   * learn; call `learn` afterwards.
    */
-  point(values: readonly number[], timeOfDay: number, o: DetectorOptions): { point: Float32Array; residuals: Float64Array; departures: Float64Array } {
+  point(values: readonly number[], timeOfDay: number, o: DetectorOptions): { point: Float32Array; residuals: Float64Array } & SampleContext {
     const related = this.related(values, o);
     // `departures`: every metric against its hourly baseline. `residuals`: the same, except the related
     // metric against what its driver implies.
@@ -132,7 +161,22 @@ export class ContainerModel {
     const point = new Float32Array(this.shingleSize * this.dims);
     point.set(this.history);
     point.set(residuals, this.history.length);
-    return { point, residuals, departures };
+    return { point, residuals, departures, beyondRange: this.beyondRange(values), hour: Math.floor(timeOfDay) % HOURS };
+  }
+
+  /** Per metric, how far each value lies beyond the range seen lately, in shares of that range: + above, − below, 0 within. */
+  private beyondRange(values: readonly number[]): Float64Array {
+    const beyond = new Float64Array(this.dims);
+    if (this.count === 0) return beyond;
+    for (let d = 0; d < this.dims; d++) {
+      const high = this.range[2 * d];
+      const low = this.range[2 * d + 1];
+      // The same floor as for residuals: a series flat so far has no range to be beyond by a share of.
+      const width = Math.max(high - low, 0.01 * Math.abs(this.level[d]) + 1e-6);
+      if (values[d] > high) beyond[d] = (values[d] - high) / width;
+      else if (values[d] < low) beyond[d] = (values[d] - low) / width;
+    }
+    return beyond;
   }
 
   private standardised(difference: number, deviation: number, d: number): number {
@@ -177,6 +221,7 @@ export class ContainerModel {
       }
     }
     if (o.loadRelation !== null && !duringIncident) this.learnRelation(values, o);
+    this.learnRange(values, o);
     if (this.seasonalCount[hour] < 65535) this.seasonalCount[hour]++;
     if (this.history.length) {
       this.history.copyWithin(0, this.dims);
@@ -184,6 +229,22 @@ export class ContainerModel {
     }
     this.count++;
     this.lastSeenMs = timestampMs;
+  }
+
+  /** The range takes every value, anomalous or not: an unprecedented value is news once. */
+  private learnRange(values: readonly number[], o: DetectorOptions): void {
+    for (let d = 0; d < this.dims; d++) {
+      const x = values[d];
+      if (this.count === 0) {
+        this.range[2 * d] = x;
+        this.range[2 * d + 1] = x;
+        continue;
+      }
+      const middle = (this.range[2 * d] + this.range[2 * d + 1]) / 2;
+      const keep = 1 - o.recordDecay;
+      this.range[2 * d] = Math.max(x, middle + (this.range[2 * d] - middle) * keep);
+      this.range[2 * d + 1] = Math.min(x, middle + (this.range[2 * d + 1] - middle) * keep);
+    }
   }
 
   /** Exponentially weighted (co)variance update; the metric is pulled back towards the relation's expectation like the baselines. */
@@ -208,36 +269,38 @@ export class ContainerModel {
     m[4] = (1 - alpha) * (m[4] + alpha * dx * dy);
   }
 
-  /** The adaptive threshold: the score's recent level plus a multiple of its typical deviation. */
-  threshold(o: DetectorOptions): number {
-    return Math.max(this.scoreMean + o.thresholdSigmas * this.scoreDeviation * MAD_TO_STD, this.scoreMean * o.minThresholdRatio, this.normalPeak * o.peakRatio);
+  /**
+   * The adaptive threshold: the score's recent level plus a multiple of its
+   * typical deviation, and no lower than the peaks this key reached lately,
+   * overall (unalarmed) and around this hour of day (alarmed or not).
+   */
+  threshold(o: DetectorOptions, hour: number): number {
+    const around = Math.max(this.hourlyPeak[hour], this.hourlyPeak[(hour + 1) % HOURS], this.hourlyPeak[(hour + HOURS - 1) % HOURS]);
+    return Math.max(
+      this.scoreMean + o.thresholdSigmas * this.scoreDeviation * MAD_TO_STD,
+      this.scoreMean * o.minThresholdRatio,
+      this.normalPeak * o.peakRatio,
+      around * o.hourlyPeakRatio,
+    );
   }
 
   /**
    * Decides on a sample: anomalous when the forest's score passes the adaptive
-   * threshold (sudden changes), when a two-sided CUSUM of a metric's residuals
-   * reaches `cusumLimit` (slow drifts, which a forest absorbs as they creep),
-   * when `jointMetrics` metrics depart `jointSigmas` from their hourly
-   * baselines at once, or when one metric holds a shift (`sustained*`).
-   * `departures` are the residuals against the hourly baselines alone (they
-   * differ from `residuals` for the metric the load relation explains).
-   * Updates the threshold statistics with the score clipped at the threshold.
+   * threshold (sudden changes), when a metric's CUSUM drifts (`cusum*`), when
+   * `jointMetrics` metrics depart `jointSigmas` from their hourly baselines at
+   * once, when one metric holds a shift (`sustained*`), or when a value lies
+   * well beyond the range its metric has shown lately (`record*`). `context`
+   * comes from point(); judged without it, the hourly baselines are the
+   * residuals and no range is known. Updates the threshold statistics with
+   * the score clipped at the threshold.
    */
-  judge(score: number, residuals: Float64Array, o: DetectorOptions, departures: Float64Array = residuals): { threshold: number; isAnomaly: boolean; warmingUp: boolean; exceeds: boolean } {
+  judge(score: number, residuals: Float64Array, o: DetectorOptions, context: Partial<SampleContext> = {}): { threshold: number; isAnomaly: boolean; warmingUp: boolean; exceeds: boolean } {
+    const { departures = residuals, beyondRange, hour = 0 } = context;
     const warmingUp = this.count < o.warmupSamples;
-    const threshold = this.threshold(o);
+    const threshold = this.threshold(o, hour);
     let zMax = 0;
     for (const z of residuals) zMax = Math.max(zMax, Math.abs(z));
-    let cusum = 0;
-    if (!warmingUp) {
-      for (let d = 0; d < residuals.length; d++) {
-        // Clipped steps: a drift is many moderate deviations in a row, not a few spikes.
-        const z = Math.max(-o.cusumClip, Math.min(o.cusumClip, residuals[d]));
-        this.cusumHigh[d] = Math.max(0, this.cusumHigh[d] + z - o.cusumSlack);
-        this.cusumLow[d] = Math.max(0, this.cusumLow[d] - z - o.cusumSlack);
-        cusum = Math.max(cusum, this.cusumHigh[d], this.cusumLow[d]);
-      }
-    }
+    const drifting = !warmingUp && this.drifting(residuals, o);
     // Several metrics far out together (an outage, a surge) need no forest to be believed, however noisy its scores are.
     // Counted against the hourly baselines: CPU that follows a traffic surge is explained, but still far out.
     let farOut = 0;
@@ -246,7 +309,16 @@ export class ContainerModel {
     const held = this.sustainedDeviations(residuals, o);
     let shifted = false;
     for (let d = 0; d < this.dims; d++) if (held[d] >= Math.max(o.sustainedSigmas, this.sustainedPeak[d] * o.sustainedMargin)) shifted = true;
-    const exceeds = !warmingUp && (score > threshold || cusum >= o.cusumLimit || farOut >= o.jointMetrics || shifted);
+    // A value past anything the metric showed lately, and far from what this hour expects: the range alone would flag
+    // a calm series' ordinary noise, the deviation alone a bursty series' every burst.
+    let unprecedented = false;
+    if (beyondRange) {
+      for (let d = 0; d < this.dims; d++) {
+        const beyond = beyondRange[d];
+        if (beyond !== 0 && Math.abs(beyond) >= o.recordMargin && Math.sign(beyond) * departures[d] >= o.recordSigmas) unprecedented = true;
+      }
+    }
+    const exceeds = !warmingUp && (score > threshold || drifting || farOut >= o.jointMetrics || shifted || unprecedented);
     // Learning pauses already at a few deviations: a slow drift must not be learned while it builds up.
     const unusual = exceeds || zMax >= FREEZE_SIGMAS;
     this.unusualRun = unusual ? this.unusualRun + 1 : 0;
@@ -263,11 +335,14 @@ export class ContainerModel {
     else if (this.quietFor > 0) this.quietFor--;
     this.normalPeak *= 1 - o.peakDecay;
     if (!isAnomaly && this.quietFor === 0) this.normalPeak = Math.max(this.normalPeak, score);
-    for (let d = 0; d < this.dims; d++) {
-      this.sustainedPeak[d] *= 1 - o.peakDecay;
-      // Alarmed shifts count too (a series that shifts daily is not news daily). Not in the first half of
-      // warm-up: the first deviations, against a scale still near zero, say nothing.
-      if (this.count >= o.warmupSamples / 2) this.sustainedPeak[d] = Math.max(this.sustainedPeak[d], held[d]);
+    for (let h = 0; h < HOURS; h++) this.hourlyPeak[h] *= 1 - o.hourlyPeakDecay;
+    for (let d = 0; d < this.dims; d++) this.sustainedPeak[d] *= 1 - o.peakDecay;
+    // Peaks that count alarmed samples start in the second half of warm-up: the first deviations and scores, against
+    // a scale still near zero, say nothing.
+    if (this.count >= o.warmupSamples / 2) {
+      this.hourlyPeak[hour] = Math.max(this.hourlyPeak[hour], score);
+      // Alarmed shifts count too: a series that shifts daily is not news daily.
+      for (let d = 0; d < this.dims; d++) this.sustainedPeak[d] = Math.max(this.sustainedPeak[d], held[d]);
     }
     const bounded = warmingUp ? score : Math.min(score, threshold);
     if (this.count === 0) this.scoreMean = bounded;
@@ -275,6 +350,34 @@ export class ContainerModel {
     this.scoreDeviation += alpha * (Math.abs(bounded - this.scoreMean) - this.scoreDeviation);
     this.scoreMean += alpha * (bounded - this.scoreMean);
     return { threshold, isAnomaly, warmingUp, exceeds: unusual };
+  }
+
+  /**
+   * Whether a metric's two-sided CUSUM of clipped residuals reaches
+   * `cusumLimit` (a slow drift, which a forest absorbs as it creeps) and
+   * `cusumMargin` times the largest excursion that metric completed lately.
+   * Also tracks those excursions, unaffected by the resets after alarms.
+   */
+  private drifting(residuals: Float64Array, o: DetectorOptions): boolean {
+    let drifting = false;
+    for (let d = 0; d < this.dims; d++) {
+      // Clipped steps: a drift is many moderate deviations in a row, not a few spikes.
+      const z = Math.max(-o.cusumClip, Math.min(o.cusumClip, residuals[d]));
+      this.cusumHigh[d] = Math.max(0, this.cusumHigh[d] + z - o.cusumSlack);
+      this.cusumLow[d] = Math.max(0, this.cusumLow[d] - z - o.cusumSlack);
+      const cusum = Math.max(this.cusumHigh[d], this.cusumLow[d]);
+      if (cusum >= Math.max(o.cusumLimit, o.cusumMargin * this.excursionPeak[d])) drifting = true;
+      this.excursion[2 * d] = Math.max(0, this.excursion[2 * d] + z - o.cusumSlack);
+      this.excursion[2 * d + 1] = Math.max(0, this.excursion[2 * d + 1] - z - o.cusumSlack);
+      const height = Math.max(this.excursion[2 * d], this.excursion[2 * d + 1]);
+      this.excursionPeak[d] *= 1 - o.peakDecay;
+      if (height > 0) this.excursionTop[d] = Math.max(this.excursionTop[d], height);
+      else {
+        this.excursionPeak[d] = Math.max(this.excursionPeak[d], this.excursionTop[d]);
+        this.excursionTop[d] = 0;
+      }
+    }
+    return drifting;
   }
 
   /**
@@ -316,6 +419,10 @@ export class ContainerModel {
     m.seasonalScale.set(sibling.seasonalScale);
     m.seasonalCount.set(sibling.seasonalCount);
     m.relation.set(sibling.relation);
+    // What the service usually does, not where the sibling's current excursion stands.
+    m.hourlyPeak.set(sibling.hourlyPeak);
+    m.range.set(sibling.range);
+    m.excursionPeak.set(sibling.excursionPeak);
     return m;
   }
 
@@ -329,8 +436,8 @@ export class ContainerModel {
     w.f64(this.scoreMean);
     w.f64(this.scoreDeviation);
     w.f64(this.normalPeak);
-    for (const v of this.seasonalScale) w.f32(v);
-    for (const a of [this.level, this.scale, this.seasonal, this.history, this.cusumHigh, this.cusumLow, this.relation, this.sustainedPeak]) for (const v of a) w.f64(v);
+    for (const a of [this.seasonal, this.seasonalScale, this.hourlyPeak, this.range, this.excursion, this.excursionTop, this.excursionPeak]) for (const v of a) w.f32(v);
+    for (const a of [this.level, this.scale, this.history, this.cusumHigh, this.cusumLow, this.relation, this.sustainedPeak]) for (const v of a) w.f64(v);
     for (const c of this.seasonalCount) w.u32(c);
   }
 
@@ -344,8 +451,8 @@ export class ContainerModel {
     m.scoreMean = r.f64();
     m.scoreDeviation = r.f64();
     m.normalPeak = r.f64();
-    for (let i = 0; i < m.seasonalScale.length; i++) m.seasonalScale[i] = r.f32();
-    for (const a of [m.level, m.scale, m.seasonal, m.history, m.cusumHigh, m.cusumLow, m.relation, m.sustainedPeak]) for (let i = 0; i < a.length; i++) a[i] = r.f64();
+    for (const a of [m.seasonal, m.seasonalScale, m.hourlyPeak, m.range, m.excursion, m.excursionTop, m.excursionPeak]) for (let i = 0; i < a.length; i++) a[i] = r.f32();
+    for (const a of [m.level, m.scale, m.history, m.cusumHigh, m.cusumLow, m.relation, m.sustainedPeak]) for (let i = 0; i < a.length; i++) a[i] = r.f64();
     for (let i = 0; i < m.seasonalCount.length; i++) m.seasonalCount[i] = r.u32();
     return m;
   }

@@ -24,12 +24,35 @@ export interface DetectorOptions {
   /** Each residual adds at most this much to the CUSUM, so a few spikes are not a drift. */
   cusumClip: number;
   /**
+   * A CUSUM must also reach this multiple of the largest excursion the
+   * metric's CUSUM made lately (alarmed or not, fading by `peakDecay`): a
+   * series whose bursts routinely pile up evidence is not drifting each time.
+   */
+  cusumMargin: number;
+  /**
    * The threshold never falls below this multiple of the highest score the key
    * reached without an alarm, which fades by `peakDecay` per sample: a spike
    * the series already showed (a nightly job, say) is not news the next time.
    */
   peakRatio: number;
   peakDecay: number;
+  /**
+   * The threshold never falls below this multiple of the highest score seen
+   * around the same hour of day (alarmed or not, fading by `hourlyPeakDecay`):
+   * a nightly job's spike is news once, not every night.
+   */
+  hourlyPeakRatio: number;
+  hourlyPeakDecay: number;
+  /**
+   * A value beyond the range the metric has shown lately by this share of that
+   * range, and at least `recordSigmas` deviations from expected, is anomalous
+   * whatever the forest says: unprecedented, where a series' usual bursts are
+   * not. The range shrinks towards its middle by `recordDecay` per sample, so
+   * it forgets over weeks.
+   */
+  recordMargin: number;
+  recordSigmas: number;
+  recordDecay: number;
   /** At least `jointMetrics` metrics this many deviations out at once is anomalous, whatever the forest says. */
   jointSigmas: number;
   jointMetrics: number;
@@ -80,8 +103,14 @@ export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
   cusumSlack: 1,
   cusumLimit: 60,
   cusumClip: 3,
+  cusumMargin: 2,
   peakRatio: 1,
   peakDecay: 0.001,
+  hourlyPeakRatio: 1,
+  hourlyPeakDecay: 0.0001,
+  recordMargin: 0.2,
+  recordSigmas: 3,
+  recordDecay: 0.00005,
   jointSigmas: 6,
   jointMetrics: 2,
   sustainedSigmas: 8,
@@ -130,7 +159,11 @@ export function resolveOptions(partial: Partial<DetectorOptions> = {}): Detector
   }
   if (!(o.sustainedMargin >= 1)) throw new Error(`detector option sustainedMargin must be at least 1, got ${o.sustainedMargin}`);
   if (!(o.cusumClip > 0)) throw new Error(`detector option cusumClip must be positive, got ${o.cusumClip}`);
-  if (!(o.peakRatio >= 0)) throw new Error(`detector option peakRatio must be at least 0, got ${o.peakRatio}`);
-  if (!(o.peakDecay >= 0 && o.peakDecay < 1)) throw new Error(`detector option peakDecay must be in [0, 1), got ${o.peakDecay}`);
+  for (const k of ['peakRatio', 'hourlyPeakRatio', 'cusumMargin', 'recordMargin', 'recordSigmas'] as const) {
+    if (!(o[k] >= 0)) throw new Error(`detector option ${k} must be at least 0, got ${o[k]}`);
+  }
+  for (const k of ['peakDecay', 'hourlyPeakDecay', 'recordDecay'] as const) {
+    if (!(o[k] >= 0 && o[k] < 1)) throw new Error(`detector option ${k} must be in [0, 1), got ${o[k]}`);
+  }
   return o;
 }

@@ -21,7 +21,7 @@ export interface Detection {
 }
 
 const MAGIC = 0x46444143; // "CADF"
-const VERSION = 5;
+const VERSION = 6;
 
 export class FleetDetector {
   private readonly forests = new Map<string, RandomCutForest>();
@@ -70,10 +70,10 @@ export class FleetDetector {
     }
     this.latestKey.set(group, key);
     const timeOfDay = (((timestampMs / 3_600_000) % 24) + 24) % 24;
-    const { point, residuals, departures } = model.point(values, timeOfDay, o);
+    const { point, residuals, ...context } = model.point(values, timeOfDay, o);
     const forest = this.forestFor(group);
     const scored = forest.scoreAndUpdate(point);
-    const { exceeds, ...verdict } = model.judge(scored.score, residuals, o, departures);
+    const { exceeds, ...verdict } = model.judge(scored.score, residuals, o, context);
     model.learn(values, residuals, timeOfDay, timestampMs, o, exceeds);
     const high = new Array<number>(o.dimensions).fill(0);
     const low = new Array<number>(o.dimensions).fill(0);

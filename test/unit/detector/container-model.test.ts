@@ -45,9 +45,54 @@ describe('decision rules of one container model', () => {
     unalarmed.normalPeak = 50;
     expect(unalarmed.judge(45, residual(0), o).isAnomaly).toBe(false);
     expect(unalarmed.judge(80, residual(0), o).isAnomaly).toBe(true);
-    // ...and an alarmed one does not: the next incident of the same size is still news.
+    // ...and an alarmed one does not: the next incident of the same size, at another time of day, is still news.
     expect(m.normalPeak).toBeLessThan(2);
-    expect(m.judge(50, residual(0), o).isAnomaly).toBe(true);
+    expect(m.judge(50, residual(0), o, { hour: 12 }).isAnomaly).toBe(true);
+  });
+
+  it('remembers the peak score around each hour of day, alarmed or not: a nightly spike is news once', () => {
+    const m = settledModel();
+    expect(m.judge(50, residual(0), o, { hour: 2 }).isAnomaly).toBe(true);
+    for (let i = 0; i < 287; i++) m.judge(1, residual(0), o, { hour: (Math.floor(i / 12) + 3) % 24 });
+    // The next day the same spike at 08:00 is news; at the same hour as before, or the next, it is expected.
+    expect(m.threshold(o, 2)).toBeGreaterThanOrEqual(50 * (1 - o.hourlyPeakDecay) ** 288);
+    expect(m.judge(48, residual(0), o, { hour: 8 }).isAnomaly).toBe(true);
+    expect(m.judge(48, residual(0), o, { hour: 2 }).isAnomaly).toBe(false);
+    expect(m.judge(48, residual(0), o, { hour: 3 }).isAnomaly).toBe(false);
+    // The peak fades by hourlyPeakDecay per sample.
+    const peak = m.hourlyPeak[2];
+    for (let i = 0; i < 1000; i++) m.judge(1, residual(0), o, { hour: 14 });
+    expect(m.hourlyPeak[2] / peak).toBeCloseTo((1 - o.hourlyPeakDecay) ** 1000, 3);
+  });
+
+  it('raises a value well beyond the range the metric showed lately, and far from expected, but not one or the other alone', () => {
+    const judged = (beyond: number, departure: number) =>
+      settledModel().judge(1, residual(departure), o, { beyondRange: Float64Array.from([beyond]), departures: residual(departure) }).isAnomaly;
+    expect(judged(0.3, 4)).toBe(true);
+    expect(judged(-0.5, -3.5)).toBe(true);
+    // Within recordMargin (0.2) of the range, or within recordSigmas (3) of what the hour expects, or on opposite sides: no.
+    expect(judged(0.1, 4)).toBe(false);
+    expect(judged(0.3, 2)).toBe(false);
+    expect(judged(0.3, -4)).toBe(false);
+    expect(judged(0, 4)).toBe(false);
+  });
+
+  it('does not take a series\' routine bursts for drifts: a CUSUM must beat the excursions its metric made lately', () => {
+    const m = settledModel();
+    const burst = (samples: number) => {
+      const verdicts = Array.from({ length: samples }, () => m.judge(1, residual(3), o).isAnomaly);
+      for (let i = 0; i < 100; i++) m.judge(1, residual(0), o);
+      return verdicts;
+    };
+    // The first burst of 40 samples at 3σ is a drift (limit 60 on the 30th); its excursion runs on past the alarm to 80,
+    // ends 80 quiet samples later, and its peak fades for the last 20.
+    expect(burst(40).indexOf(true)).toBe(29);
+    expect(m.excursionPeak[0]).toBeCloseTo(80 * (1 - o.peakDecay) ** 20, 3);
+    // The same burst again is routine; one about cusumMargin (2) times as long is news (the remembered 80 fades meanwhile).
+    expect(burst(40)).not.toContain(true);
+    const longer = burst(90);
+    expect(longer.indexOf(true)).toBeGreaterThan(70);
+    expect(longer.filter(Boolean)).toHaveLength(1);
   });
 
   it('lets the remembered peak fade by peakDecay per sample', () => {
@@ -55,7 +100,7 @@ describe('decision rules of one container model', () => {
     m.normalPeak = 50;
     for (let i = 0; i < 1000; i++) m.judge(1, residual(0), o);
     expect(m.normalPeak).toBeCloseTo(50 * (1 - o.peakDecay) ** 1000, 6);
-    expect(m.threshold(o)).toBeCloseTo(Math.max(m.normalPeak, m.scoreMean + o.thresholdSigmas * m.scoreDeviation * 1.25, m.scoreMean * o.minThresholdRatio), 9);
+    expect(m.threshold(o, 0)).toBeCloseTo(Math.max(m.normalPeak, m.scoreMean + o.thresholdSigmas * m.scoreDeviation * 1.25, m.scoreMean * o.minThresholdRatio), 9);
   });
 
   it('believes several metrics far out at once without the forest, but not one alone', () => {
@@ -106,6 +151,9 @@ describe('decision rules of one container model', () => {
     expect(() => resolveOptions({ cusumClip: 0 })).toThrow('cusumClip must be positive');
     expect(() => resolveOptions({ peakRatio: -1 })).toThrow('peakRatio must be at least 0');
     expect(() => resolveOptions({ peakDecay: 1 })).toThrow('peakDecay must be in [0, 1)');
+    expect(() => resolveOptions({ hourlyPeakDecay: -0.1 })).toThrow('hourlyPeakDecay must be in [0, 1)');
+    expect(() => resolveOptions({ recordMargin: -1 })).toThrow('recordMargin must be at least 0');
+    expect(() => resolveOptions({ cusumMargin: Number.NaN })).toThrow('cusumMargin must be at least 0');
   });
 });
 
@@ -155,6 +203,24 @@ describe('what one container model expects', () => {
     const m = trained(o, 6 * 288, (step) => [50 + (busy(step) ? 8 : 0.4) * noise(step, 3)]);
     expect(Math.abs(m.point([54], 8.5, o).residuals[0])).toBeLessThan(3);
     expect(m.point([54], 2.5, o).residuals[0]).toBeGreaterThan(6);
+  });
+
+  it('knows the range each metric showed lately: how far beyond it a value lies, in shares of it, forgetting slowly', () => {
+    const o = resolveOptions({ dimensions: 1, shingleSize: 1, sustainedSamples: 1 });
+    // Values sweep 10..20.
+    const m = trained(o, 576, (step) => [15 + 5 * Math.sin(step / 7)]);
+    expect(m.range[0]).toBeCloseTo(20, 0);
+    expect(m.range[1]).toBeCloseTo(10, 0);
+    const width = m.range[0] - m.range[1];
+    expect(m.point([m.range[0] + 0.5 * width], 3, o).beyondRange[0]).toBeCloseTo(0.5, 5);
+    expect(m.point([m.range[1] - 0.25 * width], 3, o).beyondRange[0]).toBeCloseTo(-0.25, 5);
+    expect(m.point([15], 3, o).beyondRange[0]).toBe(0);
+    // Quiet at the middle, the range shrinks by recordDecay per sample; an outlier, learned, widens it at once.
+    const high = m.range[0];
+    for (let i = 0; i < 1000; i++) m.learn([15], Float64Array.from([0]), 3, 0, o, false);
+    expect(m.range[0] - 15).toBeCloseTo((high - 15) * (1 - o.recordDecay) ** 1000, 1);
+    m.learn([40], Float64Array.from([0]), 3, 0, o, true);
+    expect(m.range[0]).toBe(40);
   });
 
   it('takes each hour\'s mean as its first baseline, not a value dragged towards the overall level (bug: a steep daily ramp was biased)', () => {
