@@ -22,6 +22,40 @@ const LEARN_CLIP = 4;
 /** A residual this many deviations out pauses learning of the baselines and scale. */
 const FREEZE_SIGMAS = 3;
 
+/** Typed arrays laid out one after another in one buffer, widest elements first so each view stays aligned. */
+class Slab {
+  private readonly buffer: ArrayBuffer;
+  private offset = 0;
+
+  constructor(bytes: number) {
+    this.buffer = new ArrayBuffer(bytes);
+  }
+
+  f64(length: number): Float64Array {
+    return new Float64Array(this.buffer, this.take(8 * length), length);
+  }
+
+  f32(length: number): Float32Array {
+    return new Float32Array(this.buffer, this.take(4 * length), length);
+  }
+
+  u16(length: number): Uint16Array {
+    return new Uint16Array(this.buffer, this.take(2 * length), length);
+  }
+
+  private take(bytes: number): number {
+    const start = this.offset;
+    this.offset += bytes;
+    if (this.offset > this.buffer.byteLength) throw new Error(`model layout needs more than the ${this.buffer.byteLength} bytes reserved`);
+    return start;
+  }
+
+  /** The reserved size and the arrays carved from it must agree exactly. */
+  assertFull(): void {
+    if (this.offset !== this.buffer.byteLength) throw new Error(`model layout uses ${this.offset} of the ${this.buffer.byteLength} bytes reserved`);
+  }
+}
+
 /** What point() measures besides the residuals, for judge(). */
 export interface SampleContext {
   /** Residuals against the hourly baselines alone (they differ from the residuals for the metric the load relation explains). */
@@ -72,27 +106,31 @@ export class ContainerModel {
   /** The previous (shingleSize - 1) residual vectors, oldest first. */
   readonly history: Float64Array;
   /** Exponentially weighted moments of (driver, metric) behind the load relation: means, variances, covariance. */
-  readonly relation = new Float64Array(5);
+  readonly relation: Float64Array;
 
   constructor(
     readonly group: string,
     readonly dims: number,
     readonly shingleSize: number,
   ) {
-    this.level = new Float64Array(dims);
-    this.scale = new Float64Array(dims);
-    this.seasonal = new Float32Array(HOURS * dims);
-    this.seasonalScale = new Float32Array(HOURS * dims);
-    this.seasonalCount = new Uint16Array(HOURS);
-    this.history = new Float64Array((shingleSize - 1) * dims);
-    this.cusumHigh = new Float64Array(dims);
-    this.cusumLow = new Float64Array(dims);
-    this.sustainedPeak = new Float64Array(dims);
-    this.hourlyPeak = new Float32Array(HOURS);
-    this.range = new Float32Array(2 * dims);
-    this.excursion = new Float32Array(2 * dims);
-    this.excursionTop = new Float32Array(dims);
-    this.excursionPeak = new Float32Array(dims);
+    // One buffer per model, carved into its arrays: ten thousand models cost ten thousand buffers, not fifteen times as many.
+    const slab = new Slab(8 * (dims * (shingleSize + 4) + 5) + 4 * (HOURS * (2 * dims + 1) + 6 * dims) + 2 * HOURS);
+    this.level = slab.f64(dims);
+    this.scale = slab.f64(dims);
+    this.history = slab.f64((shingleSize - 1) * dims);
+    this.cusumHigh = slab.f64(dims);
+    this.cusumLow = slab.f64(dims);
+    this.sustainedPeak = slab.f64(dims);
+    this.relation = slab.f64(5);
+    this.seasonal = slab.f32(HOURS * dims);
+    this.seasonalScale = slab.f32(HOURS * dims);
+    this.hourlyPeak = slab.f32(HOURS);
+    this.range = slab.f32(2 * dims);
+    this.excursion = slab.f32(2 * dims);
+    this.excursionTop = slab.f32(dims);
+    this.excursionPeak = slab.f32(dims);
+    this.seasonalCount = slab.u16(HOURS);
+    slab.assertFull();
   }
 
   /**
