@@ -114,6 +114,9 @@ export class ContainerModel {
     readonly shingleSize: number,
   ) {
     // One buffer per model, carved into its arrays: ten thousand models cost ten thousand buffers, not fifteen times as many.
+    // 8 bytes: level, scale, history (shingle − 1), both CUSUMs, sustained peaks — per metric — and the 5 relation moments;
+    // 4 bytes: per hour, baseline and scale per metric plus the score peak; per metric, range (2), excursion (2), top, peak;
+    // 2 bytes: the per-hour counts. assertFull() checks the sum.
     const slab = new Slab(8 * (dims * (shingleSize + 4) + 5) + 4 * (HOURS * (2 * dims + 1) + 6 * dims) + 2 * HOURS);
     this.level = slab.f64(dims);
     this.scale = slab.f64(dims);
