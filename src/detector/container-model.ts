@@ -212,8 +212,7 @@ export class ContainerModel {
     for (let d = 0; d < this.dims; d++) {
       const high = this.range[2 * d];
       const low = this.range[2 * d + 1];
-      // The same floor as for residuals: a series flat so far has no range to be beyond by a share of.
-      const width = Math.max(high - low, 0.01 * Math.abs(this.level[d]) + 1e-6);
+      const width = Math.max(high - low, this.floor(d));
       if (values[d] > high) beyond[d] = (values[d] - high) / width;
       else if (values[d] < low) beyond[d] = (values[d] - low) / width;
     }
@@ -221,9 +220,12 @@ export class ContainerModel {
   }
 
   private standardised(difference: number, deviation: number, d: number): number {
-    // A floor relative to the level keeps flat series from turning noise into huge z-scores.
-    const floor = 0.01 * Math.abs(this.level[d]) + 1e-6;
-    return Math.max(-Z_CLIP, Math.min(Z_CLIP, difference / Math.max(deviation, floor)));
+    return Math.max(-Z_CLIP, Math.min(Z_CLIP, difference / Math.max(deviation, this.floor(d))));
+  }
+
+  /** The smallest spread a metric is credited with: flat series must not turn noise into huge z-scores or range shares. */
+  private floor(d: number): number {
+    return 0.01 * Math.abs(this.level[d]) + 1e-6;
   }
 
   /** Learns the sample after it has been scored. */
