@@ -82,8 +82,6 @@ export class ContainerModel {
   scoreDeviation = 0;
   /** The highest score of samples not alarmed on, decaying: what this key's normal already reached. */
   normalPeak = 0;
-  /** Per metric, the highest of how far out it stayed over `sustainedSamples` samples, decaying like `normalPeak`. */
-  readonly sustainedPeak: Float64Array;
   /** Per hour of day, the highest score seen around then, alarmed or not, fading by `hourlyPeakDecay`. */
   readonly hourlyPeak: Float32Array;
   /** Per metric, the highest and lowest value seen lately (pairs), shrinking towards their middle by `recordDecay`. */
@@ -114,16 +112,15 @@ export class ContainerModel {
     readonly shingleSize: number,
   ) {
     // One buffer per model, carved into its arrays: ten thousand models cost ten thousand buffers, not fifteen times as many.
-    // 8 bytes: level, scale, history (shingle − 1), both CUSUMs, sustained peaks — per metric — and the 5 relation moments;
+    // 8 bytes: level, scale, history (shingle − 1), both CUSUMs — per metric — and the 5 relation moments;
     // 4 bytes: per hour, baseline and scale per metric plus the score peak; per metric, range (2), excursion (2), top, peak;
     // 2 bytes: the per-hour counts. assertFull() checks the sum.
-    const slab = new Slab(8 * (dims * (shingleSize + 4) + 5) + 4 * (HOURS * (2 * dims + 1) + 6 * dims) + 2 * HOURS);
+    const slab = new Slab(8 * (dims * (shingleSize + 3) + 5) + 4 * (HOURS * (2 * dims + 1) + 6 * dims) + 2 * HOURS);
     this.level = slab.f64(dims);
     this.scale = slab.f64(dims);
     this.history = slab.f64((shingleSize - 1) * dims);
     this.cusumHigh = slab.f64(dims);
     this.cusumLow = slab.f64(dims);
-    this.sustainedPeak = slab.f64(dims);
     this.relation = slab.f64(5);
     this.seasonal = slab.f32(HOURS * dims);
     this.seasonalScale = slab.f32(HOURS * dims);
@@ -331,7 +328,7 @@ export class ContainerModel {
    * Decides on a sample: anomalous when the forest's score passes the adaptive
    * threshold (sudden changes), when a metric's CUSUM drifts (`cusum*`), when
    * `jointMetrics` metrics depart `jointSigmas` from their hourly baselines at
-   * once, when one metric holds a shift (`sustained*`), or when a value lies
+   * once, or when a value lies
    * well beyond the range its metric has shown lately (`record*`). `context`
    * comes from point(); judged without it, the hourly baselines are the
    * residuals and no range is known. Updates the threshold statistics with
@@ -348,10 +345,6 @@ export class ContainerModel {
     // Counted against the hourly baselines: CPU that follows a traffic surge is explained, but still far out.
     let farOut = 0;
     for (const z of departures) if (Math.abs(z) >= o.jointSigmas) farOut++;
-    // A metric held far out, well beyond anything it held lately: a shift, where a spike or a noisy series' usual bursts are not.
-    const held = this.sustainedDeviations(residuals, o);
-    let shifted = false;
-    for (let d = 0; d < this.dims; d++) if (held[d] >= Math.max(o.sustainedSigmas, this.sustainedPeak[d] * o.sustainedMargin)) shifted = true;
     // A value past anything the metric showed lately, and far from what this hour expects: the range alone would flag
     // a calm series' ordinary noise, the deviation alone a bursty series' every burst.
     let unprecedented = false;
@@ -361,7 +354,7 @@ export class ContainerModel {
         if (beyond !== 0 && Math.abs(beyond) >= o.recordMargin && Math.sign(beyond) * departures[d] >= o.recordSigmas) unprecedented = true;
       }
     }
-    const exceeds = !warmingUp && (score > threshold || drifting || farOut >= o.jointMetrics || shifted || unprecedented);
+    const exceeds = !warmingUp && (score > threshold || drifting || farOut >= o.jointMetrics || unprecedented);
     // Learning pauses already at a few deviations: a slow drift must not be learned while it builds up.
     const unusual = exceeds || zMax >= FREEZE_SIGMAS;
     this.unusualRun = unusual ? this.unusualRun + 1 : 0;
@@ -379,14 +372,8 @@ export class ContainerModel {
     this.normalPeak *= 1 - o.peakDecay;
     if (!isAnomaly && this.quietFor === 0) this.normalPeak = Math.max(this.normalPeak, score);
     for (let h = 0; h < HOURS; h++) this.hourlyPeak[h] *= 1 - o.hourlyPeakDecay;
-    for (let d = 0; d < this.dims; d++) this.sustainedPeak[d] *= 1 - o.peakDecay;
-    // Peaks that count alarmed samples start in the second half of warm-up: the first deviations and scores, against
-    // a scale still near zero, say nothing.
-    if (this.count >= o.warmupSamples / 2) {
-      this.hourlyPeak[hour] = Math.max(this.hourlyPeak[hour], score);
-      // Alarmed shifts count too: a series that shifts daily is not news daily.
-      for (let d = 0; d < this.dims; d++) this.sustainedPeak[d] = Math.max(this.sustainedPeak[d], held[d]);
-    }
+    // Alarmed scores count from the second half of warm-up: the first ones, against a scale still near zero, say nothing.
+    if (this.count >= o.warmupSamples / 2) this.hourlyPeak[hour] = Math.max(this.hourlyPeak[hour], score);
     const bounded = warmingUp ? score : Math.min(score, threshold);
     if (this.count === 0) this.scoreMean = bounded;
     const alpha = warmingUp ? Math.max(o.scoreAlpha, 1 / (this.count + 1)) : o.scoreAlpha;
@@ -424,27 +411,6 @@ export class ContainerModel {
   }
 
   /**
-   * Per metric, how far out it has stayed on one side over the last
-   * `sustainedSamples` samples (this one included): the smallest |deviation|
-   * among them, or 0 if they change side.
-   */
-  private sustainedDeviations(residuals: Float64Array, o: DetectorOptions): Float64Array {
-    const held = new Float64Array(this.dims);
-    if (this.count < o.sustainedSamples - 1) return held;
-    for (let d = 0; d < this.dims; d++) {
-      const side = Math.sign(residuals[d]);
-      let least = Math.abs(residuals[d]);
-      // `history` holds the previous residual vectors, newest last.
-      for (let k = 1; k < o.sustainedSamples; k++) {
-        const z = this.history[this.history.length - k * this.dims + d];
-        least = Math.sign(z) === side ? Math.min(least, Math.abs(z)) : 0;
-      }
-      held[d] = least;
-    }
-    return held;
-  }
-
-  /**
    * A new key of a known group starts from a sibling's baseline and score
    * statistics: an ECS task replaced by a deploy is judged at once, not after
    * days of warm-up.
@@ -455,7 +421,6 @@ export class ContainerModel {
     m.scoreMean = sibling.scoreMean;
     m.scoreDeviation = sibling.scoreDeviation;
     m.normalPeak = sibling.normalPeak;
-    m.sustainedPeak.set(sibling.sustainedPeak);
     m.level.set(sibling.level);
     m.scale.set(sibling.scale);
     m.seasonal.set(sibling.seasonal);
@@ -480,7 +445,7 @@ export class ContainerModel {
     w.f64(this.scoreDeviation);
     w.f64(this.normalPeak);
     for (const a of [this.seasonal, this.seasonalScale, this.hourlyPeak, this.range, this.excursion, this.excursionTop, this.excursionPeak]) for (const v of a) w.f32(v);
-    for (const a of [this.level, this.scale, this.history, this.cusumHigh, this.cusumLow, this.relation, this.sustainedPeak]) for (const v of a) w.f64(v);
+    for (const a of [this.level, this.scale, this.history, this.cusumHigh, this.cusumLow, this.relation]) for (const v of a) w.f64(v);
     for (const c of this.seasonalCount) w.u32(c);
   }
 
@@ -495,7 +460,7 @@ export class ContainerModel {
     m.scoreDeviation = r.f64();
     m.normalPeak = r.f64();
     for (const a of [m.seasonal, m.seasonalScale, m.hourlyPeak, m.range, m.excursion, m.excursionTop, m.excursionPeak]) for (let i = 0; i < a.length; i++) a[i] = r.f32();
-    for (const a of [m.level, m.scale, m.history, m.cusumHigh, m.cusumLow, m.relation, m.sustainedPeak]) for (let i = 0; i < a.length; i++) a[i] = r.f64();
+    for (const a of [m.level, m.scale, m.history, m.cusumHigh, m.cusumLow, m.relation]) for (let i = 0; i < a.length; i++) a[i] = r.f64();
     for (let i = 0; i < m.seasonalCount.length; i++) m.seasonalCount[i] = r.u32();
     return m;
   }

@@ -56,15 +56,6 @@ export interface DetectorOptions {
   /** At least `jointMetrics` metrics this many deviations out at once is anomalous, whatever the forest says. */
   jointSigmas: number;
   jointMetrics: number;
-  /**
-   * One metric at least this many deviations out, the same way, for
-   * `sustainedSamples` samples in a row, and by `sustainedMargin` times more
-   * than it held in any such stretch lately (decaying by `peakDecay`), is
-   * anomalous: a shift is news, a spike or a series' usual bursts are not.
-   */
-  sustainedSigmas: number;
-  sustainedSamples: number;
-  sustainedMargin: number;
   /** An unusual stretch longer than this is learned as the new normal. */
   acceptAfterSamples: number;
   /** After an anomaly, the same key stays quiet this many samples (one incident, one alarm). */
@@ -113,9 +104,6 @@ export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
   recordDecay: 0.00005,
   jointSigmas: 6,
   jointMetrics: 2,
-  sustainedSigmas: 8,
-  sustainedSamples: 2,
-  sustainedMargin: 1.2,
   acceptAfterSamples: 72,
   refractorySamples: 12,
   // cpu_pct from net_mbps, in the container metric order (METRIC_NAMES).
@@ -153,11 +141,6 @@ export function resolveOptions(partial: Partial<DetectorOptions> = {}): Detector
   }
   if (!(o.jointSigmas > 0)) throw new Error(`detector option jointSigmas must be positive, got ${o.jointSigmas}`);
   if (!Number.isInteger(o.jointMetrics) || o.jointMetrics < 1) throw new Error(`detector option jointMetrics must be a positive integer, got ${o.jointMetrics}`);
-  if (!(o.sustainedSigmas > 0)) throw new Error(`detector option sustainedSigmas must be positive, got ${o.sustainedSigmas}`);
-  if (!Number.isInteger(o.sustainedSamples) || o.sustainedSamples < 1 || o.sustainedSamples > o.shingleSize) {
-    throw new Error(`detector option sustainedSamples must be an integer from 1 to shingleSize (${o.shingleSize}), got ${o.sustainedSamples}`);
-  }
-  if (!(o.sustainedMargin >= 1)) throw new Error(`detector option sustainedMargin must be at least 1, got ${o.sustainedMargin}`);
   if (!(o.cusumClip > 0)) throw new Error(`detector option cusumClip must be positive, got ${o.cusumClip}`);
   for (const k of ['peakRatio', 'hourlyPeakRatio', 'cusumMargin', 'recordMargin', 'recordSigmas'] as const) {
     if (!(o[k] >= 0)) throw new Error(`detector option ${k} must be at least 0, got ${o[k]}`);

@@ -112,37 +112,7 @@ describe('decision rules of one container model', () => {
     expect(model().judge(1, Float64Array.from([-5, 0, -5, 0]), joint).isAnomaly).toBe(false);
   });
 
-  it('raises a metric held far out for sustainedSamples samples, but not a spike, and not a shift it already held lately', () => {
-    const after = (previous: number, now: number, peak = 0) => {
-      const m = settledModel();
-      m.history[0] = previous;
-      m.sustainedPeak[0] = peak;
-      return m.judge(1, residual(now), o).isAnomaly;
-    };
-    expect(after(10, 10)).toBe(true);
-    expect(after(-9, -12)).toBe(true);
-    // A one-sample spike, a swing from one side to the other, and a shift below sustainedSigmas are not.
-    expect(after(0, 20)).toBe(false);
-    expect(after(-10, 10)).toBe(false);
-    expect(after(7, 7)).toBe(false);
-    // This metric held 10 deviations lately: only sustainedMargin (1.2) times that is news.
-    expect(after(11, 11, 10)).toBe(false);
-    expect(after(13, 13, 10)).toBe(true);
-  });
-
-  it('remembers held shifts, alarmed or not, and lets them fade by peakDecay', () => {
-    const m = settledModel();
-    m.history[0] = 10;
-    expect(m.judge(1, residual(10), o).isAnomaly).toBe(true);
-    expect(m.sustainedPeak[0]).toBe(10);
-    for (let i = 0; i < 100; i++) m.judge(1, residual(0), o);
-    expect(m.sustainedPeak[0]).toBeCloseTo(10 * (1 - o.peakDecay) ** 100, 9);
-  });
-
   it('rejects options that would break the rules', () => {
-    expect(() => resolveOptions({ sustainedSamples: 5 })).toThrow('sustainedSamples must be an integer from 1 to shingleSize (4)');
-    expect(() => resolveOptions({ sustainedMargin: 0.5 })).toThrow('sustainedMargin must be at least 1');
-    expect(() => resolveOptions({ sustainedSigmas: 0 })).toThrow('sustainedSigmas must be positive');
     expect(() => resolveOptions({ loadRelation: [0, 4] })).toThrow('loadRelation must name two different metrics below dimensions (4), got [0, 4]');
     expect(() => resolveOptions({ loadRelation: [2, 2] })).toThrow('loadRelation must name two different metrics');
     expect(() => resolveOptions({ relationAlpha: 0 })).toThrow('relationAlpha must be in (0, 1]');
@@ -197,7 +167,7 @@ describe('what one container model expects', () => {
   });
 
   it('learns a noise scale per hour of day: a busy hour\'s usual swing is not an anomaly, the same swing in a quiet hour is', () => {
-    const o = resolveOptions({ dimensions: 1, shingleSize: 1, sustainedSamples: 1, warmupSamples: 288 });
+    const o = resolveOptions({ dimensions: 1, shingleSize: 1, warmupSamples: 288 });
     // Hours 8–9 swing by ±4, the rest by ±0.2, around a flat 50.
     const busy = (step: number) => Math.floor(((step * STEP_MS) / HOUR_MS) % 24) === 8;
     const m = trained(o, 6 * 288, (step) => [50 + (busy(step) ? 8 : 0.4) * noise(step, 3)]);
@@ -206,7 +176,7 @@ describe('what one container model expects', () => {
   });
 
   it('knows the range each metric showed lately: how far beyond it a value lies, in shares of it, forgetting slowly', () => {
-    const o = resolveOptions({ dimensions: 1, shingleSize: 1, sustainedSamples: 1 });
+    const o = resolveOptions({ dimensions: 1, shingleSize: 1 });
     // Values sweep 10..20.
     const m = trained(o, 576, (step) => [15 + 5 * Math.sin(step / 7)]);
     expect(m.range[0]).toBeCloseTo(20, 0);
@@ -224,7 +194,7 @@ describe('what one container model expects', () => {
   });
 
   it('takes each hour\'s mean as its first baseline, not a value dragged towards the overall level (bug: a steep daily ramp was biased)', () => {
-    const o = resolveOptions({ dimensions: 1, shingleSize: 1, sustainedSamples: 1 });
+    const o = resolveOptions({ dimensions: 1, shingleSize: 1 });
     // A ramp through the day: 10 per hour, so hour 5 averages 55.
     const m = trained(o, 288, (step) => [((step * STEP_MS) / HOUR_MS) * 10]);
     expect(m.seasonal[5]).toBeCloseTo(54.6, 1);
