@@ -21,6 +21,13 @@ const MAD_TO_STD = 1.25;
 const LEARN_CLIP = 4;
 /** A residual this many deviations out pauses learning of the baselines and scale. */
 const FREEZE_SIGMAS = 3;
+/** Median absolute deviation × 1.4826 ≈ standard deviation for normal noise. */
+const MEDIAN_DEVIATION_TO_STD = 1.4826;
+/** The running median moves this share of the spread per sample; the spread grows or shrinks by this factor. */
+const MEDIAN_STEP = 0.1;
+const SPREAD_FACTOR = 1.1;
+/** On the first day, values further than this many (robust) deviations from the running median are learned as if they were this far. */
+const FIRST_DAY_FENCE = 6;
 
 /** Typed arrays laid out one after another in one buffer, widest elements first so each view stays aligned. */
 class Slab {
@@ -94,6 +101,12 @@ export class ContainerModel {
   readonly excursion: Float32Array;
   readonly excursionTop: Float32Array;
   readonly excursionPeak: Float32Array;
+  /**
+   * Per metric, a running median and median absolute deviation, moved by
+   * sign steps: estimates a burst cannot drag, for the first day's baselines.
+   */
+  readonly median: Float32Array;
+  readonly spread: Float32Array;
   readonly level: Float64Array;
   readonly scale: Float64Array;
   /** Per hour and metric; single precision is plenty for a baseline and halves its share of the state. */
@@ -113,9 +126,10 @@ export class ContainerModel {
   ) {
     // One buffer per model, carved into its arrays: ten thousand models cost ten thousand buffers, not fifteen times as many.
     // 8 bytes: level, scale, history (shingle − 1), both CUSUMs — per metric — and the 5 relation moments;
-    // 4 bytes: per hour, baseline and scale per metric plus the score peak; per metric, range (2), excursion (2), top, peak;
+    // 4 bytes: per hour, baseline and scale per metric plus the score peak; per metric, range (2), excursion (2), top, peak,
+    // median, spread;
     // 2 bytes: the per-hour counts. assertFull() checks the sum.
-    const slab = new Slab(8 * (dims * (shingleSize + 3) + 5) + 4 * (HOURS * (2 * dims + 1) + 6 * dims) + 2 * HOURS);
+    const slab = new Slab(8 * (dims * (shingleSize + 3) + 5) + 4 * (HOURS * (2 * dims + 1) + 8 * dims) + 2 * HOURS);
     this.level = slab.f64(dims);
     this.scale = slab.f64(dims);
     this.history = slab.f64((shingleSize - 1) * dims);
@@ -129,6 +143,8 @@ export class ContainerModel {
     this.excursion = slab.f32(2 * dims);
     this.excursionTop = slab.f32(dims);
     this.excursionPeak = slab.f32(dims);
+    this.median = slab.f32(dims);
+    this.spread = slab.f32(dims);
     this.seasonalCount = slab.u16(HOURS);
     slab.assertFull();
   }
@@ -238,8 +254,10 @@ export class ContainerModel {
         this.level[d] = x;
         this.scale[d] = 0;
         this.seasonal[i] = x;
+        this.median[d] = x;
         continue;
       }
+      this.learnMedian(x, d);
       const expected = this.expected(timeOfDay, d, o);
       const deviation = this.deviation(timeOfDay, d, o);
       // Learn from a value pulled back towards what was expected, so one
@@ -250,9 +268,16 @@ export class ContainerModel {
       if (!duringIncident) this.scale[d] += o.scaleAlpha * (strayed - this.scale[d]);
       this.level[d] += o.levelAlpha * (bounded - this.level[d]);
       const seen = this.seasonalCount[hour];
-      // Until a bucket is trusted it averages its hour's raw values plainly: clipped against a baseline
-      // that is not yet its own, the first day would drag every bucket towards the overall level.
-      if (seen < SEASONAL_READY) this.seasonal[i] += (x - this.seasonal[i]) / (seen + 1);
+      // Until a bucket is trusted it averages its hour's values plainly: clipped against a baseline that is
+      // not yet its own, the first day would drag every bucket towards the overall level. Only values far
+      // outside the running median's fence are pulled in: a series that idles near zero with bursts would
+      // otherwise start with baselines among its bursts, read its calm as many deviations low, and, with
+      // learning paused while that lasts, stay wrong.
+      if (seen < SEASONAL_READY) {
+        const fence = FIRST_DAY_FENCE * MEDIAN_DEVIATION_TO_STD * Math.max(this.spread[d], this.floor(d));
+        const typical = Math.max(this.median[d] - fence, Math.min(this.median[d] + fence, x));
+        this.seasonal[i] += (typical - this.seasonal[i]) / (seen + 1);
+      }
       else if (!duringIncident) {
         this.seasonal[i] += o.seasonalAlpha * (bounded - this.seasonal[i]);
         // The bucket's scale starts once its value is trusted (a scale against a moving baseline would be
@@ -269,6 +294,19 @@ export class ContainerModel {
     }
     this.count++;
     this.lastSeenMs = timestampMs;
+  }
+
+  /**
+   * Sign-step estimates of the median and of the median absolute deviation:
+   * each moves the same amount whether a value is a little or a lot away, so
+   * bursts cannot drag them. The spread starts from the first difference seen
+   * and scales by a factor per step, so it finds any order of magnitude fast.
+   */
+  private learnMedian(x: number, d: number): void {
+    const away = x - this.median[d];
+    const spread = this.spread[d] > 0 ? this.spread[d] : Math.abs(away);
+    this.median[d] += MEDIAN_STEP * spread * Math.sign(away);
+    this.spread[d] = Math.abs(away) > spread ? spread * SPREAD_FACTOR : spread / SPREAD_FACTOR;
   }
 
   /** The range takes every value, anomalous or not: an unprecedented value is news once. */
@@ -430,6 +468,8 @@ export class ContainerModel {
     // What the service usually does, not where the sibling's current excursion stands.
     m.hourlyPeak.set(sibling.hourlyPeak);
     m.range.set(sibling.range);
+    m.median.set(sibling.median);
+    m.spread.set(sibling.spread);
     m.excursionPeak.set(sibling.excursionPeak);
     return m;
   }
@@ -444,7 +484,7 @@ export class ContainerModel {
     w.f64(this.scoreMean);
     w.f64(this.scoreDeviation);
     w.f64(this.normalPeak);
-    for (const a of [this.seasonal, this.seasonalScale, this.hourlyPeak, this.range, this.excursion, this.excursionTop, this.excursionPeak]) for (const v of a) w.f32(v);
+    for (const a of [this.seasonal, this.seasonalScale, this.hourlyPeak, this.range, this.excursion, this.excursionTop, this.excursionPeak, this.median, this.spread]) for (const v of a) w.f32(v);
     for (const a of [this.level, this.scale, this.history, this.cusumHigh, this.cusumLow, this.relation]) for (const v of a) w.f64(v);
     for (const c of this.seasonalCount) w.u32(c);
   }
@@ -459,7 +499,7 @@ export class ContainerModel {
     m.scoreMean = r.f64();
     m.scoreDeviation = r.f64();
     m.normalPeak = r.f64();
-    for (const a of [m.seasonal, m.seasonalScale, m.hourlyPeak, m.range, m.excursion, m.excursionTop, m.excursionPeak]) for (let i = 0; i < a.length; i++) a[i] = r.f32();
+    for (const a of [m.seasonal, m.seasonalScale, m.hourlyPeak, m.range, m.excursion, m.excursionTop, m.excursionPeak, m.median, m.spread]) for (let i = 0; i < a.length; i++) a[i] = r.f32();
     for (const a of [m.level, m.scale, m.history, m.cusumHigh, m.cusumLow, m.relation]) for (let i = 0; i < a.length; i++) a[i] = r.f64();
     for (let i = 0; i < m.seasonalCount.length; i++) m.seasonalCount[i] = r.u32();
     return m;

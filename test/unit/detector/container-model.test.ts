@@ -193,6 +193,31 @@ describe('what one container model expects', () => {
     expect(m.range[0]).toBe(40);
   });
 
+  it('keeps a running median and spread that bursts cannot drag', () => {
+    const o = resolveOptions({ dimensions: 1, shingleSize: 1 });
+    // Noise of ±2 (a median absolute deviation of about 1.4) around 30, with a burst to 500 one sample in ten.
+    const m = trained(o, 2000, (step) => [step % 10 === 3 ? 500 : 30 + 4 * noise(step, 5)]);
+    expect(m.median[0]).toBeGreaterThan(29);
+    expect(m.median[0]).toBeLessThan(31);
+    expect(m.spread[0]).toBeGreaterThan(0.7);
+    expect(m.spread[0]).toBeLessThan(2.8);
+    // It finds a far larger order of magnitude within a few dozen samples.
+    const big = trained(o, 60, (step) => [1e8 + 1e6 * noise(step, 6)]);
+    expect(Math.abs(big.median[0] - 1e8)).toBeLessThan(1e6);
+  });
+
+  it('does not start its baselines among a bursty first day\'s bursts (bug: the calm level then read as an anomaly for good)', () => {
+    const o = resolveOptions({ dimensions: 1, shingleSize: 1 });
+    // Idles at 0.1 ± 0.05 with bursts to 90 for three samples every hour and a half (not in the first samples:
+    // until the median has seen a few values there is nothing to fence against).
+    const bursty = (step: number) => [step % 18 >= 15 ? 90 : 0.1 + 0.1 * noise(step, 7)];
+    const m = trained(o, 288, bursty);
+    // A plain first-day mean would put every hour near 15 (a sixth of the samples at 90).
+    for (let h = 0; h < 24; h++) expect(m.seasonal[h]).toBeLessThan(1);
+    const later = trained(o, 3 * 288, bursty);
+    expect(Math.abs(later.point([0.1], 5.5, o).residuals[0])).toBeLessThan(3);
+  });
+
   it('takes each hour\'s mean as its first baseline, not a value dragged towards the overall level (bug: a steep daily ramp was biased)', () => {
     const o = resolveOptions({ dimensions: 1, shingleSize: 1 });
     // A ramp through the day: 10 per hour, so hour 5 averages 55.
