@@ -247,6 +247,7 @@ export class ContainerModel {
     // During an incident the baselines and scale stay as they were: tomorrow must not expect today's
     // incident. A change that lasts past `acceptAfterSamples` is the new normal and is learned.
     const duringIncident = (unusual || this.quietFor > 0) && this.unusualRun < o.acceptAfterSamples;
+    const warmingUp = this.count < o.warmupSamples;
     for (let d = 0; d < this.dims; d++) {
       const x = values[d];
       const i = hour * this.dims + d;
@@ -265,7 +266,9 @@ export class ContainerModel {
       const limit = deviation > 0 ? LEARN_CLIP * deviation * MAD_TO_STD : Number.POSITIVE_INFINITY;
       const bounded = expected + Math.max(-limit, Math.min(limit, x - expected));
       const strayed = Math.abs(bounded - expected);
-      if (!duringIncident) this.scale[d] += o.scaleAlpha * (strayed - this.scale[d]);
+      // While warming up the scale learns from every sample, plainly at first: frozen by verdicts made with
+      // it, a scale that starts at zero calls every sample unusual and never grows.
+      if (!duringIncident || warmingUp) this.scale[d] += Math.max(o.scaleAlpha, warmingUp ? 1 / this.count : 0) * (strayed - this.scale[d]);
       this.level[d] += o.levelAlpha * (bounded - this.level[d]);
       const seen = this.seasonalCount[hour];
       // Until a bucket is trusted it averages its hour's values plainly: clipped against a baseline that is

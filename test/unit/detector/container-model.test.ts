@@ -193,6 +193,22 @@ describe('what one container model expects', () => {
     expect(m.range[0]).toBe(40);
   });
 
+  it('learns the noise scale of a noisy series while warming up (bug: a scale starting at zero froze itself)', () => {
+    const o = resolveOptions({ dimensions: 1, shingleSize: 1, warmupSamples: 576 });
+    // As the detector does it: each sample judged, and learned as unusual when it looked so. Noise of ±40 around 60.
+    const m = new ContainerModel('g', 1, 1);
+    for (let step = 0; step < 576; step++) {
+      const hours = ((step * STEP_MS) / HOUR_MS) % 24;
+      const values = [60 + 80 * noise(step, 9)];
+      const { residuals, ...context } = m.point(values, hours, o);
+      const { exceeds } = m.judge(1, residuals, o, context);
+      m.learn(values, residuals, hours, step * STEP_MS, o, exceeds);
+    }
+    // The mean absolute deviation of 40·sin(uniform phase) is 40·2/π ≈ 25.5; the old scale stayed near 1.
+    expect(m.scale[0]).toBeGreaterThan(15);
+    expect(m.scale[0]).toBeLessThan(35);
+  });
+
   it('keeps a running median and spread that bursts cannot drag', () => {
     const o = resolveOptions({ dimensions: 1, shingleSize: 1 });
     // Noise of ±2 (a median absolute deviation of about 1.4) around 30, with a burst to 500 one sample in ten.

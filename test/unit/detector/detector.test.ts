@@ -88,9 +88,11 @@ describe('FleetDetector', () => {
     expect(high[0]).toBe(Math.max(...high, ...low));
   });
 
-  it('raises a daily three-hour batch, seen from the first day, at most once in a week', () => {
-    // The first day's baselines fence values far from the running median, so the batch hours start low and
-    // the first batch after warm-up may be raised; the hourly peaks and excursion memory keep later nights quiet.
+  it('raises a daily three-hour batch, seen from the first day, at most twice in a week', () => {
+    // The price of a robust first day: its baselines fence values far from the running median, so the batch's
+    // first hour starts low and stays so (each night looks unusual there, and learning pauses). The first batch
+    // after warm-up may be raised, and once more a sample near its start; the hourly peaks and excursion memory
+    // keep the other nights quiet.
     const rng = new SeededRandom(3);
     const start = Date.parse('2026-11-01T00:00:00Z');
     const d = FleetDetector.create({ dimensions: 1, loadRelation: null });
@@ -100,7 +102,7 @@ describe('FleetDetector', () => {
       const value = hour >= 2 && hour < 5 ? 90 + 3 * rng.normal() : 5 + rng.normal();
       if (d.update('batch', 'batch', start + i * 300_000, [value]).isAnomaly) alarms++;
     }
-    expect(alarms).toBeLessThanOrEqual(1);
+    expect(alarms).toBeLessThanOrEqual(2);
   });
 
   it('does not call anything anomalous while warming up', () => {
