@@ -28,6 +28,10 @@ const MEDIAN_STEP = 0.1;
 const SPREAD_FACTOR = 1.1;
 /** On the first day, values further than this many (robust) deviations from the running median are learned as if they were this far. */
 const FIRST_DAY_FENCE = 6;
+/** The day in two-hour parts for the largest departures seen: finer parts would cost state and gain nothing measurable. */
+const DAY_PARTS = 12;
+/** The share of samples with large departures is an average over about two days. */
+const LARGE_DEPARTURE_RATE_ALPHA = 1 / 576;
 
 /** Typed arrays laid out one after another in one buffer, widest elements first so each view stays aligned. */
 class Slab {
@@ -91,6 +95,13 @@ export class ContainerModel {
   normalPeak = 0;
   /** Per hour of day, the highest score seen around then, alarmed or not, fading by `hourlyPeakDecay`. */
   readonly hourlyPeak: Float32Array;
+  /**
+   * Per two-hour part of the day and metric, the largest departure above and
+   * below expected (pairs, in deviations), alarmed or not, fading by `hourlyPeakDecay`.
+   */
+  readonly departurePeak: Float32Array;
+  /** The share of recent samples with a departure of `dayPartSigmas` or more on any metric. */
+  largeDepartureRate = 0;
   /** Per metric, the highest and lowest value seen lately (pairs), shrinking towards their middle by `recordDecay`. */
   readonly range: Float32Array;
   /**
@@ -127,9 +138,9 @@ export class ContainerModel {
     // One buffer per model, carved into its arrays: ten thousand models cost ten thousand buffers, not fifteen times as many.
     // 8 bytes: level, scale, history (shingle − 1), both CUSUMs — per metric — and the 5 relation moments;
     // 4 bytes: per hour, baseline and scale per metric plus the score peak; per metric, range (2), excursion (2), top, peak,
-    // median, spread;
+    // median, spread, and per part of the day both departure peaks;
     // 2 bytes: the per-hour counts. assertFull() checks the sum.
-    const slab = new Slab(8 * (dims * (shingleSize + 3) + 5) + 4 * (HOURS * (2 * dims + 1) + 8 * dims) + 2 * HOURS);
+    const slab = new Slab(8 * (dims * (shingleSize + 3) + 5) + 4 * (HOURS * (2 * dims + 1) + 8 * dims + 2 * DAY_PARTS * dims) + 2 * HOURS);
     this.level = slab.f64(dims);
     this.scale = slab.f64(dims);
     this.history = slab.f64((shingleSize - 1) * dims);
@@ -145,6 +156,7 @@ export class ContainerModel {
     this.excursionPeak = slab.f32(dims);
     this.median = slab.f32(dims);
     this.spread = slab.f32(dims);
+    this.departurePeak = slab.f32(2 * DAY_PARTS * dims);
     this.seasonalCount = slab.u16(HOURS);
     slab.assertFull();
   }
@@ -205,9 +217,10 @@ export class ContainerModel {
     const departures = new Float64Array(this.dims);
     for (let d = 0; d < this.dims; d++) {
       const expected = this.count === 0 ? values[d] : this.expected(timeOfDay, d, o);
-      departures[d] = this.standardised(values[d] - expected, this.deviation(timeOfDay, d, o) * MAD_TO_STD, d);
+      departures[d] = (values[d] - expected) / this.noise(this.deviation(timeOfDay, d, o) * MAD_TO_STD, d);
     }
-    const residuals = Float64Array.from(departures);
+    // Departures stay unclipped: how far beyond the usual a value lies is what the day-part rule compares.
+    const residuals = departures.map((z) => Math.max(-Z_CLIP, Math.min(Z_CLIP, z)));
     if (related !== null && o.loadRelation !== null) {
       const metric = o.loadRelation[0];
       residuals[metric] = this.standardised(values[metric] - related.expected, related.deviation, metric);
@@ -233,7 +246,12 @@ export class ContainerModel {
   }
 
   private standardised(difference: number, deviation: number, d: number): number {
-    return Math.max(-Z_CLIP, Math.min(Z_CLIP, difference / Math.max(deviation, this.floor(d))));
+    return Math.max(-Z_CLIP, Math.min(Z_CLIP, difference / this.noise(deviation, d)));
+  }
+
+  /** A deviation, but never below the metric's floor. */
+  private noise(deviation: number, d: number): number {
+    return Math.max(deviation, this.floor(d));
   }
 
   /** The smallest spread a metric is credited with: flat series must not turn noise into huge z-scores or range shares. */
@@ -369,8 +387,9 @@ export class ContainerModel {
    * Decides on a sample: anomalous when the forest's score passes the adaptive
    * threshold (sudden changes), when a metric's CUSUM drifts (`cusum*`), when
    * `jointMetrics` metrics depart `jointSigmas` from their hourly baselines at
-   * once, or when a value lies
-   * well beyond the range its metric has shown lately (`record*`). `context`
+   * once, when a value lies
+   * well beyond the range its metric has shown lately (`record*`), or when a
+   * departure dwarfs those seen around this time of day (`dayPart*`). `context`
    * comes from point(); judged without it, the hourly baselines are the
    * residuals and no range is known. Updates the threshold statistics with
    * the score clipped at the threshold.
@@ -395,7 +414,8 @@ export class ContainerModel {
         if (beyond !== 0 && Math.abs(beyond) >= o.recordMargin && Math.sign(beyond) * departures[d] >= o.recordSigmas) unprecedented = true;
       }
     }
-    const exceeds = !warmingUp && (score > threshold || drifting || farOut >= o.jointMetrics || unprecedented);
+    const unheardOfNow = this.beyondDayPart(departures, hour, o);
+    const exceeds = !warmingUp && (score > threshold || drifting || farOut >= o.jointMetrics || unprecedented || unheardOfNow);
     // Learning pauses already at a few deviations: a slow drift must not be learned while it builds up.
     const unusual = exceeds || zMax >= FREEZE_SIGMAS;
     this.unusualRun = unusual ? this.unusualRun + 1 : 0;
@@ -421,6 +441,41 @@ export class ContainerModel {
     this.scoreDeviation += alpha * (Math.abs(bounded - this.scoreMean) - this.scoreDeviation);
     this.scoreMean += alpha * (bounded - this.scoreMean);
     return { threshold, isAnomaly, warmingUp, exceeds: unusual };
+  }
+
+  /**
+   * Whether a metric departs `dayPartSigmas` or more from expected, at least
+   * `dayPartRatio` times the largest departure on that side seen in this and
+   * the neighbouring parts of the day, in a series where departures that
+   * large are rare (at most `dayPartMaxRate` of samples lately). A nightly
+   * job's spike sets its own hours' peaks, so the same spike at noon, or a
+   * smaller one where the day is calm, still stands out; a bursty series,
+   * large departures at all hours, is left to the other rules. Also records
+   * this sample's departures, alarmed or not: news once.
+   */
+  private beyondDayPart(departures: Float64Array, hour: number, o: DetectorOptions): boolean {
+    const part = Math.floor((hour * DAY_PARTS) / HOURS);
+    const peakAt = (p: number, d: number, side: number) => this.departurePeak[2 * (((p + DAY_PARTS) % DAY_PARTS) * this.dims + d) + side];
+    let beyond = false;
+    let large = 0;
+    for (let d = 0; d < this.dims; d++) {
+      const z = departures[d];
+      if (Math.abs(z) < o.dayPartSigmas) continue;
+      large = 1;
+      const side = z < 0 ? 1 : 0;
+      const around = Math.max(peakAt(part - 1, d, side), peakAt(part, d, side), peakAt(part + 1, d, side));
+      if (Math.abs(z) >= o.dayPartRatio * around && this.largeDepartureRate <= o.dayPartMaxRate) beyond = true;
+    }
+    this.largeDepartureRate += Math.max(LARGE_DEPARTURE_RATE_ALPHA, 1 / (this.count + 1)) * (large - this.largeDepartureRate);
+    for (let i = 0; i < this.departurePeak.length; i++) this.departurePeak[i] *= 1 - o.hourlyPeakDecay;
+    // Like the hourly score peaks, from the second half of warm-up: the first departures, against a scale still settling, say nothing.
+    if (this.count >= o.warmupSamples / 2) {
+      for (let d = 0; d < this.dims; d++) {
+        const i = 2 * (part * this.dims + d) + (departures[d] < 0 ? 1 : 0);
+        this.departurePeak[i] = Math.max(this.departurePeak[i], Math.abs(departures[d]));
+      }
+    }
+    return beyond;
   }
 
   /**
@@ -470,6 +525,8 @@ export class ContainerModel {
     m.relation.set(sibling.relation);
     // What the service usually does, not where the sibling's current excursion stands.
     m.hourlyPeak.set(sibling.hourlyPeak);
+    m.departurePeak.set(sibling.departurePeak);
+    m.largeDepartureRate = sibling.largeDepartureRate;
     m.range.set(sibling.range);
     m.median.set(sibling.median);
     m.spread.set(sibling.spread);
@@ -487,7 +544,8 @@ export class ContainerModel {
     w.f64(this.scoreMean);
     w.f64(this.scoreDeviation);
     w.f64(this.normalPeak);
-    for (const a of [this.seasonal, this.seasonalScale, this.hourlyPeak, this.range, this.excursion, this.excursionTop, this.excursionPeak, this.median, this.spread]) for (const v of a) w.f32(v);
+    w.f64(this.largeDepartureRate);
+    for (const a of [this.seasonal, this.seasonalScale, this.hourlyPeak, this.range, this.excursion, this.excursionTop, this.excursionPeak, this.median, this.spread, this.departurePeak]) for (const v of a) w.f32(v);
     for (const a of [this.level, this.scale, this.history, this.cusumHigh, this.cusumLow, this.relation]) for (const v of a) w.f64(v);
     for (const c of this.seasonalCount) w.u32(c);
   }
@@ -502,7 +560,8 @@ export class ContainerModel {
     m.scoreMean = r.f64();
     m.scoreDeviation = r.f64();
     m.normalPeak = r.f64();
-    for (const a of [m.seasonal, m.seasonalScale, m.hourlyPeak, m.range, m.excursion, m.excursionTop, m.excursionPeak, m.median, m.spread]) for (let i = 0; i < a.length; i++) a[i] = r.f32();
+    m.largeDepartureRate = r.f64();
+    for (const a of [m.seasonal, m.seasonalScale, m.hourlyPeak, m.range, m.excursion, m.excursionTop, m.excursionPeak, m.median, m.spread, m.departurePeak]) for (let i = 0; i < a.length; i++) a[i] = r.f32();
     for (const a of [m.level, m.scale, m.history, m.cusumHigh, m.cusumLow, m.relation]) for (let i = 0; i < a.length; i++) a[i] = r.f64();
     for (let i = 0; i < m.seasonalCount.length; i++) m.seasonalCount[i] = r.u32();
     return m;

@@ -53,6 +53,16 @@ export interface DetectorOptions {
   recordMargin: number;
   recordSigmas: number;
   recordDecay: number;
+  /**
+   * A departure of at least `dayPartSigmas` deviations and `dayPartRatio`
+   * times the largest one seen around this time of day (within two hours,
+   * fading by `hourlyPeakDecay`) is anomalous, in series where departures
+   * that large are rare (at most `dayPartMaxRate` of samples over about two
+   * days): the series' big moments happen at other times.
+   */
+  dayPartSigmas: number;
+  dayPartRatio: number;
+  dayPartMaxRate: number;
   /** At least `jointMetrics` metrics this many deviations out at once is anomalous, whatever the forest says. */
   jointSigmas: number;
   jointMetrics: number;
@@ -102,6 +112,9 @@ export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
   recordMargin: 0.2,
   recordSigmas: 3,
   recordDecay: 0.00005,
+  dayPartSigmas: 16,
+  dayPartRatio: 3,
+  dayPartMaxRate: 0.02,
   jointSigmas: 6,
   jointMetrics: 2,
   acceptAfterSamples: 72,
@@ -139,10 +152,12 @@ export function resolveOptions(partial: Partial<DetectorOptions> = {}): Detector
   for (const k of ['levelAlpha', 'seasonalAlpha', 'scaleAlpha', 'scoreAlpha', 'relationAlpha'] as const) {
     if (!(o[k] > 0 && o[k] <= 1)) throw new Error(`detector option ${k} must be in (0, 1], got ${o[k]}`);
   }
+  if (!(o.dayPartSigmas > 0)) throw new Error(`detector option dayPartSigmas must be positive, got ${o.dayPartSigmas}`);
+  if (!(o.dayPartMaxRate >= 0 && o.dayPartMaxRate <= 1)) throw new Error(`detector option dayPartMaxRate must be in [0, 1], got ${o.dayPartMaxRate}`);
   if (!(o.jointSigmas > 0)) throw new Error(`detector option jointSigmas must be positive, got ${o.jointSigmas}`);
   if (!Number.isInteger(o.jointMetrics) || o.jointMetrics < 1) throw new Error(`detector option jointMetrics must be a positive integer, got ${o.jointMetrics}`);
   if (!(o.cusumClip > 0)) throw new Error(`detector option cusumClip must be positive, got ${o.cusumClip}`);
-  for (const k of ['peakRatio', 'hourlyPeakRatio', 'cusumMargin', 'recordMargin', 'recordSigmas'] as const) {
+  for (const k of ['peakRatio', 'hourlyPeakRatio', 'cusumMargin', 'recordMargin', 'recordSigmas', 'dayPartRatio'] as const) {
     if (!(o[k] >= 0)) throw new Error(`detector option ${k} must be at least 0, got ${o[k]}`);
   }
   for (const k of ['peakDecay', 'hourlyPeakDecay', 'recordDecay'] as const) {

@@ -19,10 +19,12 @@ describe('decision rules of one container model', () => {
 
   it('does not take a few isolated spikes for a drift: each adds at most cusumClip to the CUSUM', () => {
     const m = settledModel();
-    // Twenty 20σ spikes, each followed by quiet samples, with unremarkable forest scores.
+    // Twenty 20σ spikes, each followed by quiet samples, with unremarkable forest scores. (The day-part rule would
+    // raise the first; this is about the CUSUM.)
+    const cusumOnly = { ...o, dayPartSigmas: Number.POSITIVE_INFINITY };
     for (let i = 0; i < 20; i++) {
-      expect(m.judge(1, residual(20), o).isAnomaly).toBe(false);
-      for (let k = 0; k < 5; k++) m.judge(1, residual(0), o);
+      expect(m.judge(1, residual(20), cusumOnly).isAnomaly).toBe(false);
+      for (let k = 0; k < 5; k++) m.judge(1, residual(0), cusumOnly);
     }
     expect(m.cusumHigh[0]).toBeLessThan(o.cusumLimit);
   });
@@ -95,6 +97,45 @@ describe('decision rules of one container model', () => {
     expect(longer.filter(Boolean)).toHaveLength(1);
   });
 
+  it('raises a departure that dwarfs those seen around this time of day, once; at another time of day it is news again', () => {
+    const m = settledModel();
+    const at = (hour: number, z: number) => m.judge(1, residual(z), o, { hour, departures: residual(z) }).isAnomaly;
+    // A calm day with 5σ moments at every hour.
+    for (let i = 0; i < 288; i++) at(Math.floor(i / 12), i % 12 === 0 ? 5 : 0);
+    // A nightly job: 40σ at 02:00. Over dayPartRatio (3) × 5σ and dayPartSigmas (16): news.
+    expect(at(2, 40)).toBe(true);
+    for (let i = 0; i < 100; i++) at(12, 0);
+    // The next night it is expected, within two hours either way; at noon, or far less at 08:00, it is not.
+    expect(at(3, 40)).toBe(false);
+    expect(at(1, 30)).toBe(false);
+    expect(at(12, 40)).toBe(true);
+    for (let i = 0; i < 10; i++) at(12, 0);
+    expect(at(8, 18)).toBe(true);
+    for (let i = 0; i < 10; i++) at(12, 0);
+    // Below dayPartSigmas, or within dayPartRatio of the part's peak, or on the other side of a one-sided peak: no.
+    expect(at(20, 14)).toBe(false);
+    expect(at(3, 100)).toBe(false);
+    expect(at(2, -17)).toBe(true);
+    // The peaks fade by hourlyPeakDecay per sample.
+    const peak = m.departurePeak[2 * 1];
+    for (let i = 0; i < 1000; i++) at(12, 0);
+    expect(m.departurePeak[2 * 1] / peak).toBeCloseTo((1 - o.hourlyPeakDecay) ** 1000, 3);
+  });
+
+  it('leaves series with large departures at all hours (bursty ones) to the other rules', () => {
+    const m = settledModel();
+    const at = (hour: number, z: number) => m.judge(1, residual(z), o, { hour, departures: residual(z) }).isAnomaly;
+    // Bursts of 30σ on 5 % of samples, at hours 0–11 only: more than dayPartMaxRate (2 %) of samples.
+    for (let i = 0; i < 1152; i++) at(Math.floor(i / 12) % 12, i % 20 === 0 ? 30 : 0);
+    expect(m.largeDepartureRate).toBeGreaterThan(o.dayPartMaxRate);
+    // A burst in the afternoon, where none was seen, is one more burst.
+    expect(at(18, 30)).toBe(false);
+    // After two calm days the series is calm again, and an afternoon burst, away from the one above, stands out.
+    for (let i = 0; i < 1152; i++) at(Math.floor(i / 12) % 24, 0);
+    expect(m.largeDepartureRate).toBeLessThan(o.dayPartMaxRate);
+    expect(at(15, 30)).toBe(true);
+  });
+
   it('lets the remembered peak fade by peakDecay per sample', () => {
     const m = settledModel();
     m.normalPeak = 50;
@@ -124,6 +165,9 @@ describe('decision rules of one container model', () => {
     expect(() => resolveOptions({ hourlyPeakDecay: -0.1 })).toThrow('hourlyPeakDecay must be in [0, 1)');
     expect(() => resolveOptions({ recordMargin: -1 })).toThrow('recordMargin must be at least 0');
     expect(() => resolveOptions({ cusumMargin: Number.NaN })).toThrow('cusumMargin must be at least 0');
+    expect(() => resolveOptions({ dayPartSigmas: 0 })).toThrow('dayPartSigmas must be positive');
+    expect(() => resolveOptions({ dayPartRatio: -1 })).toThrow('dayPartRatio must be at least 0');
+    expect(() => resolveOptions({ dayPartMaxRate: 1.5 })).toThrow('dayPartMaxRate must be in [0, 1]');
   });
 });
 
