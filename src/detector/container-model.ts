@@ -385,11 +385,11 @@ export class ContainerModel {
 
   /**
    * Decides on a sample: anomalous when the forest's score passes the adaptive
-   * threshold (sudden changes), when a metric's CUSUM drifts (`cusum*`), when
-   * `jointMetrics` metrics depart `jointSigmas` from their hourly baselines at
-   * once, when a value lies
-   * well beyond the range its metric has shown lately (`record*`), or when a
-   * departure dwarfs those seen around this time of day (`dayPart*`). `context`
+   * threshold (sudden changes) unless its large departures recur at this time
+   * of day, when a metric's CUSUM drifts (`cusum*`), when `jointMetrics`
+   * metrics depart `jointSigmas` from their hourly baselines at once, when a
+   * value lies well beyond the range its metric has shown lately (`record*`),
+   * or when a departure dwarfs those seen around this time of day (`dayPart*`). `context`
    * comes from point(); judged without it, the hourly baselines are the
    * residuals and no range is known. Updates the threshold statistics with
    * the score clipped at the threshold.
@@ -414,20 +414,25 @@ export class ContainerModel {
         if (beyond !== 0 && Math.abs(beyond) >= o.recordMargin && Math.sign(beyond) * departures[d] >= o.recordSigmas) unprecedented = true;
       }
     }
-    const unheardOfNow = this.beyondDayPart(departures, hour, o);
-    const exceeds = !warmingUp && (score > threshold || drifting || farOut >= o.jointMetrics || unprecedented || unheardOfNow);
+    const dayPart = this.againstDayPart(departures, hour, o);
+    // The forest's scores for the same nightly spike vary from night to night; its departure does not.
+    const forestAlarm = score > threshold && !dayPart.recurring;
+    const exceeds = !warmingUp && (forestAlarm || drifting || farOut >= o.jointMetrics || unprecedented || dayPart.unheardOf);
     // Learning pauses already at a few deviations: a slow drift must not be learned while it builds up.
     const unusual = exceeds || zMax >= FREEZE_SIGMAS;
     this.unusualRun = unusual ? this.unusualRun + 1 : 0;
     // One alarm per unbroken unusual stretch: a level shift that lasts is one incident, not one per hour.
     const isAnomaly = exceeds && this.quietFor === 0 && !(this.unusualRun > 1 && this.alarmedInStretch);
     if (isAnomaly) this.alarmedInStretch = true;
-    else if (this.unusualRun === 0) this.alarmedInStretch = false;
+    else if (this.unusualRun === 0) {
+      // Evidence gathered during an incident already raised is spent: its tail must not raise it again.
+      if (this.alarmedInStretch) this.resetDrift();
+      this.alarmedInStretch = false;
+    }
     if (isAnomaly) {
       this.quietFor = o.refractorySamples;
       // A raised drift starts its evidence afresh.
-      this.cusumHigh.fill(0);
-      this.cusumLow.fill(0);
+      this.resetDrift();
     }
     else if (this.quietFor > 0) this.quietFor--;
     this.normalPeak *= 1 - o.peakDecay;
@@ -444,29 +449,35 @@ export class ContainerModel {
   }
 
   /**
-   * Whether a metric departs `dayPartSigmas` or more from expected, at least
-   * `dayPartRatio` times the largest departure on that side seen in this and
-   * the neighbouring parts of the day, in a series where departures that
-   * large are rare (at most `dayPartMaxRate` of samples lately). A nightly
-   * job's spike sets its own hours' peaks, so the same spike at noon, or a
-   * smaller one where the day is calm, still stands out; a bursty series,
-   * large departures at all hours, is left to the other rules. Also records
-   * this sample's departures, alarmed or not: news once.
+   * This sample's large departures (`dayPartSigmas` or more) against the
+   * largest departure on the same side seen in this and the neighbouring
+   * parts of the day.
+   * - `unheardOf`: one is at least `dayPartRatio` times that, in a series
+   *   where departures that large are rare (at most `dayPartMaxRate` of
+   *   samples lately). A nightly job's spike sets its own hours' peaks, so the
+   *   same spike at noon, or a smaller one where the day is calm, still stands
+   *   out; a bursty series, large departures at all hours, is left to the
+   *   other rules.
+   * - `recurring`: there are some, and each is within what this time of day
+   *   has shown: yesterday's spike at the same hour.
+   * Also records this sample's departures, alarmed or not: news once.
    */
-  private beyondDayPart(departures: Float64Array, hour: number, o: DetectorOptions): boolean {
+  private againstDayPart(departures: Float64Array, hour: number, o: DetectorOptions): { unheardOf: boolean; recurring: boolean } {
     const part = Math.floor((hour * DAY_PARTS) / HOURS);
     const peakAt = (p: number, d: number, side: number) => this.departurePeak[2 * (((p + DAY_PARTS) % DAY_PARTS) * this.dims + d) + side];
-    let beyond = false;
+    let unheardOf = false;
     let large = 0;
+    let seen = 0;
     for (let d = 0; d < this.dims; d++) {
       const z = departures[d];
       if (Math.abs(z) < o.dayPartSigmas) continue;
-      large = 1;
+      large++;
       const side = z < 0 ? 1 : 0;
       const around = Math.max(peakAt(part - 1, d, side), peakAt(part, d, side), peakAt(part + 1, d, side));
-      if (Math.abs(z) >= o.dayPartRatio * around && this.largeDepartureRate <= o.dayPartMaxRate) beyond = true;
+      if (Math.abs(z) < around) seen++;
+      if (Math.abs(z) >= o.dayPartRatio * around && this.largeDepartureRate <= o.dayPartMaxRate) unheardOf = true;
     }
-    this.largeDepartureRate += Math.max(LARGE_DEPARTURE_RATE_ALPHA, 1 / (this.count + 1)) * (large - this.largeDepartureRate);
+    this.largeDepartureRate += Math.max(LARGE_DEPARTURE_RATE_ALPHA, 1 / (this.count + 1)) * ((large > 0 ? 1 : 0) - this.largeDepartureRate);
     for (let i = 0; i < this.departurePeak.length; i++) this.departurePeak[i] *= 1 - o.hourlyPeakDecay;
     // Like the hourly score peaks, from the second half of warm-up: the first departures, against a scale still settling, say nothing.
     if (this.count >= o.warmupSamples / 2) {
@@ -475,7 +486,12 @@ export class ContainerModel {
         this.departurePeak[i] = Math.max(this.departurePeak[i], Math.abs(departures[d]));
       }
     }
-    return beyond;
+    return { unheardOf, recurring: large > 0 && seen === large };
+  }
+
+  private resetDrift(): void {
+    this.cusumHigh.fill(0);
+    this.cusumLow.fill(0);
   }
 
   /**

@@ -102,7 +102,7 @@ export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
   thresholdSigmas: 10,
   minThresholdRatio: 2.5,
   cusumSlack: 1,
-  cusumLimit: 60,
+  cusumLimit: 50,
   cusumClip: 3,
   cusumMargin: 2,
   peakRatio: 1,

@@ -32,8 +32,8 @@ describe('decision rules of one container model', () => {
   it('raises a drift when moderate deviations persist, once', () => {
     const m = settledModel();
     const verdicts = Array.from({ length: 60 }, () => m.judge(1, residual(3), o).isAnomaly);
-    // 3σ residuals with a slack of 1 accumulate 2 per sample: the limit of 60 is reached on the 30th.
-    expect(verdicts.indexOf(true)).toBe(29);
+    // 3σ residuals with a slack of 1 accumulate 2 per sample: the limit of 50 is reached on the 25th.
+    expect(verdicts.indexOf(true)).toBe(24);
     expect(verdicts.filter(Boolean)).toHaveLength(1);
   });
 
@@ -86,9 +86,9 @@ describe('decision rules of one container model', () => {
       for (let i = 0; i < 100; i++) m.judge(1, residual(0), o);
       return verdicts;
     };
-    // The first burst of 40 samples at 3σ is a drift (limit 60 on the 30th); its excursion runs on past the alarm to 80,
+    // The first burst of 40 samples at 3σ is a drift (limit 50 on the 25th); its excursion runs on past the alarm to 80,
     // ends 80 quiet samples later, and its peak fades for the last 20.
-    expect(burst(40).indexOf(true)).toBe(29);
+    expect(burst(40).indexOf(true)).toBe(24);
     expect(m.excursionPeak[0]).toBeCloseTo(80 * (1 - o.peakDecay) ** 20, 3);
     // The same burst again is routine; one about cusumMargin (2) times as long is news (the remembered 80 fades meanwhile).
     expect(burst(40)).not.toContain(true);
@@ -134,6 +134,36 @@ describe('decision rules of one container model', () => {
     for (let i = 0; i < 1152; i++) at(Math.floor(i / 12) % 24, 0);
     expect(m.largeDepartureRate).toBeLessThan(o.dayPartMaxRate);
     expect(at(15, 30)).toBe(true);
+  });
+
+  it('does not raise an incident again from the drift evidence it gathered while it lasted', () => {
+    const m = settledModel();
+    // A forest alarm opens an incident of 20 samples at 3σ; the CUSUM gathers 2 per sample meanwhile (40 of 50).
+    expect(m.judge(100, residual(3), o).isAnomaly).toBe(true);
+    for (let i = 0; i < 19; i++) expect(m.judge(1, residual(3), o).isAnomaly).toBe(false);
+    // Once it is over, the evidence is spent: the tail at 2σ (1 per sample) takes a full 50 samples to raise a drift,
+    // not the 10 the incident's evidence would leave.
+    m.judge(1, residual(0), o);
+    expect(m.cusumHigh[0]).toBe(0);
+    const tail = Array.from({ length: 60 }, () => m.judge(1, residual(2), o).isAnomaly);
+    expect(tail.indexOf(true)).toBe(49);
+  });
+
+  it('does not believe the forest about a departure this time of day has shown before: the same nightly spike scores differently each night', () => {
+    const m = settledModel();
+    const at = (hour: number, score: number, z: number) => m.judge(score, residual(z), o, { hour, departures: residual(z) }).isAnomaly;
+    // Night one: a 40σ spike at 02:00 with a high forest score.
+    expect(at(2, 100, 40)).toBe(true);
+    for (let i = 0; i < 287; i++) at(Math.floor(i / 12) % 24, 1, 0);
+    // Night two: the same spike scores higher still, but its departure is no larger than last night's.
+    expect(at(2, 150, 38)).toBe(false);
+    for (let i = 0; i < 20; i++) at(12, 1, 0);
+    // A larger departure, or a forest alarm with no large departure, or one at noon: the forest is believed.
+    expect(at(2, 200, 45)).toBe(true);
+    for (let i = 0; i < 20; i++) at(12, 1, 0);
+    expect(at(2, 300, 5)).toBe(true);
+    for (let i = 0; i < 20; i++) at(12, 1, 0);
+    expect(at(12, 400, 39)).toBe(true);
   });
 
   it('lets the remembered peak fade by peakDecay per sample', () => {
