@@ -102,6 +102,8 @@ export class ContainerModel {
   readonly departurePeak: Float32Array;
   /** The share of recent samples with a departure of `dayPartSigmas` or more on any metric. */
   largeDepartureRate = 0;
+  /** Samples for which the last recurring departure is still in the forest's shingle. */
+  recurringFor = 0;
   /** Per metric, the highest and lowest value seen lately (pairs), shrinking towards their middle by `recordDecay`. */
   readonly range: Float32Array;
   /**
@@ -415,8 +417,11 @@ export class ContainerModel {
       }
     }
     const dayPart = this.againstDayPart(departures, hour, o);
-    // The forest's scores for the same nightly spike vary from night to night; its departure does not.
-    const forestAlarm = score > threshold && !dayPart.recurring;
+    // The forest's scores for the same nightly spike vary from night to night; its departure does not. The spike
+    // stays in the forest's shingle for a few samples: those without large departures of their own recur with it.
+    const recurring = dayPart.recurring || (this.recurringFor > 0 && !dayPart.large);
+    this.recurringFor = dayPart.recurring ? this.shingleSize - 1 : recurring ? this.recurringFor - 1 : 0;
+    const forestAlarm = score > threshold && !recurring;
     const exceeds = !warmingUp && (forestAlarm || drifting || farOut >= o.jointMetrics || unprecedented || dayPart.unheardOf);
     // Learning pauses already at a few deviations: a slow drift must not be learned while it builds up.
     const unusual = exceeds || zMax >= FREEZE_SIGMAS;
@@ -458,11 +463,11 @@ export class ContainerModel {
    *   same spike at noon, or a smaller one where the day is calm, still stands
    *   out; a bursty series, large departures at all hours, is left to the
    *   other rules.
-   * - `recurring`: there are some, and each is within what this time of day
-   *   has shown: yesterday's spike at the same hour.
+   * - `recurring`: there are some, and each is within `dayPartRecurRatio`
+   *   times what this time of day has shown: yesterday's spike at the same hour.
    * Also records this sample's departures, alarmed or not: news once.
    */
-  private againstDayPart(departures: Float64Array, hour: number, o: DetectorOptions): { unheardOf: boolean; recurring: boolean } {
+  private againstDayPart(departures: Float64Array, hour: number, o: DetectorOptions): { unheardOf: boolean; recurring: boolean; large: boolean } {
     const part = Math.floor((hour * DAY_PARTS) / HOURS);
     const peakAt = (p: number, d: number, side: number) => this.departurePeak[2 * (((p + DAY_PARTS) % DAY_PARTS) * this.dims + d) + side];
     let unheardOf = false;
@@ -474,7 +479,7 @@ export class ContainerModel {
       large++;
       const side = z < 0 ? 1 : 0;
       const around = Math.max(peakAt(part - 1, d, side), peakAt(part, d, side), peakAt(part + 1, d, side));
-      if (Math.abs(z) < around) seen++;
+      if (Math.abs(z) < o.dayPartRecurRatio * around) seen++;
       if (Math.abs(z) >= o.dayPartRatio * around && this.largeDepartureRate <= o.dayPartMaxRate) unheardOf = true;
     }
     this.largeDepartureRate += Math.max(LARGE_DEPARTURE_RATE_ALPHA, 1 / (this.count + 1)) * ((large > 0 ? 1 : 0) - this.largeDepartureRate);
@@ -486,7 +491,7 @@ export class ContainerModel {
         this.departurePeak[i] = Math.max(this.departurePeak[i], Math.abs(departures[d]));
       }
     }
-    return { unheardOf, recurring: large > 0 && seen === large };
+    return { unheardOf, recurring: large > 0 && seen === large, large: large > 0 };
   }
 
   private resetDrift(): void {
@@ -557,6 +562,7 @@ export class ContainerModel {
     w.u32(this.quietFor);
     w.u32(this.unusualRun);
     w.u8(this.alarmedInStretch ? 1 : 0);
+    w.u8(this.recurringFor);
     w.f64(this.scoreMean);
     w.f64(this.scoreDeviation);
     w.f64(this.normalPeak);
@@ -573,6 +579,7 @@ export class ContainerModel {
     m.quietFor = r.u32();
     m.unusualRun = r.u32();
     m.alarmedInStretch = r.u8() === 1;
+    m.recurringFor = r.u8();
     m.scoreMean = r.f64();
     m.scoreDeviation = r.f64();
     m.normalPeak = r.f64();

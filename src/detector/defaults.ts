@@ -63,6 +63,12 @@ export interface DetectorOptions {
   dayPartSigmas: number;
   dayPartRatio: number;
   dayPartMaxRate: number;
+  /**
+   * A forest alarm is not believed when each of the sample's departures of
+   * `dayPartSigmas` or more is within this multiple of the largest seen
+   * around this time of day: the same nightly spike, a little larger tonight.
+   */
+  dayPartRecurRatio: number;
   /** At least `jointMetrics` metrics this many deviations out at once is anomalous, whatever the forest says. */
   jointSigmas: number;
   jointMetrics: number;
@@ -115,6 +121,7 @@ export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
   dayPartSigmas: 16,
   dayPartRatio: 3,
   dayPartMaxRate: 0.02,
+  dayPartRecurRatio: 1.25,
   jointSigmas: 6,
   jointMetrics: 2,
   acceptAfterSamples: 72,
@@ -157,7 +164,7 @@ export function resolveOptions(partial: Partial<DetectorOptions> = {}): Detector
   if (!(o.jointSigmas > 0)) throw new Error(`detector option jointSigmas must be positive, got ${o.jointSigmas}`);
   if (!Number.isInteger(o.jointMetrics) || o.jointMetrics < 1) throw new Error(`detector option jointMetrics must be a positive integer, got ${o.jointMetrics}`);
   if (!(o.cusumClip > 0)) throw new Error(`detector option cusumClip must be positive, got ${o.cusumClip}`);
-  for (const k of ['peakRatio', 'hourlyPeakRatio', 'cusumMargin', 'recordMargin', 'recordSigmas', 'dayPartRatio'] as const) {
+  for (const k of ['peakRatio', 'hourlyPeakRatio', 'cusumMargin', 'recordMargin', 'recordSigmas', 'dayPartRatio', 'dayPartRecurRatio'] as const) {
     if (!(o[k] >= 0)) throw new Error(`detector option ${k} must be at least 0, got ${o[k]}`);
   }
   for (const k of ['peakDecay', 'hourlyPeakDecay', 'recordDecay'] as const) {

@@ -21,7 +21,7 @@ export interface Detection {
 }
 
 const MAGIC = 0x46444143; // "CADF"
-const VERSION = 9;
+const VERSION = 10;
 
 export class FleetDetector {
   private readonly forests = new Map<string, RandomCutForest>();

@@ -155,11 +155,15 @@ describe('decision rules of one container model', () => {
     // Night one: a 40σ spike at 02:00 with a high forest score.
     expect(at(2, 100, 40)).toBe(true);
     for (let i = 0; i < 287; i++) at(Math.floor(i / 12) % 24, 1, 0);
-    // Night two: the same spike scores higher still, but its departure is no larger than last night's.
-    expect(at(2, 150, 38)).toBe(false);
+    // Night two: the same spike scores higher still, and departs a little further (within dayPartRecurRatio, 1.25)...
+    expect(at(2, 150, 45)).toBe(false);
+    // ...and stays in the forest's shingle (2 samples here) for one more sample, which scores higher still but recurs
+    // with it; the next is judged on its own.
+    expect(at(2, 160, 0)).toBe(false);
+    expect(at(2, 170, 0)).toBe(true);
     for (let i = 0; i < 20; i++) at(12, 1, 0);
-    // A larger departure, or a forest alarm with no large departure, or one at noon: the forest is believed.
-    expect(at(2, 200, 45)).toBe(true);
+    // A far larger departure, or a forest alarm with no large departure, or one at noon: the forest is believed.
+    expect(at(2, 200, 60)).toBe(true);
     for (let i = 0; i < 20; i++) at(12, 1, 0);
     expect(at(2, 300, 5)).toBe(true);
     for (let i = 0; i < 20; i++) at(12, 1, 0);
@@ -198,6 +202,7 @@ describe('decision rules of one container model', () => {
     expect(() => resolveOptions({ dayPartSigmas: 0 })).toThrow('dayPartSigmas must be positive');
     expect(() => resolveOptions({ dayPartRatio: -1 })).toThrow('dayPartRatio must be at least 0');
     expect(() => resolveOptions({ dayPartMaxRate: 1.5 })).toThrow('dayPartMaxRate must be in [0, 1]');
+    expect(() => resolveOptions({ dayPartRecurRatio: -2 })).toThrow('dayPartRecurRatio must be at least 0');
   });
 });
 
