@@ -115,6 +115,14 @@ export class ContainerModel {
   readonly excursionTop: Float32Array;
   readonly excursionPeak: Float32Array;
   /**
+   * Per metric, the average of recent clipped departures (about an hour's),
+   * the height of its current excursion from zero, and the largest excursion
+   * it completed lately: how far this metric usually strays for a while.
+   */
+  readonly sustained: Float32Array;
+  readonly sustainedTop: Float32Array;
+  readonly sustainedPeak: Float32Array;
+  /**
    * Per metric, a running median and median absolute deviation, moved by
    * sign steps: estimates a burst cannot drag, for the first day's baselines.
    */
@@ -140,9 +148,9 @@ export class ContainerModel {
     // One buffer per model, carved into its arrays: ten thousand models cost ten thousand buffers, not fifteen times as many.
     // 8 bytes: level, scale, history (shingle − 1), both CUSUMs — per metric — and the 5 relation moments;
     // 4 bytes: per hour, baseline and scale per metric plus the score peak; per metric, range (2), excursion (2), top, peak,
-    // median, spread, and per part of the day both departure peaks;
+    // median, spread, sustained departure (3), and per part of the day both departure peaks;
     // 2 bytes: the per-hour counts. assertFull() checks the sum.
-    const slab = new Slab(8 * (dims * (shingleSize + 3) + 5) + 4 * (HOURS * (2 * dims + 1) + 8 * dims + 2 * DAY_PARTS * dims) + 2 * HOURS);
+    const slab = new Slab(8 * (dims * (shingleSize + 3) + 5) + 4 * (HOURS * (2 * dims + 1) + 11 * dims + 2 * DAY_PARTS * dims) + 2 * HOURS);
     this.level = slab.f64(dims);
     this.scale = slab.f64(dims);
     this.history = slab.f64((shingleSize - 1) * dims);
@@ -158,6 +166,9 @@ export class ContainerModel {
     this.excursionPeak = slab.f32(dims);
     this.median = slab.f32(dims);
     this.spread = slab.f32(dims);
+    this.sustained = slab.f32(dims);
+    this.sustainedTop = slab.f32(dims);
+    this.sustainedPeak = slab.f32(dims);
     this.departurePeak = slab.f32(2 * DAY_PARTS * dims);
     this.seasonalCount = slab.u16(HOURS);
     slab.assertFull();
@@ -391,7 +402,8 @@ export class ContainerModel {
    * of day, when a metric's CUSUM drifts (`cusum*`), when `jointMetrics`
    * metrics depart `jointSigmas` from their hourly baselines at once, when a
    * value lies well beyond the range its metric has shown lately (`record*`),
-   * or when a departure dwarfs those seen around this time of day (`dayPart*`). `context`
+   * when a departure dwarfs those seen around this time of day (`dayPart*`),
+   * or when a modest departure lasts unusually long (`sustained*`). `context`
    * comes from point(); judged without it, the hourly baselines are the
    * residuals and no range is known. Updates the threshold statistics with
    * the score clipped at the threshold.
@@ -422,7 +434,8 @@ export class ContainerModel {
     const recurring = dayPart.recurring || (this.recurringFor > 0 && !dayPart.large);
     this.recurringFor = dayPart.recurring ? this.shingleSize - 1 : recurring ? this.recurringFor - 1 : 0;
     const forestAlarm = score > threshold && !recurring;
-    const exceeds = !warmingUp && (forestAlarm || drifting || farOut >= o.jointMetrics || unprecedented || dayPart.unheardOf);
+    const strayed = this.strayedFor(departures, o);
+    const exceeds = !warmingUp && (forestAlarm || drifting || farOut >= o.jointMetrics || unprecedented || dayPart.unheardOf || strayed);
     // Learning pauses already at a few deviations: a slow drift must not be learned while it builds up.
     const unusual = exceeds || zMax >= FREEZE_SIGMAS;
     this.unusualRun = unusual ? this.unusualRun + 1 : 0;
@@ -431,7 +444,10 @@ export class ContainerModel {
     if (isAnomaly) this.alarmedInStretch = true;
     else if (this.unusualRun === 0) {
       // Evidence gathered during an incident already raised is spent: its tail must not raise it again.
-      if (this.alarmedInStretch) this.resetDrift();
+      if (this.alarmedInStretch) {
+        this.resetDrift();
+        this.sustained.fill(0);
+      }
       this.alarmedInStretch = false;
     }
     if (isAnomaly) {
@@ -494,6 +510,33 @@ export class ContainerModel {
     return { unheardOf, recurring: large > 0 && seen === large, large: large > 0 };
   }
 
+  /**
+   * Whether a metric's average departure over about the last hour
+   * (`sustainedAlpha`, each departure clipped at `sustainedClip` so a spike
+   * counts as one raised sample) reaches `sustainedSigmas` and `sustainedRatio`
+   * times the largest excursion that average completed lately (fading by
+   * `sustainedDecay`): a modest shift that lasts an hour, in a series whose
+   * noise does not usually add up to that. An excursion ends when the average
+   * comes back within a quarter of `sustainedSigmas`.
+   */
+  private strayedFor(departures: Float64Array, o: DetectorOptions): boolean {
+    let strayed = false;
+    const settled = o.sustainedSigmas / 4;
+    for (let d = 0; d < this.dims; d++) {
+      const z = Math.max(-o.sustainedClip, Math.min(o.sustainedClip, departures[d]));
+      this.sustained[d] += o.sustainedAlpha * (z - this.sustained[d]);
+      const height = Math.abs(this.sustained[d]);
+      if (height >= o.sustainedSigmas && height >= o.sustainedRatio * this.sustainedPeak[d]) strayed = true;
+      this.sustainedPeak[d] *= 1 - o.sustainedDecay;
+      if (height > settled) this.sustainedTop[d] = Math.max(this.sustainedTop[d], height);
+      else {
+        this.sustainedPeak[d] = Math.max(this.sustainedPeak[d], this.sustainedTop[d]);
+        this.sustainedTop[d] = 0;
+      }
+    }
+    return strayed;
+  }
+
   private resetDrift(): void {
     this.cusumHigh.fill(0);
     this.cusumLow.fill(0);
@@ -552,6 +595,7 @@ export class ContainerModel {
     m.median.set(sibling.median);
     m.spread.set(sibling.spread);
     m.excursionPeak.set(sibling.excursionPeak);
+    m.sustainedPeak.set(sibling.sustainedPeak);
     return m;
   }
 
@@ -567,7 +611,7 @@ export class ContainerModel {
     w.f64(this.scoreDeviation);
     w.f64(this.normalPeak);
     w.f64(this.largeDepartureRate);
-    for (const a of [this.seasonal, this.seasonalScale, this.hourlyPeak, this.range, this.excursion, this.excursionTop, this.excursionPeak, this.median, this.spread, this.departurePeak]) for (const v of a) w.f32(v);
+    for (const a of [this.seasonal, this.seasonalScale, this.hourlyPeak, this.range, this.excursion, this.excursionTop, this.excursionPeak, this.median, this.spread, this.sustained, this.sustainedTop, this.sustainedPeak, this.departurePeak]) for (const v of a) w.f32(v);
     for (const a of [this.level, this.scale, this.history, this.cusumHigh, this.cusumLow, this.relation]) for (const v of a) w.f64(v);
     for (const c of this.seasonalCount) w.u32(c);
   }
@@ -584,7 +628,7 @@ export class ContainerModel {
     m.scoreDeviation = r.f64();
     m.normalPeak = r.f64();
     m.largeDepartureRate = r.f64();
-    for (const a of [m.seasonal, m.seasonalScale, m.hourlyPeak, m.range, m.excursion, m.excursionTop, m.excursionPeak, m.median, m.spread, m.departurePeak]) for (let i = 0; i < a.length; i++) a[i] = r.f32();
+    for (const a of [m.seasonal, m.seasonalScale, m.hourlyPeak, m.range, m.excursion, m.excursionTop, m.excursionPeak, m.median, m.spread, m.sustained, m.sustainedTop, m.sustainedPeak, m.departurePeak]) for (let i = 0; i < a.length; i++) a[i] = r.f32();
     for (const a of [m.level, m.scale, m.history, m.cusumHigh, m.cusumLow, m.relation]) for (let i = 0; i < a.length; i++) a[i] = r.f64();
     for (let i = 0; i < m.seasonalCount.length; i++) m.seasonalCount[i] = r.u32();
     return m;

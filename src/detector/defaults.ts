@@ -69,6 +69,18 @@ export interface DetectorOptions {
    * around this time of day: the same nightly spike, a little larger tonight.
    */
   dayPartRecurRatio: number;
+  /**
+   * A metric's departures averaged over about `1 / sustainedAlpha` samples,
+   * each clipped at `sustainedClip`, that reach `sustainedSigmas` and
+   * `sustainedRatio` times the largest such excursion seen lately (fading by
+   * `sustainedDecay`) are anomalous: a modest shift that lasts, which no
+   * single sample shows.
+   */
+  sustainedAlpha: number;
+  sustainedClip: number;
+  sustainedSigmas: number;
+  sustainedRatio: number;
+  sustainedDecay: number;
   /** At least `jointMetrics` metrics this many deviations out at once is anomalous, whatever the forest says. */
   jointSigmas: number;
   jointMetrics: number;
@@ -122,6 +134,11 @@ export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
   dayPartRatio: 3,
   dayPartMaxRate: 0.02,
   dayPartRecurRatio: 1.25,
+  sustainedAlpha: 1 / 12,
+  sustainedClip: 2.5,
+  sustainedSigmas: 0.8,
+  sustainedRatio: 1.3,
+  sustainedDecay: 0.0002,
   jointSigmas: 6,
   jointMetrics: 2,
   acceptAfterSamples: 72,
@@ -156,18 +173,20 @@ export function resolveOptions(partial: Partial<DetectorOptions> = {}): Detector
     }
   }
   if (!(o.relationMinR2 >= 0 && o.relationMinR2 <= 1)) throw new Error(`detector option relationMinR2 must be in [0, 1], got ${o.relationMinR2}`);
-  for (const k of ['levelAlpha', 'seasonalAlpha', 'scaleAlpha', 'scoreAlpha', 'relationAlpha'] as const) {
+  for (const k of ['levelAlpha', 'seasonalAlpha', 'scaleAlpha', 'scoreAlpha', 'relationAlpha', 'sustainedAlpha'] as const) {
     if (!(o[k] > 0 && o[k] <= 1)) throw new Error(`detector option ${k} must be in (0, 1], got ${o[k]}`);
   }
   if (!(o.dayPartSigmas > 0)) throw new Error(`detector option dayPartSigmas must be positive, got ${o.dayPartSigmas}`);
   if (!(o.dayPartMaxRate >= 0 && o.dayPartMaxRate <= 1)) throw new Error(`detector option dayPartMaxRate must be in [0, 1], got ${o.dayPartMaxRate}`);
   if (!(o.jointSigmas > 0)) throw new Error(`detector option jointSigmas must be positive, got ${o.jointSigmas}`);
   if (!Number.isInteger(o.jointMetrics) || o.jointMetrics < 1) throw new Error(`detector option jointMetrics must be a positive integer, got ${o.jointMetrics}`);
+  if (!(o.sustainedClip > 0)) throw new Error(`detector option sustainedClip must be positive, got ${o.sustainedClip}`);
+  if (!(o.sustainedSigmas > 0)) throw new Error(`detector option sustainedSigmas must be positive, got ${o.sustainedSigmas}`);
   if (!(o.cusumClip > 0)) throw new Error(`detector option cusumClip must be positive, got ${o.cusumClip}`);
-  for (const k of ['peakRatio', 'hourlyPeakRatio', 'cusumMargin', 'recordMargin', 'recordSigmas', 'dayPartRatio', 'dayPartRecurRatio'] as const) {
+  for (const k of ['peakRatio', 'hourlyPeakRatio', 'cusumMargin', 'recordMargin', 'recordSigmas', 'dayPartRatio', 'dayPartRecurRatio', 'sustainedRatio'] as const) {
     if (!(o[k] >= 0)) throw new Error(`detector option ${k} must be at least 0, got ${o[k]}`);
   }
-  for (const k of ['peakDecay', 'hourlyPeakDecay', 'recordDecay'] as const) {
+  for (const k of ['peakDecay', 'hourlyPeakDecay', 'recordDecay', 'sustainedDecay'] as const) {
     if (!(o[k] >= 0 && o[k] < 1)) throw new Error(`detector option ${k} must be in [0, 1), got ${o[k]}`);
   }
   return o;

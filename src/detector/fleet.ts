@@ -21,7 +21,7 @@ export interface Detection {
 }
 
 const MAGIC = 0x46444143; // "CADF"
-const VERSION = 10;
+const VERSION = 11;
 
 export class FleetDetector {
   private readonly forests = new Map<string, RandomCutForest>();

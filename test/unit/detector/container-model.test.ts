@@ -16,6 +16,8 @@ const residual = (z: number) => Float64Array.from([z]);
 describe('decision rules of one container model', () => {
   // Shingles of 2: `history` holds the previous residual, which judge() alone never fills.
   const o = resolveOptions({ dimensions: 1, shingleSize: 2, warmupSamples: 10, refractorySamples: 0 });
+  // For the CUSUM's own tests: the sustained-departure rule would raise a steady 3σ within a few samples.
+  const drift = { ...o, sustainedSigmas: Number.POSITIVE_INFINITY };
 
   it('does not take a few isolated spikes for a drift: each adds at most cusumClip to the CUSUM', () => {
     const m = settledModel();
@@ -31,7 +33,7 @@ describe('decision rules of one container model', () => {
 
   it('raises a drift when moderate deviations persist, once', () => {
     const m = settledModel();
-    const verdicts = Array.from({ length: 60 }, () => m.judge(1, residual(3), o).isAnomaly);
+    const verdicts = Array.from({ length: 60 }, () => m.judge(1, residual(3), drift).isAnomaly);
     // 3σ residuals with a slack of 1 accumulate 2 per sample: the limit of 50 is reached on the 25th.
     expect(verdicts.indexOf(true)).toBe(24);
     expect(verdicts.filter(Boolean)).toHaveLength(1);
@@ -82,8 +84,8 @@ describe('decision rules of one container model', () => {
   it('does not take a series\' routine bursts for drifts: a CUSUM must beat the excursions its metric made lately', () => {
     const m = settledModel();
     const burst = (samples: number) => {
-      const verdicts = Array.from({ length: samples }, () => m.judge(1, residual(3), o).isAnomaly);
-      for (let i = 0; i < 100; i++) m.judge(1, residual(0), o);
+      const verdicts = Array.from({ length: samples }, () => m.judge(1, residual(3), drift).isAnomaly);
+      for (let i = 0; i < 100; i++) m.judge(1, residual(0), drift);
       return verdicts;
     };
     // The first burst of 40 samples at 3σ is a drift (limit 50 on the 25th); its excursion runs on past the alarm to 80,
@@ -139,14 +141,52 @@ describe('decision rules of one container model', () => {
   it('does not raise an incident again from the drift evidence it gathered while it lasted', () => {
     const m = settledModel();
     // A forest alarm opens an incident of 20 samples at 3σ; the CUSUM gathers 2 per sample meanwhile (40 of 50).
-    expect(m.judge(100, residual(3), o).isAnomaly).toBe(true);
-    for (let i = 0; i < 19; i++) expect(m.judge(1, residual(3), o).isAnomaly).toBe(false);
+    expect(m.judge(100, residual(3), drift).isAnomaly).toBe(true);
+    for (let i = 0; i < 19; i++) expect(m.judge(1, residual(3), drift).isAnomaly).toBe(false);
     // Once it is over, the evidence is spent: the tail at 2σ (1 per sample) takes a full 50 samples to raise a drift,
     // not the 10 the incident's evidence would leave.
-    m.judge(1, residual(0), o);
+    m.judge(1, residual(0), drift);
     expect(m.cusumHigh[0]).toBe(0);
-    const tail = Array.from({ length: 60 }, () => m.judge(1, residual(2), o).isAnomaly);
+    const tail = Array.from({ length: 60 }, () => m.judge(1, residual(2), drift).isAnomaly);
     expect(tail.indexOf(true)).toBe(49);
+  });
+
+  it('raises a modest departure that lasts longer than the metric\'s noise usually adds up to', () => {
+    const m = settledModel();
+    const verdicts = (z: number, samples: number) => Array.from({ length: samples }, () => m.judge(1, residual(z), o).isAnomaly);
+    // Noise that strays half a deviation for a while and comes back: a completed excursion of about 0.5.
+    verdicts(0.5, 60);
+    verdicts(0, 60);
+    expect(m.sustainedPeak[0]).toBeGreaterThan(0.45);
+    expect(m.sustainedPeak[0]).toBeLessThan(0.5);
+    // A 1.5σ shift (no sample unusual on its own) raises once the hour's average reaches sustainedSigmas (0.8), the
+    // 9th sample: 1.5 × (1 − (11/12)^9) ≈ 0.82.
+    const shift = verdicts(1.5, 40);
+    expect(shift.indexOf(true)).toBe(8);
+    expect(shift.filter(Boolean)).toHaveLength(1);
+    // Once over, the excursion (up to 1.5) is what this metric's average reached: the same shift again is no news,
+    // one past sustainedRatio (1.3) times it is.
+    verdicts(0, 60);
+    expect(m.sustainedPeak[0]).toBeGreaterThan(1.4);
+    expect(verdicts(1.5, 40)).not.toContain(true);
+    verdicts(0, 60);
+    expect(verdicts(2.5, 40)).toContain(true);
+  });
+
+  it('spends the sustained average of an incident already raised: its tail must not raise it again', () => {
+    const m = settledModel();
+    // A forest alarm opens an incident of 4σ; the stretch lasts while the average stays up.
+    expect(m.judge(100, residual(4), o).isAnomaly).toBe(true);
+    for (let i = 0; i < 11; i++) m.judge(1, residual(4), o);
+    let calm = 0;
+    while (m.alarmedInStretch && calm < 50) {
+      m.judge(1, residual(0), o);
+      calm++;
+    }
+    // It ends as the average falls below 0.8; a 1.2σ tail then starts from zero, not from just under 0.8.
+    expect(calm).toBeGreaterThan(5);
+    expect(m.sustained[0]).toBe(0);
+    expect(Array.from({ length: 8 }, () => m.judge(1, residual(1.2), o).isAnomaly)).not.toContain(true);
   });
 
   it('does not believe the forest about a departure this time of day has shown before: the same nightly spike scores differently each night', () => {
