@@ -1,11 +1,48 @@
 /** Little-endian binary writer/reader for the detector's compact state. */
-export class BinaryWriter {
+
+/** Where state is written: a BinaryWriter, or a ByteCounter that only measures. */
+export interface ByteSink {
+  u8(v: number): void;
+  u32(v: number): void;
+  f32(v: number): void;
+  f64(v: number): void;
+  string(s: string): void;
+}
+
+/** Counts the bytes a write would take, so the writer can reserve exactly that. */
+export class ByteCounter implements ByteSink {
+  length = 0;
+
+  u8(): void {
+    this.length += 1;
+  }
+  u32(): void {
+    this.length += 4;
+  }
+  f32(): void {
+    this.length += 4;
+  }
+  f64(): void {
+    this.length += 8;
+  }
+  string(s: string): void {
+    this.length += 4 + Buffer.byteLength(s, 'utf8');
+  }
+}
+
+export class BinaryWriter implements ByteSink {
   private static readonly CHUNK = 1 << 20;
-  // Fixed-size chunks, joined once at the end: a 40 MB state never needs doubling copies.
+  // Fixed-size chunks, joined once at the end: a 40 MB state never needs doubling copies. Given the exact
+  // size up front (a ByteCounter's), there is one chunk and no join: the state is in memory once, not twice.
   private readonly done: Uint8Array[] = [];
-  private buf = new Uint8Array(BinaryWriter.CHUNK);
-  private view = new DataView(this.buf.buffer);
+  private buf: Uint8Array;
+  private view: DataView;
   private pos = 0;
+
+  constructor(capacity = BinaryWriter.CHUNK) {
+    this.buf = new Uint8Array(capacity);
+    this.view = new DataView(this.buf.buffer);
+  }
 
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
@@ -43,6 +80,7 @@ export class BinaryWriter {
     this.pos += bytes.length;
   }
   bytes(): Uint8Array {
+    if (this.done.length === 0) return this.buf.subarray(0, this.pos);
     const parts = [...this.done, this.buf.subarray(0, this.pos)];
     const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
     let at = 0;

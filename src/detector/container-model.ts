@@ -5,7 +5,7 @@
  * of its anomaly scores behind the adaptive threshold. A few hundred bytes; the
  * forests are shared per group.
  */
-import type { BinaryReader, BinaryWriter } from './codec';
+import type { BinaryReader, ByteSink } from './codec';
 import type { DetectorOptions } from './defaults';
 
 const HOURS = 24;
@@ -599,7 +599,7 @@ export class ContainerModel {
     return m;
   }
 
-  write(w: BinaryWriter): void {
+  write(w: ByteSink): void {
     w.string(this.group);
     w.u32(this.count);
     w.f64(this.lastSeenMs);

@@ -4,7 +4,7 @@
  * scored against the current sample before the reservoirs decide whether to
  * keep it.
  */
-import { BinaryReader, BinaryWriter } from './codec';
+import { BinaryReader, type ByteSink } from './codec';
 import { SeededRandom } from './random';
 import { RandomCutTree } from './tree';
 
@@ -104,7 +104,7 @@ export class RandomCutForest {
     return Math.fround(Math.log(-Math.log(this.rng.nextOpen())) - decay * arrival);
   }
 
-  write(w: BinaryWriter): void {
+  write(w: ByteSink): void {
     w.u32(this.rng.state);
     w.f64(this.arrivals);
     this.trees.forEach((tree, t) => tree.write(w, (slot) => w.f32(this.priorities[t][slot])));

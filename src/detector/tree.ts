@@ -7,7 +7,7 @@
  * thousands of trees, and per-object overhead would cost more than the data.
  */
 import type { SeededRandom } from './random';
-import type { BinaryReader, BinaryWriter } from './codec';
+import type { BinaryReader, ByteSink } from './codec';
 
 const NONE = -1;
 
@@ -334,7 +334,7 @@ export class RandomCutTree {
    * point once and each of its slots' extra data (`writeSlot`). Boxes are not
    * written: they are recomputed exactly from the leaves.
    */
-  write(w: BinaryWriter, writeSlot: (slot: number) => void): void {
+  write(w: ByteSink, writeSlot: (slot: number) => void): void {
     w.u8(this.root === NONE ? 0 : 1);
     if (this.root === NONE) return;
     const byLeaf = this.slotsByLeaf();
