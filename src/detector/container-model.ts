@@ -529,6 +529,8 @@ export class ContainerModel {
       const height = Math.abs(this.sustained[d]);
       if (height >= o.sustainedSigmas && height >= o.sustainedRatio * this.sustainedPeak[d]) strayed = true;
       this.sustainedPeak[d] *= 1 - o.sustainedDecay;
+      // While warming up, no alarm can come of it: the excursion still going when warm-up ends is history, not news.
+      if (this.count < o.warmupSamples) this.sustainedPeak[d] = Math.max(this.sustainedPeak[d], height);
       if (height > settled) this.sustainedTop[d] = Math.max(this.sustainedTop[d], height);
       else {
         this.sustainedPeak[d] = Math.max(this.sustainedPeak[d], this.sustainedTop[d]);

@@ -173,6 +173,21 @@ describe('decision rules of one container model', () => {
     expect(verdicts(2.5, 40)).toContain(true);
   });
 
+  it('does not raise, as warm-up ends, a lasting departure that was already going on while it warmed up', () => {
+    const m = new ContainerModel('g', 1, 2);
+    // Warm-up (10 samples here) spent 1.5σ out: the baselines were still settling.
+    const warmup = Array.from({ length: 10 }, () => {
+      const verdict = m.judge(1, residual(1.5), o);
+      m.count++;
+      return verdict.isAnomaly;
+    });
+    expect(warmup).not.toContain(true);
+    expect(m.judge(1, residual(1.5), o).isAnomaly).toBe(false);
+    // A departure well beyond what warm-up saw still counts.
+    m.count++;
+    expect(Array.from({ length: 20 }, () => m.judge(1, residual(2.5), o).isAnomaly)).toContain(true);
+  });
+
   it('spends the sustained average of an incident already raised: its tail must not raise it again', () => {
     const m = settledModel();
     // A forest alarm opens an incident of 4σ; the stretch lasts while the average stays up.
