@@ -34,6 +34,20 @@ const DAY_PARTS = 12;
 /** The share of samples with large departures is an average over about two days. */
 const LARGE_DEPARTURE_RATE_ALPHA = 1 / 576;
 
+/**
+ * Tracks metric `d`'s excursions: `top` is the height of the one under way,
+ * `peak` the largest completed lately (fading by `decay` per sample). An
+ * excursion in progress never raises its own bar.
+ */
+function followExcursion(top: Float32Array, peak: Float32Array, d: number, height: number, ongoing: boolean, decay: number): void {
+  peak[d] *= 1 - decay;
+  if (ongoing) top[d] = Math.max(top[d], height);
+  else {
+    peak[d] = Math.max(peak[d], top[d]);
+    top[d] = 0;
+  }
+}
+
 /** Typed arrays laid out one after another in one buffer, widest elements first so each view stays aligned. */
 class Slab {
   private readonly buffer: ArrayBuffer;
@@ -528,14 +542,9 @@ export class ContainerModel {
       this.sustained[d] += o.sustainedAlpha * (z - this.sustained[d]);
       const height = Math.abs(this.sustained[d]);
       if (height >= o.sustainedSigmas && height >= o.sustainedRatio * this.sustainedPeak[d]) strayed = true;
-      this.sustainedPeak[d] *= 1 - o.sustainedDecay;
+      followExcursion(this.sustainedTop, this.sustainedPeak, d, height, height > settled, o.sustainedDecay);
       // While warming up, no alarm can come of it: the excursion still going when warm-up ends is history, not news.
       if (this.count < o.warmupSamples) this.sustainedPeak[d] = Math.max(this.sustainedPeak[d], height);
-      if (height > settled) this.sustainedTop[d] = Math.max(this.sustainedTop[d], height);
-      else {
-        this.sustainedPeak[d] = Math.max(this.sustainedPeak[d], this.sustainedTop[d]);
-        this.sustainedTop[d] = 0;
-      }
     }
     return strayed;
   }
@@ -563,12 +572,7 @@ export class ContainerModel {
       this.excursion[2 * d] = Math.max(0, this.excursion[2 * d] + z - o.cusumSlack);
       this.excursion[2 * d + 1] = Math.max(0, this.excursion[2 * d + 1] - z - o.cusumSlack);
       const height = Math.max(this.excursion[2 * d], this.excursion[2 * d + 1]);
-      this.excursionPeak[d] *= 1 - o.peakDecay;
-      if (height > 0) this.excursionTop[d] = Math.max(this.excursionTop[d], height);
-      else {
-        this.excursionPeak[d] = Math.max(this.excursionPeak[d], this.excursionTop[d]);
-        this.excursionTop[d] = 0;
-      }
+      followExcursion(this.excursionTop, this.excursionPeak, d, height, height > 0, o.peakDecay);
     }
     return drifting;
   }
