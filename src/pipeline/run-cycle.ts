@@ -5,17 +5,17 @@
  */
 import { createHash } from 'node:crypto';
 import { decideAnomalies, DEFAULT_SEVERITY_POLICY, type SeverityPolicy } from '../core/policy';
-import { addDropCounts, mergeSamples } from '../core/merge';
-import { planScaling, type ObservedService, type ScaleOut, type ScalingConfig, type ScalingPlan } from '../core/scaling';
-import { planAlert, type ActionOutcome } from '../core/alerting';
-import { pruneLedger, scaleKey, type ScaleStatus } from '../core/ledger';
-import type { Anomaly, ContainerSample, ContainerScore, DropCounts, PartialSample, ScorerName, SourceName } from '../core/model';
-import type { Deadline, MetricSource, SourceBatch } from '../core/ports';
+import type { ScalingConfig } from '../core/scaling';
+import type { ActionOutcome } from '../core/alerting';
+import type { Anomaly, ContainerSample, ContainerScore, DropCounts, ScorerName, SourceName } from '../core/model';
+import type { Deadline, MetricSource } from '../core/ports';
 import { archiveKeys, detectorMetrics } from '../config/naming';
 import { encodeArchive } from './archive';
-import { updateLedger } from './ledger-store';
+import { act } from './act';
+import { collect } from './collect';
+import { loadDetector } from './detector-state';
 import { scoreBatch } from './scoring';
-import type { Alerter, Clock, EmbeddedDetector, EmbeddedDetectorFactory, Log, ObjectStore, RemoteScorer, RunMetrics, ServiceScaler } from './ports';
+import type { Alerter, Clock, EmbeddedDetectorFactory, Log, ObjectStore, RemoteScorer, RunMetrics, ServiceScaler } from './ports';
 
 /** A slice of the fleet, so many invocations can share one environment. */
 export interface Shard {
@@ -83,7 +83,6 @@ export class RunFailedError extends Error {
 }
 
 const DEFAULT_MAX_IDLE_MS = 7 * 24 * 3600_000;
-const DEFAULT_LEDGER_RETENTION_MS = 7 * 24 * 3600_000;
 /** At most this many anomalies are listed in the returned summary (the archive and alert hold them all). */
 const SUMMARY_ANOMALY_LIMIT = 50;
 
@@ -97,31 +96,10 @@ export function stateKeyFor(environment: string, shard: Shard | undefined): stri
   return shard && shard.count > 1 ? key.replace(/\.bin$/, `-${shard.index}-of-${shard.count}.bin`) : key;
 }
 
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const start = performance.now();
   const value = await fn();
   return [value, Math.round(performance.now() - start)];
-}
-
-async function loadDetector(deps: CycleDeps, key: string, runId: string): Promise<EmbeddedDetector> {
-  const stored = await deps.store.get(key);
-  if (!stored) {
-    deps.log.info('no detector state yet: starting fresh models', { key });
-    return deps.detectors.create();
-  }
-  try {
-    return deps.detectors.deserialize(stored.body);
-  } catch (e) {
-    // Keep the unreadable state for inspection instead of overwriting the only copy.
-    const aside = key.replace(/\.bin$/, `.unreadable-${runId}.bin`);
-    await deps.store.put(aside, stored.body, { contentType: 'application/octet-stream' });
-    deps.log.error('detector state unreadable: kept aside, starting fresh models', { key, keptAs: aside, error: message(e) });
-    return deps.detectors.create();
-  }
 }
 
 /** Runs one cycle and returns its summary; throws {@link RunFailedError} when no source answered. */
@@ -132,30 +110,9 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
   const window = { earliest: new Date(now.getTime() - options.lookbackMinutes * 60_000), latest: now };
   const names = detectorMetrics.names;
 
-  // 1. Collect from every source at once; one failing source degrades the run, both fail it.
-  const [settled, collectMs] = await timed(() => Promise.allSettled(deps.sources.map((s) => s.collect(window, options.deadline))));
-  const batches: SourceBatch[] = [];
-  const sourceErrors: RunSummary['sourceErrors'] = [];
-  settled.forEach((r, i) => {
-    const source = deps.sources[i].name;
-    if (r.status === 'fulfilled') {
-      batches.push(r.value);
-      if (r.value.recoveredFromRotation) log.info('credential was rotated: re-read from Vault and recovered', { source, secretVersion: r.value.secretVersion });
-    } else {
-      sourceErrors.push({ source, message: message(r.reason) });
-      log.error('metric source failed', { source, error: message(r.reason) });
-    }
-  });
-  metrics.add(names.sourceErrors, 'Count', sourceErrors.length);
-
-  // 2. Merge and keep this shard's containers.
-  const partials: PartialSample[] = batches.flatMap((b) => b.samples.filter((p) => inShard(p.containerId, options.shard)));
-  const merged = mergeSamples(partials);
-  const dropped = batches.reduce((acc, b) => addDropCounts(acc, b.dropped), { ...merged.dropped });
-  const samples = merged.samples;
-  const droppedTotal = Object.values(dropped).reduce((a, b) => a + (b ?? 0), 0);
-  metrics.add(names.rowsDropped, 'Count', droppedTotal);
-  if (droppedTotal) log.warn('rows dropped as invalid', { dropped });
+  // 1–2. Collect from every source at once, merge, keep this shard's containers.
+  const [collected, collectMs] = await timed(() => collect(deps, window, options));
+  const { batches, sourceErrors, samples, dropped } = collected;
 
   // 3. Archive before anything else can fail; an archive failure fails the run loudly.
   const archiveKey = archiveKeys.metricsBatch(env, now, options.runId);
@@ -236,118 +193,3 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
   return summary;
 }
 
-interface ActResult {
-  actions: ActionOutcome[];
-  alertMessageId?: string;
-  failures: number;
-}
-
-/** Scales and alerts. A failure for one service never stops the others. */
-async function act(deps: CycleDeps, options: CycleOptions, anomalies: Anomaly[], now: Date): Promise<ActResult> {
-  const { log } = deps;
-  const ledgerKey = archiveKeys.actionLedger(options.environment);
-  const retention = options.ledgerRetentionMs ?? DEFAULT_LEDGER_RETENTION_MS;
-  let failures = 0;
-
-  // Describe only allow-listed services with scalable anomalies.
-  const allowed = new Set(options.scaling.services.map((s) => s.name));
-  const candidates = [...new Set(anomalies.filter((a) => a.kind === 'saturation' && allowed.has(a.service)).map((a) => a.service))].sort();
-  const observed = new Map<string, ObservedService>();
-  await Promise.all(
-    candidates.map(async (service) => {
-      try {
-        observed.set(service, await deps.scaler.describe(options.scaling.cluster, service));
-      } catch (e) {
-        failures++;
-        log.error('could not describe service', { service, error: message(e) });
-      }
-    }),
-  );
-
-  // Reserve the scale-outs in the ledger first: whoever wins the conditional write acts.
-  const plan: ScalingPlan = await updateLedger(deps.store, ledgerKey, (ledger) => {
-    const p = planScaling({ anomalies, observed, config: options.scaling, ledger, runKey: options.runKey, now });
-    const status: ScaleStatus = options.dryRun ? 'dry-run' : 'reserved';
-    for (const s of p.scaleOuts) {
-      ledger.scaleActions[scaleKey(options.runKey, s.service)] = { at: now.toISOString(), service: s.service, from: s.from, to: s.to, mode: s.mode, status };
-      if (!options.dryRun) ledger.lastScaledAt[s.service] = now.toISOString();
-    }
-    return { ledger: pruneLedger(ledger, now, retention), result: p };
-  });
-
-  const actions: ActionOutcome[] = plan.skipped.map((s) => ({ service: s.service, outcome: 'skipped', reason: s.reason }));
-  const results = await Promise.all(plan.scaleOuts.map((s) => scaleOne(deps, options.dryRun, s)));
-  actions.push(...results);
-  const failedScales = results.filter((r) => r.outcome === 'failed');
-  failures += failedScales.length;
-
-  // Alert once per run, then record what was alerted and how each scale-out ended.
-  const alert = await updateLedger(deps.store, ledgerKey, (ledger) => {
-    for (const r of results) {
-      const record = ledger.scaleActions[scaleKey(options.runKey, r.service)];
-      if (!record) continue;
-      if (r.outcome === 'failed') {
-        // A failed scale-out must not hold the cooldown: the next run may try again.
-        delete ledger.scaleActions[scaleKey(options.runKey, r.service)];
-        delete ledger.lastScaledAt[r.service];
-      } else if (record.status === 'reserved') {
-        record.status = 'done';
-      }
-    }
-    const p = planAlert({
-      environment: options.environment,
-      runId: options.runId,
-      runKey: options.runKey,
-      anomalies,
-      actions,
-      ledger,
-      suppressionMinutes: options.suppressionMinutes,
-      now,
-    });
-    if (p.message) {
-      for (const key of p.alertedKeys) ledger.alerted[key] = now.toISOString();
-      ledger.alertsByRun[options.runKey] = { messageId: 'pending', at: now.toISOString() };
-    }
-    return { ledger, result: p };
-  });
-
-  if (!alert.message) return { actions, failures };
-  try {
-    const messageId = await deps.alerter.publish({
-      subject: alert.message.subject,
-      body: alert.message.body,
-      attributes: { environment: options.environment, severity: alert.message.severity },
-    });
-    await updateLedger(deps.store, ledgerKey, (ledger) => {
-      ledger.alertsByRun[options.runKey] = { messageId, at: now.toISOString() };
-      return { ledger, result: undefined };
-    });
-    log.info('alert published', { messageId, subject: alert.message.subject });
-    return { actions, alertMessageId: messageId, failures };
-  } catch (e) {
-    log.error('alert could not be published: released for the next run', { error: message(e) });
-    await updateLedger(deps.store, ledgerKey, (ledger) => {
-      delete ledger.alertsByRun[options.runKey];
-      for (const key of alert.alertedKeys) delete ledger.alerted[key];
-      return { ledger, result: undefined };
-    });
-    return { actions, failures: failures + 1 };
-  }
-}
-
-async function scaleOne(deps: CycleDeps, dryRun: boolean, s: ScaleOut): Promise<ActionOutcome> {
-  const base = { service: s.service, from: s.from, to: s.to };
-  if (dryRun) {
-    deps.log.info('dry run: would scale out', { ...s });
-    return { ...base, outcome: 'would-scale', reason: s.mode };
-  }
-  try {
-    if (s.mode === 'min-capacity') await deps.scaler.raiseMinCapacity(s.cluster, s.service, s.to, s.maxCapacity);
-    else await deps.scaler.setDesiredCount(s.cluster, s.service, s.to);
-    deps.log.info('scaled out', { ...s });
-    return { ...base, outcome: s.mode === 'min-capacity' ? 'min-capacity-raised' : 'scaled' };
-  } catch (e) {
-    deps.log.error('scale-out failed', { service: s.service, error: message(e) });
-    return { ...base, outcome: 'failed', reason: message(e) };
-  }
-}
