@@ -191,3 +191,8 @@ export function resolveOptions(partial: Partial<DetectorOptions> = {}): Detector
   }
   return o;
 }
+
+/** How long a new key warms up before it may raise anomalies (the CLI warns when a series is shorter). */
+export function warmupMsOf(options: DetectorOptions): number {
+  return options.warmupSamples * 300_000;
+}

@@ -18,6 +18,21 @@ export interface Detection {
   warmingUp: boolean;
   /** Per input dimension, in input order. */
   attribution: { high: number[]; low: number[] };
+  /**
+   * Who the evidence points at: this container alone, or a shift most of its
+   * service (or the whole fleet) shares at this moment — at most one event, never a scale-out on its own.
+   */
+  scope: DetectionScope;
+}
+
+export type DetectionScope = 'container' | 'service' | 'fleet';
+
+/** One sample of one key, as a cycle hands it to {@link FleetDetector.updateBatch}. */
+export interface DetectorInput {
+  key: string;
+  group: string;
+  timestampMs: number;
+  values: number[];
 }
 
 const MAGIC = 0x46444143; // "CADF"
@@ -81,7 +96,12 @@ export class FleetDetector {
       high[i % o.dimensions] += scored.high[i];
       low[i % o.dimensions] += scored.low[i];
     }
-    return { score: scored.score, ...verdict, attribution: { high, low } };
+    return { score: scored.score, ...verdict, attribution: { high, low }, scope: 'container' };
+  }
+
+  /** Scores one cycle's samples (each key at most once, all at about the same time), so peers can be compared. */
+  updateBatch(inputs: readonly DetectorInput[]): Detection[] {
+    return inputs.map((s) => this.update(s.key, s.group, s.timestampMs, s.values));
   }
 
   /** Number of tracked keys. */
