@@ -36,6 +36,17 @@ export interface DetectorInput {
 }
 
 const MAGIC = 0x46444143; // "CADF"
+
+/** A readable state of another format (what a deploy that changes the format leaves): the caller decides what to do. */
+export class DetectorStateVersionError extends Error {
+  constructor(
+    readonly found: number,
+    readonly expected: number,
+  ) {
+    super(`detector state version ${found} is not supported (expected ${expected})`);
+    this.name = 'DetectorStateVersionError';
+  }
+}
 const VERSION = 11;
 
 export class FleetDetector {
@@ -158,7 +169,7 @@ export class FleetDetector {
     const r = new BinaryReader(bytes);
     if (r.u32() !== MAGIC) throw new Error('not a detector state (bad magic number)');
     const version = r.u32();
-    if (version !== VERSION) throw new Error(`detector state version ${version} is not supported (expected ${VERSION})`);
+    if (version !== VERSION) throw new DetectorStateVersionError(version, VERSION);
     const detector = new FleetDetector(resolveOptions(JSON.parse(r.string()) as Partial<DetectorOptions>));
     const o = detector.options;
     const forestOptions = { trees: o.trees, sampleSize: o.sampleSize, dimensions: o.dimensions * o.shingleSize, decay: o.decay };

@@ -1,5 +1,5 @@
 /** The embedded detector: a streaming Random Cut Forest per group with per-key models. */
-export { FleetDetector, type Detection, type DetectionScope, type DetectorInput } from './fleet';
+export { DetectorStateVersionError, FleetDetector, type Detection, type DetectionScope, type DetectorInput } from './fleet';
 export { DEFAULT_DETECTOR_OPTIONS, resolveOptions, warmupMsOf, type DetectorOptions } from './defaults';
 export { RandomCutForest, type ForestOptions, type ForestScore } from './forest';
 export { RandomCutTree } from './tree';
