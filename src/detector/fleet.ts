@@ -1,39 +1,22 @@
 /**
  * The embedded detector for a fleet: one small model per key (container) and
  * one random cut forest per group (ECS service), so 10,000 containers share a
- * few dozen forests. The whole state serializes to one compact binary object
- * that the Lambda keeps in the archive bucket between runs.
+ * few dozen forests. Each cycle's samples go through the stages in order:
+ * features (time, seasonality, peers: key-model.ts, seasonality.ts, peers.ts)
+ * → forest score (forest.ts) → calibration (calibration.ts) → decision and
+ * attribution (detection.ts). The whole state serializes to one compact,
+ * versioned binary object that the Lambda keeps between runs.
  */
 import { BinaryReader, BinaryWriter, ByteCounter, type ByteSink } from './codec';
-import { ContainerModel } from './container-model';
 import { resolveOptions, type DetectorOptions } from './defaults';
-import { RandomCutForest } from './forest';
+import { foldAttribution, isAlarm, riskPerSample, type Detection, type DetectionScope, type DetectorInput } from './detection';
+import { RandomCutForest, type ForestOptions } from './forest';
+import { KeyModel } from './key-model';
+import { peerViews } from './peers';
 import { deriveSeed, SeededRandom } from './random';
+import { arrivalOf, type Arrival } from './time';
 
-/** One verdict: the score, the threshold it was judged by, and which dimensions pushed it up or down. */
-export interface Detection {
-  score: number;
-  threshold: number;
-  isAnomaly: boolean;
-  warmingUp: boolean;
-  /** Per input dimension, in input order. */
-  attribution: { high: number[]; low: number[] };
-  /**
-   * Who the evidence points at: this container alone, or a shift most of its
-   * service (or the whole fleet) shares at this moment — at most one event, never a scale-out on its own.
-   */
-  scope: DetectionScope;
-}
-
-export type DetectionScope = 'container' | 'service' | 'fleet';
-
-/** One sample of one key, as a cycle hands it to {@link FleetDetector.updateBatch}. */
-export interface DetectorInput {
-  key: string;
-  group: string;
-  timestampMs: number;
-  values: number[];
-}
+export type { Detection, DetectionScope, DetectorInput } from './detection';
 
 const MAGIC = 0x46444143; // "CADF"
 
@@ -47,13 +30,32 @@ export class DetectorStateVersionError extends Error {
     this.name = 'DetectorStateVersionError';
   }
 }
-const VERSION = 11;
+const VERSION = 12;
+/** The key under which the fleet's own shared-shift episodes are remembered, beside the services'. */
+const FLEET = '\u0000fleet';
+
+/** A sample's verdict, and for a member of a shared shift, its verdict on its own residuals. */
+interface Judged {
+  detection: Detection;
+  raw?: { score: number; probability: number; threshold: number };
+}
+
+/** One sample on its way through the stages. */
+interface InFlight {
+  input: DetectorInput;
+  model: KeyModel;
+  arrival: Arrival;
+  /** Residuals against the key's own baseline. */
+  z: Float64Array;
+}
 
 export class FleetDetector {
   private readonly forests = new Map<string, RandomCutForest>();
-  private readonly models = new Map<string, ContainerModel>();
+  private readonly models = new Map<string, KeyModel>();
   /** Per group, the key updated most recently: the template for the group's new keys. */
   private readonly latestKey = new Map<string, string>();
+  /** Per group (and FLEET), when its last shared-shift event was raised: one event per episode. */
+  private readonly sharedAlarmMs = new Map<string, number>();
 
   private constructor(readonly options: DetectorOptions) {}
 
@@ -62,57 +64,163 @@ export class FleetDetector {
     return new FleetDetector(resolveOptions(options));
   }
 
+  private get forestOptions(): ForestOptions {
+    const o = this.options;
+    return { trees: o.trees, sampleSize: o.sampleSize, dimensions: o.dimensions * o.shingleSize, halfLifeMs: o.forestHalfLifeMs };
+  }
+
   private forestFor(group: string): RandomCutForest {
     let forest = this.forests.get(group);
     if (!forest) {
-      const o = this.options;
-      forest = new RandomCutForest(
-        { trees: o.trees, sampleSize: o.sampleSize, dimensions: o.dimensions * o.shingleSize, decay: o.decay },
-        new SeededRandom(deriveSeed(o.seed, group)),
-      );
+      forest = new RandomCutForest(this.forestOptions, new SeededRandom(deriveSeed(this.options.seed, group)));
       this.forests.set(group, forest);
     }
     return forest;
   }
 
+  private modelFor(key: string, group: string): KeyModel {
+    let model = this.models.get(key);
+    if (!model || model.group !== group) {
+      const sibling = this.models.get(this.latestKey.get(group) ?? '');
+      model = sibling && sibling.group === group ? KeyModel.seededFrom(sibling) : new KeyModel(group, this.options.dimensions, this.options.shingleSize);
+      this.models.set(key, model);
+    }
+    this.latestKey.set(group, key);
+    return model;
+  }
+
   /**
-   * Scores the sample against what this key and its group have seen so far
-   * (no look-ahead), then learns from it.
+   * Scores one sample of a single series (no peers) against what this key and
+   * its group have seen so far (no look-ahead), then learns from it if it is
+   * in order.
    *
    * @example
    * const d = FleetDetector.create();
    * const v = d.update('api-1', 'api', Date.now(), [42, 61, 12.5, 300]);
-   * if (v.isAnomaly) console.log(v.score, v.attribution);
+   * if (v.isAnomaly) console.log(v.probability, v.attribution);
    */
   update(key: string, group: string, timestampMs: number, values: number[]): Detection {
-    const o = this.options;
-    if (values.length !== o.dimensions) throw new Error(`detector expects ${o.dimensions} values per sample, got ${values.length}`);
-    if (values.some((v) => !Number.isFinite(v))) throw new Error(`detector got a non-finite value for ${key}`);
-    let model = this.models.get(key);
-    if (!model || model.group !== group) {
-      const sibling = this.models.get(this.latestKey.get(group) ?? '');
-      model = sibling && sibling.group === group ? ContainerModel.seededFrom(sibling) : new ContainerModel(group, o.dimensions, o.shingleSize);
-      this.models.set(key, model);
-    }
-    this.latestKey.set(group, key);
-    const timeOfDay = (((timestampMs / 3_600_000) % 24) + 24) % 24;
-    const { point, residuals, ...context } = model.point(values, timeOfDay, o);
-    const forest = this.forestFor(group);
-    const scored = forest.scoreAndUpdate(point);
-    const { exceeds, ...verdict } = model.judge(scored.score, residuals, o, context);
-    model.learn(values, residuals, timeOfDay, timestampMs, o, exceeds);
-    const high = new Array<number>(o.dimensions).fill(0);
-    const low = new Array<number>(o.dimensions).fill(0);
-    for (let i = 0; i < scored.high.length; i++) {
-      high[i % o.dimensions] += scored.high[i];
-      low[i % o.dimensions] += scored.low[i];
-    }
-    return { score: scored.score, ...verdict, attribution: { high, low }, scope: 'container' };
+    return this.updateBatch([{ key, group, timestampMs, values }])[0];
   }
 
-  /** Scores one cycle's samples (each key at most once, all at about the same time), so peers can be compared. */
+  /**
+   * Scores one cycle's samples together, so each container is judged against
+   * its peers as well as its own past. A key that appears more than once is
+   * taken in order of appearance, one occurrence per round.
+   */
   updateBatch(inputs: readonly DetectorInput[]): Detection[] {
-    return inputs.map((s) => this.update(s.key, s.group, s.timestampMs, s.values));
+    const o = this.options;
+    for (const s of inputs) {
+      if (s.values.length !== o.dimensions) throw new Error(`detector expects ${o.dimensions} values per sample, got ${s.values.length}`);
+      if (s.values.some((v) => !Number.isFinite(v))) throw new Error(`detector got a non-finite value for ${s.key}`);
+      if (!Number.isFinite(s.timestampMs)) throw new Error(`detector got a timestamp that is not a number for ${s.key}`);
+    }
+    const out = new Array<Detection>(inputs.length);
+    let pending = inputs.map((_, i) => i);
+    while (pending.length > 0) {
+      const seen = new Set<string>();
+      const round: number[] = [];
+      const later: number[] = [];
+      for (const i of pending) (seen.has(inputs[i].key) ? later : round).push(i);
+      round.forEach((i) => seen.add(inputs[i].key));
+      const judged = this.judge(round.map((i) => inputs[i]));
+      round.forEach((i, k) => (out[i] = judged[k]));
+      pending = later;
+    }
+    return out;
+  }
+
+  /** One round: every key at most once. */
+  private judge(inputs: readonly DetectorInput[]): Detection[] {
+    const o = this.options;
+    // Stage 1: features — time (arrival), seasonality (residuals), then peers.
+    const flights: InFlight[] = inputs.map((input) => {
+      const model = this.modelFor(input.key, input.group);
+      const arrival = model.samples === 0 || !Number.isFinite(model.lastMs) ? 'in-order' : arrivalOf(model.lastMs, input.timestampMs);
+      return { input, model, arrival, z: model.residuals(input.values, input.timestampMs) };
+    });
+    const inOrder = flights.filter((f) => f.arrival === 'in-order');
+    const views = new Map(inOrder.map((f, k) => [f, k]));
+    const peers = peerViews(inOrder.map((f) => ({ group: f.input.group, z: f.z })), o.dimensions, o.peerShare);
+    const detections = flights.map((f) => {
+      const k = views.get(f);
+      const view = k === undefined ? undefined : peers[k];
+      const own = view ? f.z.map((z, d) => z - view.common[d]) : f.z;
+      return this.judgeOne(f, f.model.decoupled(own, o), view?.scope ?? 'container');
+    });
+    this.raiseSharedEvents(flights, detections);
+    return detections.map(({ detection }) => detection);
+  }
+
+  /** Stages 2–4 for one sample: forest score, calibration, decision; then learning, for an in-order sample. */
+  private judgeOne(f: InFlight, features: Float64Array, scope: DetectionScope): Judged {
+    const o = this.options;
+    const { model, input } = f;
+    const t = input.timestampMs;
+    const forest = this.forestFor(input.group);
+    const risk = riskPerSample(o, model.stepMs);
+    const warmingUp = model.samples === 0 || t < model.warmupEndsAtMs(t, o);
+    // A shared shift is also judged on the key's own residuals (before anything of this sample is learned), to decide whether it is an event.
+    const inOrder = f.arrival === 'in-order';
+    // A late or duplicate sample adds its score as if one step had passed, to an average it then leaves as it was.
+    const elapsed = inOrder ? model.elapsedTo(t) : model.stepMs;
+    const threshold = model.calibrator.threshold(risk);
+    let raw: Judged['raw'];
+    if (scope !== 'container' && !warmingUp) {
+      const evidence = model.calibrator.evidence(forest.score(model.point(model.decoupled(f.z, o))).score, elapsed, o.evidenceHalfLifeMs);
+      raw = { score: evidence, probability: model.calibrator.probability(evidence), threshold };
+    }
+    const point = model.point(features);
+    const scored = inOrder ? forest.scoreAndUpdate(point, t) : forest.score(point);
+    const evidence = model.calibrator.evidence(scored.score, elapsed, o.evidenceHalfLifeMs);
+    const probability = model.calibrator.probability(evidence);
+    const quiet = t - model.lastAlarmMs < o.episodeMs;
+    const isAnomaly = isAlarm(probability, risk, warmingUp, quiet);
+    if (inOrder) {
+      if (isAnomaly) model.lastAlarmMs = t;
+      model.calibrator.learn(evidence, model.weight(t, o.calibrationHalfLifeMs), isAnomaly);
+      model.learn(input.values, t, f.z, features, o);
+    }
+    const detection: Detection = {
+      score: evidence,
+      threshold,
+      isAnomaly,
+      warmingUp,
+      attribution: foldAttribution(scored.high, scored.low, o.dimensions),
+      scope: isAnomaly ? 'container' : scope,
+      probability,
+      arrival: f.arrival,
+      warmupEndsAtMs: model.warmupEndsAtMs(t, o),
+    };
+    return { detection, raw };
+  }
+
+  /**
+   * A shared shift is an event when at least `peerShare` of the containers
+   * sharing it would have been alarms on their own: raised once per episode,
+   * on the member whose own evidence is strongest, with the shift's scope.
+   */
+  private raiseSharedEvents(flights: readonly InFlight[], judged: readonly Judged[]): void {
+    const o = this.options;
+    const crowds = new Map<string, { members: number; alarms: Array<{ k: number } & NonNullable<Judged['raw']>> }>();
+    judged.forEach(({ detection, raw }, k) => {
+      if (!raw) return;
+      const f = flights[k];
+      const id = detection.scope === 'fleet' ? FLEET : f.input.group;
+      const crowd = crowds.get(id) ?? { members: 0, alarms: [] };
+      crowd.members++;
+      if (raw.probability < riskPerSample(o, f.model.stepMs)) crowd.alarms.push({ k, ...raw });
+      crowds.set(id, crowd);
+    });
+    for (const [id, { members, alarms }] of crowds) {
+      if (alarms.length === 0 || alarms.length < o.peerShare * members) continue;
+      const t = flights[alarms[0].k].input.timestampMs;
+      if (t - (this.sharedAlarmMs.get(id) ?? Number.NEGATIVE_INFINITY) < o.episodeMs) continue;
+      this.sharedAlarmMs.set(id, t);
+      const strongest = alarms.reduce((a, b) => (b.probability < a.probability ? b : a));
+      const d = judged[strongest.k].detection;
+      Object.assign(d, { isAnomaly: true, score: strongest.score, threshold: strongest.threshold, probability: strongest.probability, scope: id === FLEET ? 'fleet' : 'service' });
+    }
   }
 
   /** Number of tracked keys. */
@@ -128,13 +236,14 @@ export class FleetDetector {
   prune(nowMs: number, maxIdleMs: number): number {
     let removed = 0;
     for (const [key, m] of this.models) {
-      if (nowMs - m.lastSeenMs > maxIdleMs) {
+      if (nowMs - m.lastMs > maxIdleMs) {
         this.models.delete(key);
         removed++;
       }
     }
     const live = new Set([...this.models.values()].map((m) => m.group));
     for (const g of this.forests.keys()) if (!live.has(g)) this.forests.delete(g);
+    for (const g of this.sharedAlarmMs.keys()) if (g !== FLEET && !live.has(g)) this.sharedAlarmMs.delete(g);
     return removed;
   }
 
@@ -152,16 +261,22 @@ export class FleetDetector {
     w.u32(MAGIC);
     w.u32(VERSION);
     w.string(JSON.stringify(this.options));
+    const sorted = <V>(m: Map<string, V>) => [...m].sort(([a], [b]) => (a < b ? -1 : 1));
     w.u32(this.forests.size);
-    for (const [group, forest] of [...this.forests].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const [group, forest] of sorted(this.forests)) {
       w.string(group);
       forest.write(w);
     }
     w.u32(this.models.size);
-    for (const [key, model] of [...this.models].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const [key, model] of sorted(this.models)) {
       w.string(key);
       model.write(w);
       w.string(this.latestKey.get(model.group) ?? key);
+    }
+    w.u32(this.sharedAlarmMs.size);
+    for (const [id, t] of sorted(this.sharedAlarmMs)) {
+      w.string(id);
+      w.f64(t);
     }
   }
 
@@ -172,16 +287,19 @@ export class FleetDetector {
     if (version !== VERSION) throw new DetectorStateVersionError(version, VERSION);
     const detector = new FleetDetector(resolveOptions(JSON.parse(r.string()) as Partial<DetectorOptions>));
     const o = detector.options;
-    const forestOptions = { trees: o.trees, sampleSize: o.sampleSize, dimensions: o.dimensions * o.shingleSize, decay: o.decay };
     for (let n = r.u32(); n > 0; n--) {
       const group = r.string();
-      detector.forests.set(group, RandomCutForest.read(r, forestOptions));
+      detector.forests.set(group, RandomCutForest.read(r, detector.forestOptions));
     }
     for (let n = r.u32(); n > 0; n--) {
       const key = r.string();
-      const model = ContainerModel.read(r, o.dimensions, o.shingleSize);
+      const model = KeyModel.read(r, o.dimensions, o.shingleSize);
       detector.models.set(key, model);
       detector.latestKey.set(model.group, r.string());
+    }
+    for (let n = r.u32(); n > 0; n--) {
+      const id = r.string();
+      detector.sharedAlarmMs.set(id, r.f64());
     }
     if (!r.done) throw new Error('detector state has trailing bytes');
     return detector;
