@@ -78,7 +78,7 @@ export class KeyModel {
     const [metric, driver] = o.loadRelation;
     const r = this.relation;
     const slope = r[VAR_DRIVER] > 0 ? r[COVARIANCE] / r[VAR_DRIVER] : 0;
-    const unexplained = Math.sqrt(Math.max(r[VAR_METRIC] - slope * r[COVARIANCE], 0.05 * r[VAR_METRIC], 1e-6));
+    const unexplained = Math.sqrt(Math.max(r[VAR_METRIC] - slope * r[COVARIANCE], 0.25 * r[VAR_METRIC], 1e-6));
     const out = Float64Array.from(z);
     out[metric] = Math.max(-Z_CLIP, Math.min(Z_CLIP, (z[metric] - slope * z[driver]) / unexplained));
     return out;

@@ -122,6 +122,8 @@ export class SeasonalBaseline {
   learn(values: readonly number[], timestampMs: number, elapsedMs: number, samples: number, o: DetectorOptions): void {
     const first = 1 / (samples + 1);
     const levelWeight = Math.max(weightAfter(elapsedMs, o.levelHalfLifeMs), first);
+    // A deseasonalised level must not follow the cycle it is taken out of: its memory spans at least a day.
+    const seasonalLevelWeight = Math.max(weightAfter(elapsedMs, Math.max(o.levelHalfLifeMs, DAY_MS)), first);
     const scaleWeight = Math.max(weightAfter(elapsedMs, o.scaleHalfLifeMs), first);
     const evidenceWeight = Math.max(weightAfter(elapsedMs, o.profileHalfLifeMs), first);
     const { h0, h1, w } = interpolation(hourOfDay(timestampMs));
@@ -129,14 +131,15 @@ export class SeasonalBaseline {
     const day = dayOfWeek(timestampMs);
     // A bucket is visited a 24th (a 7th) of the time: its weight per sample is scaled up so its memory, in elapsed time, is the half-life.
     const dailyWeight = Math.max(weightAfter(elapsedMs * HOURS, o.profileHalfLifeMs), 1 / (this.dailyCount[nearest] + 1));
-    const weeklyWeight = Math.max(weightAfter(elapsedMs * WEEKDAYS, o.profileHalfLifeMs), 1 / (this.weeklyCount[day] + 1));
+    // No plain average for a weekday's first visit: an offset learned that fast would follow the daily cycle within the day.
+    const weeklyWeight = weightAfter(elapsedMs * WEEKDAYS, o.profileHalfLifeMs);
     for (let d = 0; d < this.dims; d++) {
       let fullError = 0;
       for (let m = 0; m < CANDIDATES; m++) {
         const i = m * this.dims + d;
         const limit = LEARN_CLIP * this.noise(m, d);
         const error = Math.max(-limit, Math.min(limit, values[d] - this.expected(m, d, timestampMs)));
-        this.level[i] += levelWeight * error;
+        this.level[i] += (m === 0 ? levelWeight : seasonalLevelWeight) * error;
         this.scale[i] += scaleWeight * (Math.abs(error) - this.scale[i]);
         this.evidence[i] += evidenceWeight * (Math.abs(error) - this.evidence[i]);
         if (m === DAILY + WEEKLY) fullError = error;
