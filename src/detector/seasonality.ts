@@ -39,7 +39,7 @@ export class SeasonalBaseline {
   readonly weekly: Float32Array;
   /** Per candidate and metric: mean absolute one-step error, over `scaleHalfLifeMs` (the noise scale). */
   readonly scale: Float32Array;
-  /** Per candidate and metric: the same error over `profileHalfLifeMs`, the evidence the candidates are chosen by. */
+  /** Per candidate and metric: what its seasonal terms leave unexplained around the slow level, over `profileHalfLifeMs`: the evidence the candidates are chosen by. */
   readonly evidence: Float32Array;
   readonly dailyCount: Uint16Array;
   readonly weeklyCount: Uint16Array;
@@ -135,13 +135,19 @@ export class SeasonalBaseline {
     const weeklyWeight = weightAfter(elapsedMs * WEEKDAYS, o.profileHalfLifeMs);
     for (let d = 0; d < this.dims; d++) {
       let fullError = 0;
+      // The evidence: how much of the variation around the slow (full model's) level each candidate's seasonal
+      // terms explain. Judged on one-step errors, a fast plain level would win against any slow cycle by
+      // following it a few hours late — and call every weekend's start a departure.
+      const slowLevel = this.level[(DAILY + WEEKLY) * this.dims + d];
       for (let m = 0; m < CANDIDATES; m++) {
         const i = m * this.dims + d;
         const limit = LEARN_CLIP * this.noise(m, d);
-        const error = Math.max(-limit, Math.min(limit, values[d] - this.expected(m, d, timestampMs)));
+        const expected = this.expected(m, d, timestampMs);
+        const error = Math.max(-limit, Math.min(limit, values[d] - expected));
+        const unexplained = values[d] - (expected - this.level[i] + slowLevel);
         this.level[i] += (m === 0 ? levelWeight : seasonalLevelWeight) * error;
         this.scale[i] += scaleWeight * (Math.abs(error) - this.scale[i]);
-        this.evidence[i] += evidenceWeight * (Math.abs(error) - this.evidence[i]);
+        this.evidence[i] += evidenceWeight * (Math.min(Math.abs(unexplained), limit) - this.evidence[i]);
         if (m === DAILY + WEEKLY) fullError = error;
       }
       // The profiles follow the full model's error, split between the two hours the reading interpolated,
