@@ -202,22 +202,30 @@ export class FleetDetector {
    */
   private raiseSharedEvents(flights: readonly InFlight[], judged: readonly Judged[]): void {
     const o = this.options;
-    const crowds = new Map<string, { members: number; alarms: Array<{ k: number } & NonNullable<Judged['raw']>> }>();
+    type Alarm = { k: number } & NonNullable<Judged['raw']>;
+    const crowds = new Map<string, { members: number; alarms: Alarm[]; groups: Set<string> }>();
     judged.forEach(({ detection, raw }, k) => {
       if (!raw) return;
       const f = flights[k];
       const id = detection.scope === 'fleet' ? FLEET : f.input.group;
-      const crowd = crowds.get(id) ?? { members: 0, alarms: [] };
+      const crowd = crowds.get(id) ?? { members: 0, alarms: [], groups: new Set<string>() };
       crowd.members++;
+      crowd.groups.add(f.input.group);
       if (raw.probability < riskPerSample(o, f.model.stepMs)) crowd.alarms.push({ k, ...raw });
       crowds.set(id, crowd);
     });
-    for (const [id, { members, alarms }] of crowds) {
+    const recent = (id: string, t: number) => t - (this.sharedAlarmMs.get(id) ?? Number.NEGATIVE_INFINITY) < o.episodeMs;
+    // The fleet first: a shift the fleet shares is one event, not one per service as well.
+    for (const [id, { members, alarms, groups }] of [...crowds].sort(([a], [b]) => (a === FLEET ? -1 : b === FLEET ? 1 : 0))) {
       if (alarms.length === 0 || alarms.length < o.peerShare * members) continue;
       const t = flights[alarms[0].k].input.timestampMs;
-      if (t - (this.sharedAlarmMs.get(id) ?? Number.NEGATIVE_INFINITY) < o.episodeMs) continue;
-      this.sharedAlarmMs.set(id, t);
-      const strongest = alarms.reduce((a, b) => (b.probability < a.probability ? b : a));
+      const involved = id === FLEET ? [FLEET, ...groups] : [FLEET, id];
+      if (involved.some((g) => recent(g, t))) continue;
+      // A container that departs from its peers keeps its own alarm; the event goes to the strongest of the others.
+      const candidates = alarms.filter((a) => !judged[a.k].detection.isAnomaly);
+      if (candidates.length === 0) continue;
+      for (const g of involved) this.sharedAlarmMs.set(g, t);
+      const strongest = candidates.reduce((a, b) => (b.probability < a.probability ? b : a));
       const d = judged[strongest.k].detection;
       Object.assign(d, { isAnomaly: true, score: strongest.score, threshold: strongest.threshold, probability: strongest.probability, scope: id === FLEET ? 'fleet' : 'service' });
     }

@@ -33,19 +33,32 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** Per metric, the members' median departure where at least `share` of them departed the same way (NaN elsewhere); null when none did. */
-export function sharedShift(members: readonly Float64Array[], dims: number, share: number): Float64Array | null {
+/**
+ * Per metric, the members' median departure where at least `share` of them
+ * departed the same way (NaN elsewhere); null when none did. With `spread`,
+ * the movers must also come from at least two groups: one big service moving
+ * is that service's shift, not the fleet's.
+ */
+export function sharedShift(members: readonly Float64Array[], dims: number, share: number, groups?: readonly string[]): Float64Array | null {
   if (members.length < MIN_PEERS) return null;
   const common = new Float64Array(dims).fill(Number.NaN);
   let any = false;
   for (let d = 0; d < dims; d++) {
-    let up = 0;
-    let down = 0;
-    for (const z of members) {
-      if (z[d] >= SHIFT_Z) up++;
-      else if (z[d] <= -SHIFT_Z) down++;
-    }
-    if (Math.max(up, down) >= share * members.length) {
+    const up = new Set<string>();
+    const down = new Set<string>();
+    let ups = 0;
+    let downs = 0;
+    members.forEach((z, i) => {
+      if (z[d] >= SHIFT_Z) {
+        ups++;
+        up.add(groups?.[i] ?? '');
+      } else if (z[d] <= -SHIFT_Z) {
+        downs++;
+        down.add(groups?.[i] ?? '');
+      }
+    });
+    const side = ups >= downs ? { n: ups, from: up } : { n: downs, from: down };
+    if (side.n >= share * members.length && (!groups || side.from.size >= 2)) {
       common[d] = median(members.map((z) => z[d]));
       any = true;
     }
@@ -61,8 +74,7 @@ export function peerViews(entries: readonly PeerEntry[], dims: number, share: nu
     if (members) members.push(e.z);
     else byGroup.set(e.group, [e.z]);
   }
-  // The fleet is a crowd of services: one big service moving is that service's shift, not the fleet's.
-  const fleet = byGroup.size >= 2 ? sharedShift(entries.map((e) => e.z), dims, share) : null;
+  const fleet = sharedShift(entries.map((e) => e.z), dims, share, entries.map((e) => e.group));
   const services = new Map<string, Float64Array | null>();
   for (const [group, members] of byGroup) services.set(group, sharedShift(members, dims, share));
   return entries.map((e) => {
