@@ -5,7 +5,7 @@
  * write is skipped and reported, so the run never undoes someone's change.
  */
 import type { ActionOutcome } from '../core/alerting';
-import { scaleKey, type ActionLedger, type RaisedCapacity } from '../core/ledger';
+import { scaleKey, type ActionLedger, type RaisedCapacity, type ScaleMode } from '../core/ledger';
 import { currentValue, type Restore, type ScaleOut, type ScalingPlan } from '../core/scaling';
 import type { Log, ServiceScaler } from './ports';
 
@@ -76,17 +76,26 @@ export function settle(ledger: ActionLedger, executed: readonly Executed[], prev
   }
 }
 
+/** Writes `to` only if the service still shows `expected` (read right now); otherwise says what it shows. */
+async function writeIfUnchanged(
+  scaler: ServiceScaler,
+  t: { cluster: string; service: string; mode: ScaleMode; expected: number; to: number },
+): Promise<{ written: true } | { written: false; now: number | undefined }> {
+  const now = currentValue(t.mode, await scaler.describe(t.cluster, t.service));
+  if (now !== t.expected) return { written: false, now };
+  if (t.mode === 'min-capacity') await scaler.setMinCapacity(t.cluster, t.service, t.to);
+  else await scaler.setDesiredCount(t.cluster, t.service, t.to);
+  return { written: true };
+}
+
 async function scaleOut(scaler: ServiceScaler, log: Log, s: ScaleOut): Promise<ActionOutcome> {
   const base = { cluster: s.cluster, service: s.service, from: s.from, to: s.to };
   try {
-    const fresh = await scaler.describe(s.cluster, s.service);
-    const now = currentValue(s.mode, fresh);
-    if (now !== s.from) {
-      log.warn('scale-out skipped: the service changed since it was read', { ...s, now });
-      return { ...base, outcome: 'skipped', reason: `changed-since-read: ${s.mode} is now ${now ?? 'unset'}` };
+    const write = await writeIfUnchanged(scaler, { ...s, expected: s.from });
+    if (!write.written) {
+      log.warn('scale-out skipped: the service changed since it was read', { ...s, now: write.now });
+      return { ...base, outcome: 'skipped', reason: `changed-since-read: ${s.mode} is now ${write.now ?? 'unset'}` };
     }
-    if (s.mode === 'min-capacity') await scaler.setMinCapacity(s.cluster, s.service, s.to);
-    else await scaler.setDesiredCount(s.cluster, s.service, s.to);
     log.info('scaled out', { ...s });
     return { ...base, outcome: s.mode === 'min-capacity' ? 'min-capacity-raised' : 'scaled' };
   } catch (e) {
@@ -98,15 +107,12 @@ async function scaleOut(scaler: ServiceScaler, log: Log, s: ScaleOut): Promise<A
 async function restore(scaler: ServiceScaler, log: Log, r: Restore): Promise<ActionOutcome> {
   const base = { cluster: r.cluster, service: r.service, from: r.expected, to: r.to };
   try {
-    const fresh = await scaler.describe(r.cluster, r.service);
-    const now = currentValue(r.mode, fresh);
-    if (now !== r.expected) {
+    const write = await writeIfUnchanged(scaler, r);
+    if (!write.written) {
       // Someone else set it since our scale-out: theirs is the decision now.
-      log.warn('not restored: the service was changed by someone else since the scale-out', { ...r, now });
-      return { ...base, outcome: 'left-as-changed', reason: `${r.mode} is ${now ?? 'unset'}, not the ${r.expected} we set: left as is` };
+      log.warn('not restored: the service was changed by someone else since the scale-out', { ...r, now: write.now });
+      return { ...base, outcome: 'left-as-changed', reason: `${r.mode} is ${write.now ?? 'unset'}, not the ${r.expected} we set: left as is` };
     }
-    if (r.mode === 'min-capacity') await scaler.setMinCapacity(r.cluster, r.service, r.to);
-    else await scaler.setDesiredCount(r.cluster, r.service, r.to);
     log.info('restored capacity after the incident', { ...r });
     return { ...base, outcome: 'restored', reason: r.mode };
   } catch (e) {

@@ -1,18 +1,12 @@
 import { EnvironmentConfigError, parseEnvironment, type EnvironmentInput } from '../../../environments/schema';
 import { shortestIntervalSeconds } from '../../../modules/schedule/expression';
+import dev from '../../../environments/dev';
 
-const valid: EnvironmentInput = {
-  name: 'prod',
-  aws: { region: 'eu-west-1' },
-  backend: { bucket: 'tf-state-prod', region: 'eu-west-1' },
-  vault: { address: 'https://vault.example.com', pathPrefix: 'container-anomaly/prod' },
-  splunk: { baseUrl: 'https://splunk.example.com:8089' },
-  dynatrace: { environmentUrl: 'https://abc12345.live.dynatrace.com' },
-  ecs: { clusterName: 'apps-prod', services: [{ name: 'checkout-api', minTasks: 1, maxTasks: 4 }] },
-};
+// The dev environment, acting on one service, as the base every case changes one field of.
+const valid: EnvironmentInput = { ...dev, ecs: { clusterName: 'apps-prod', services: [{ name: 'checkout-api', minTasks: 1, maxTasks: 4 }] } };
 const problemsOf = (input: EnvironmentInput): string[] => {
   try {
-    parseEnvironment(input, 'prod');
+    parseEnvironment(input, 'dev');
     return [];
   } catch (e) {
     if (e instanceof EnvironmentConfigError) return e.problems;
@@ -24,9 +18,9 @@ describe('ECS names', () => {
   // Defect 5: a service or cluster named `*` synthesized ecs:UpdateService on service/apps-dev/*.
   it.each(['*', 'checkout-*', 'api?', 'apps/prod', 'a b', 'x'.repeat(256), ''])('rejects %j as a service or cluster name', (bad) => {
     expect(problemsOf({ ...valid, ecs: { ...valid.ecs, services: [{ name: bad, minTasks: 1, maxTasks: 2 }] } })).toEqual([
-      'prod.ecs.services[0].name: must be 1-255 letters, numbers, hyphens or underscores, as ECS names are (no wildcards)',
+      'dev.ecs.services[0].name: must be 1-255 letters, numbers, hyphens or underscores, as ECS names are (no wildcards)',
     ]);
-    expect(problemsOf({ ...valid, ecs: { ...valid.ecs, clusterName: bad } })[0]).toMatch(/^prod\.ecs\.clusterName: must be 1-255 letters/);
+    expect(problemsOf({ ...valid, ecs: { ...valid.ecs, clusterName: bad } })[0]).toMatch(/^dev\.ecs\.clusterName: must be 1-255 letters/);
   });
 
   it('accepts what ECS accepts', () => {
@@ -72,10 +66,10 @@ describe('schedule expressions', () => {
   // Defect 9: a cron schedule firing faster than the timeout passed validation.
   it('checks the timeout against the shortest interval of a cron schedule too', () => {
     expect(problemsOf({ ...valid, schedule: { expression: 'cron(0/2 * * * ? *)' }, lambda: { timeoutSeconds: 240 } })).toEqual([
-      "prod.lambda.timeoutSeconds: must be shorter than the schedule's shortest interval (120 s), so runs never overlap",
+      "dev.lambda.timeoutSeconds: must be shorter than the schedule's shortest interval (120 s), so runs never overlap",
     ]);
     expect(problemsOf({ ...valid, schedule: { expression: 'cron(0,3 * * * ? *)' }, lambda: { timeoutSeconds: 240 } })).toEqual([
-      "prod.lambda.timeoutSeconds: must be shorter than the schedule's shortest interval (180 s), so runs never overlap",
+      "dev.lambda.timeoutSeconds: must be shorter than the schedule's shortest interval (180 s), so runs never overlap",
     ]);
     expect(problemsOf({ ...valid, schedule: { expression: 'cron(0/5 * * * ? *)' }, lambda: { timeoutSeconds: 240 } })).toEqual([]);
   });
@@ -83,7 +77,7 @@ describe('schedule expressions', () => {
 
 describe('scalable target tag', () => {
   it('accepts an optional tag that IAM will require on the targets', () => {
-    expect(parseEnvironment({ ...valid, ecs: { ...valid.ecs, scalableTargetTag: { key: 'cad:scalable', value: 'true' } } }, 'prod').ecs.scalableTargetTag).toEqual({ key: 'cad:scalable', value: 'true' });
-    expect(problemsOf({ ...valid, ecs: { ...valid.ecs, scalableTargetTag: { key: '', value: 'x' } } })).toEqual(['prod.ecs.scalableTargetTag.key: must be a valid tag key']);
+    expect(parseEnvironment({ ...valid, ecs: { ...valid.ecs, scalableTargetTag: { key: 'cad:scalable', value: 'true' } } }, 'dev').ecs.scalableTargetTag).toEqual({ key: 'cad:scalable', value: 'true' });
+    expect(problemsOf({ ...valid, ecs: { ...valid.ecs, scalableTargetTag: { key: '', value: 'x' } } })).toEqual(['dev.ecs.scalableTargetTag.key: must be a valid tag key']);
   });
 });
