@@ -96,11 +96,16 @@ export function scaleCandidates(anomalies: readonly Anomaly[], config: ScalingCo
   return [...servicesToScale(anomalies).keys()].filter((k) => configured.has(k)).sort();
 }
 
-/** Earlier scale-outs whose incident is over and whose cooldown has passed: due to be given back. */
-export function restoreCandidates(ledger: ActionLedger, config: ScalingConfig, now: Date): string[] {
+/**
+ * Earlier scale-outs due to be given back: their incident is over, their
+ * cooldown has passed, and the service was `seen` (scored) in this run. A
+ * service whose data went missing shows no anomalies either, and that is no
+ * reason to take its capacity away.
+ */
+export function restoreCandidates(ledger: ActionLedger, config: ScalingConfig, now: Date, seen: ReadonlySet<string>): string[] {
   const cooldownMs = config.cooldownMinutes * 60_000;
   return Object.keys(ledger.raised)
-    .filter((key) => !ledger.incidents[key])
+    .filter((key) => !ledger.incidents[key] && seen.has(key))
     .filter((key) => {
       const last = ledger.lastScaledAt[key];
       return !last || now.getTime() - Date.parse(last) >= cooldownMs;
@@ -137,12 +142,14 @@ function planScaleOut(
 export function planScaling(input: {
   anomalies: readonly Anomaly[];
   observed: ReadonlyMap<string, ObservedService>;
+  /** Service keys scored in this run. */
+  seen: ReadonlySet<string>;
   config: ScalingConfig;
   ledger: ActionLedger;
   runKey: string;
   now: Date;
 }): ScalingPlan {
-  const { anomalies, observed, config, ledger, runKey, now } = input;
+  const { anomalies, observed, seen, config, ledger, runKey, now } = input;
   const plan: ScalingPlan = { scaleOuts: [], restores: [], skipped: [] };
   const configured = new Map(config.services.map((s) => [serviceKey(s.cluster, s.name), s]));
   const scalable = servicesToScale(anomalies);
@@ -180,7 +187,7 @@ export function planScaling(input: {
     else plan.scaleOuts.push(planned);
   }
 
-  for (const key of restoreCandidates(ledger, config, now)) {
+  for (const key of restoreCandidates(ledger, config, now, seen)) {
     const raised = ledger.raised[key];
     if (ledger.scaleActions[scaleKey(runKey, key)]) continue;
     const base = { key, cluster: raised.cluster, service: raised.service, mode: raised.mode, expected: raised.to, to: raised.from };

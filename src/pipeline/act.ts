@@ -33,6 +33,8 @@ export interface ActContext {
   archiveKey: string;
   /** Set when this run had to start the embedded models afresh. */
   warming?: DetectorWarming;
+  /** Service keys (`<cluster>/<service>`) scored in this run: only those can be seen to be healthy again. */
+  seen: ReadonlySet<string>;
 }
 
 /** Records a new warm-up (the later `until` wins) and forgets one that has ended. */
@@ -76,7 +78,7 @@ export async function act(deps: CycleDeps, options: CycleOptions, anomalies: Ano
   // Describe only what this run may touch: configured services with saturation, and scale-outs due back.
   const preview = await readLedger(loc);
   updateIncidents(preview, anomalies, now, quietMs);
-  const due = restoreCandidates(preview, options.scaling, now).filter((k) => !preview.raised[k].dryRun);
+  const due = restoreCandidates(preview, options.scaling, now, context.seen).filter((k) => !preview.raised[k].dryRun);
   const byKey = new Map(options.scaling.services.map((s) => [serviceKey(s.cluster, s.name), s]));
   const keys = [...new Set([...scaleCandidates(anomalies, options.scaling), ...due])].sort();
   const { observed, errors } = await describeAll(deps, keys, byKey);
@@ -84,7 +86,7 @@ export async function act(deps: CycleDeps, options: CycleOptions, anomalies: Ano
   const reserved = await updateLedger(loc, (ledger) => {
     trackWarming(ledger, context.warming, now);
     const transitions = updateIncidents(ledger, anomalies, now, quietMs);
-    const plan = planScaling({ anomalies, observed, config: options.scaling, ledger, runKey: options.runKey, now });
+    const plan = planScaling({ anomalies, observed, seen: context.seen, config: options.scaling, ledger, runKey: options.runKey, now });
     const previous = reserve(ledger, plan, options.runKey, options.dryRun, now);
     return { ledger: pruneLedger(ledger, now, retention), result: { plan, transitions, previous } };
   });

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { decideAnomalies, DEFAULT_SEVERITY_POLICY, type SeverityPolicy } from '../core/policy';
 import type { ScalingConfig } from '../core/scaling';
+import { serviceKey } from '../core/ledger';
 import type { ActionOutcome } from '../core/alerting';
 import type { Anomaly, ContainerSample, ContainerScore, DropCounts, ScorerName, SourceName } from '../core/model';
 import type { Deadline, MetricSource } from '../core/ports';
@@ -162,7 +163,8 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
   const anomalies = decideAnomalies(samples, scored.scores, options.severityPolicy ?? DEFAULT_SEVERITY_POLICY);
   metrics.add(names.anomalies, 'Count', anomalies.length);
   for (const a of anomalies) log.info('anomaly', { ...a });
-  const [acted, actMs] = await timed(() => act(deps, options, anomalies, now, { archiveKey, warming: scored.warming }));
+  const seen = new Set(samples.map((s) => serviceKey(s.cluster, s.service)));
+  const [acted, actMs] = await timed(() => act(deps, options, anomalies, now, { archiveKey, warming: scored.warming, seen }));
   metrics.add(names.scaleActions, 'Count', acted.actions.filter((a) => a.outcome === 'scaled' || a.outcome === 'min-capacity-raised').length);
   metrics.add(names.scaleRestores, 'Count', acted.actions.filter((a) => a.outcome === 'restored').length);
   metrics.add(names.alertsPublished, 'Count', acted.alertMessageId ? 1 : 0);

@@ -9,13 +9,15 @@ const config: ScalingConfig = {
   cooldownMinutes: 15,
 };
 const now = new Date('2026-11-24T10:00:00Z');
+/** The services scored in the run. */
+const seen = new Set(['apps/api', 'apps/worker']);
 const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000).toISOString();
 const anomaly = (service: string, extra: Partial<Anomaly> = {}): Anomaly => ({
   containerId: `${service}-1`, service, cluster: 'apps', timestamp: now.toISOString(), score: 2, threshold: 1,
   severity: 'warning', kind: 'saturation', topMetrics: ['cpu_pct'], scorer: 'embedded', ...extra,
 });
 function plan(anomalies: Anomaly[], observed: Record<string, ObservedService>, ledger: ActionLedger = emptyLedger()) {
-  return planScaling({ anomalies, observed: new Map(Object.entries(observed)), config, ledger, runKey: 'evt-1', now });
+  return planScaling({ anomalies, observed: new Map(Object.entries(observed)), seen, config, ledger, runKey: 'evt-1', now });
 }
 const skipped = (service: string, reason: string, cluster = 'apps') => ({ scaleOuts: [], restores: [], skipped: [{ cluster, service, reason }] });
 
@@ -72,7 +74,7 @@ describe('scaling plan', () => {
   // Defect 2: min 4 / max 50 with maxTasks 24 was registered as min 7, max 24.
   it('raises only the auto-scaling minimum, within the target maximum and maxTasks, never planning a maximum', () => {
     const wide: ScalingConfig = { ...config, services: [{ cluster: 'apps', name: 'api', minTasks: 1, maxTasks: 24 }] };
-    const p = planScaling({ anomalies: [anomaly('api')], observed: new Map([['apps/api', { desiredCount: 5, autoScaling: { minCapacity: 4, maxCapacity: 50 } }]]), config: wide, ledger: emptyLedger(), runKey: 'e', now });
+    const p = planScaling({ anomalies: [anomaly('api')], observed: new Map([['apps/api', { desiredCount: 5, autoScaling: { minCapacity: 4, maxCapacity: 50 } }]]), seen, config: wide, ledger: emptyLedger(), runKey: 'e', now });
     expect(p.scaleOuts).toEqual([{ key: 'apps/api', service: 'api', cluster: 'apps', severity: 'warning', mode: 'min-capacity', from: 4, to: 6 }]);
     // A target whose own maximum is lower than maxTasks caps the new minimum.
     expect(plan([anomaly('api', { severity: 'critical' })], { 'apps/api': { desiredCount: 3, autoScaling: { minCapacity: 2, maxCapacity: 4 } } }).scaleOuts[0].to).toBe(4);
@@ -100,7 +102,7 @@ describe('restores', () => {
 
   it('gives back a scale-out once its incident is closed and the cooldown has passed', () => {
     const ledger = raisedLedger(30);
-    expect(restoreCandidates(ledger, config, now)).toEqual(['apps/api']);
+    expect(restoreCandidates(ledger, config, now, seen)).toEqual(['apps/api']);
     expect(plan([], { 'apps/api': { desiredCount: 5, autoScaling: { minCapacity: 5, maxCapacity: 9 } } }, ledger).restores).toEqual([
       { key: 'apps/api', cluster: 'apps', service: 'api', mode: 'min-capacity', expected: 5, to: 2, dryRun: false },
     ]);
@@ -109,8 +111,12 @@ describe('restores', () => {
   it('waits while the incident is open or the cooldown runs', () => {
     const open = raisedLedger(30);
     open.incidents['apps/api'] = { cluster: 'apps', service: 'api', openedAt: minutesAgo(90), lastSeenAt: minutesAgo(5), severity: 'warning', actionFailureNotified: false };
-    expect(restoreCandidates(open, config, now)).toEqual([]);
-    expect(restoreCandidates(raisedLedger(10), config, now)).toEqual([]);
+    expect(restoreCandidates(open, config, now, seen)).toEqual([]);
+    expect(restoreCandidates(raisedLedger(10), config, now, seen)).toEqual([]);
+  });
+
+  it('does not give back capacity of a service whose data is missing from the run', () => {
+    expect(restoreCandidates(raisedLedger(30), config, now, new Set(['apps/worker']))).toEqual([]);
   });
 
   it('reports a dry run restore without needing the service state', () => {

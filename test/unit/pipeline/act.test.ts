@@ -120,6 +120,19 @@ describe('temporary scale-outs', () => {
     expect(t.ledger().raised).toEqual({});
   });
 
+  it('keeps the capacity while the service is missing from the data, and gives it back once it is seen healthy', async () => {
+    const t = setup();
+    await t.next();
+    const source = t.deps.sources[0] as FakeSource;
+    const full = source.result;
+    source.result = { ...(full as Exclude<typeof full, Error>), samples: [], rawRows: [] };
+    t.detector.anomalous = new Map();
+    for (let i = 0; i < 8; i++) await t.next();
+    expect(t.scaler.state.get('checkout-api')!.desiredCount).toBe(5);
+    source.result = full;
+    expect((await t.next()).actionDetails).toEqual([expect.objectContaining({ outcome: 'restored', from: 5, to: 4 })]);
+  });
+
   it('reports the would-restore in a dry run and changes nothing', async () => {
     const t = setup();
     const summaries = await incidentThenQuiet(t, { dryRun: true });
