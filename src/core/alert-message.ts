@@ -113,6 +113,6 @@ export function buildMessage(input: {
     ...(truncated ? { fullList: input.fullListKey } : {}),
   };
   const plan: AlertMessagePlan = { subject, body: JSON.stringify(body), severity, status };
-  if (truncated) plan.fullList = JSON.stringify({ runId: input.runId, incidents: orderedTransitions.map(transitionItem), anomalies: anomalies.map(anomalyItem), actions });
+  if (truncated) plan.fullList = JSON.stringify({ runId: input.runId, incidents: orderedTransitions.map(transitionItem), anomalies: anomalies.map(anomalyItem), actions: actions.map(actionItem) });
   return plan;
 }
