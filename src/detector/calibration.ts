@@ -76,16 +76,16 @@ export class TailCalibrator {
   }
 
   /**
-   * Keeps `evidence` as the running average, and learns it into the
-   * distribution with `weight` unless it raised an alarm (as in SPOT: an
-   * alarm is not the key's normal behaviour; everything else, a change that
-   * lasts included, is).
+   * Keeps `evidence` as the running average and learns it into the
+   * distribution with `weight`. An alarm's evidence is learned only up to the
+   * threshold it crossed (`alarmedAt`): one outlier must not widen the tail
+   * (as in SPOT, which keeps alarms out), yet a departure that recurs (a
+   * nightly job) teaches that the key's tail reaches that far.
    */
-  learn(evidence: number, weight: number, alarmed: boolean): void {
+  learn(evidence: number, weight: number, alarmedAt?: number): void {
     const s = this.s;
     s[EVIDENCE] = evidence;
-    if (alarmed) return;
-    const x = Math.log1p(evidence);
+    const x = Math.log1p(alarmedAt === undefined ? evidence : Math.min(evidence, alarmedAt));
     if (s[LEARNED] === 0) s[MEAN] = x;
     const w = Math.max(weight, 1 / (s[LEARNED] + 1));
     const delta = x - s[MEAN];

@@ -73,7 +73,7 @@ export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
   evidenceHalfLifeMs: 15 * MINUTE_MS,
   // A week: "recent behaviour" includes every weekday and the weekend, so a weekly peak is not news.
   calibrationHalfLifeMs: WEEK_MS,
-  // One false alarm per key in about a hundred ordinary days: at 10,000 containers, still a few a day fleet-wide.
+  // About one false alarm per key in a hundred days: a real incident (days apart, in most containers) stays the likelier news.
   dailyRisk: 0.01,
   // An hour: the usual length of an incident's onset; a problem still there after it is raised again.
   episodeMs: HOUR_MS,

@@ -43,12 +43,16 @@ export interface DetectorInput {
 }
 
 /**
- * The per-sample risk that keeps a key's false alarms at `dailyRisk` per
- * day whatever its step: a 1-minute series judges 1,440 samples a day, an
- * hourly one 24.
+ * The per-sample risk that keeps a key's false alarms at `dailyRisk` per day
+ * whatever its step. A day holds one independent look per step, but no more
+ * than one per `evidenceHalfLifeMs`: samples closer than that share most of
+ * their evidence (an hourly series is judged 24 times a day, a 1-minute one
+ * about a hundred times, not 1,440).
  */
 export function riskPerSample(o: DetectorOptions, stepMs: number): number {
-  return (o.dailyRisk * Math.min(Math.max(stepMs, 1), DAY_MS)) / DAY_MS;
+  // Exceedances come in runs about one look long, so a per-sample risk of dailyRisk · look / day gives dailyRisk runs a day.
+  const look = Math.max(stepMs, o.evidenceHalfLifeMs);
+  return (o.dailyRisk * Math.min(look, DAY_MS)) / DAY_MS;
 }
 
 /** Whether a sample is an alarm: in the tail beyond the risk level, judged (not warming up), and not within an episode already raised. */

@@ -178,7 +178,7 @@ export class FleetDetector {
     const isAnomaly = isAlarm(probability, risk, warmingUp, quiet);
     if (inOrder) {
       if (isAnomaly) model.lastAlarmMs = t;
-      model.calibrator.learn(evidence, model.weight(t, o.calibrationHalfLifeMs), isAnomaly);
+      model.calibrator.learn(evidence, model.weight(t, o.calibrationHalfLifeMs), isAnomaly ? threshold : undefined);
       model.learn(input.values, t, f.z, features, o);
     }
     const detection: Detection = {

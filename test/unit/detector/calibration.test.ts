@@ -17,24 +17,45 @@ describe('calibration and decision', () => {
   it('turns evidence into the tail probability of the key’s own recent behaviour, and its threshold back', () => {
     const c = calibrator();
     const rng = new SeededRandom(2);
-    for (let i = 0; i < 2000; i++) c.learn(Math.exp(1.5 + 0.3 * rng.normal()) - 1, 0.01, false);
+    for (let i = 0; i < 2000; i++) c.learn(Math.exp(1.5 + 0.3 * rng.normal()) - 1, 0.01);
     expect(c.probability(c.threshold(1e-4)) / 1e-4).toBeCloseTo(1, 2);
     expect(c.probability(Math.exp(1.5) - 1)).toBeGreaterThan(0.3);
     expect(c.probability(Math.exp(1.5 + 0.3 * 5) - 1)).toBeLessThan(1e-5);
   });
 
-  it('does not learn the evidence of an alarm (as in SPOT), only keeps it as the running average', () => {
-    const c = calibrator();
-    for (let i = 0; i < 100; i++) c.learn(5, 0.05, false);
-    const before = c.threshold(1e-4);
-    c.learn(500, 0.05, true);
-    expect(c.threshold(1e-4)).toBe(before);
-    expect(c.evidence(5, 900_000, 900_000)).toBeCloseTo(252.5);
+  it('learns an alarm only up to the threshold it crossed: one outlier does not widen the tail, a recurring one does', () => {
+    const settled = () => {
+      const c = calibrator();
+      for (let i = 0; i < 200; i++) c.learn(5 + (i % 3), 0.05);
+      return c;
+    };
+    const clipped = settled();
+    const unclipped = settled();
+    const threshold = clipped.threshold(1e-4);
+    clipped.learn(500, 0.05, threshold);
+    unclipped.learn(500, 0.05);
+    expect(clipped.threshold(1e-4)).toBeLessThan(unclipped.threshold(1e-4));
+    // The running average keeps the whole evidence.
+    expect(clipped.evidence(5, 900_000, 900_000)).toBeCloseTo(252.5);
+    // A nightly spike, raised each night at the threshold it crossed, raises that threshold a little each time.
+    const nightly = settled();
+    const keptOut = settled();
+    for (let night = 0; night < 5; night++) {
+      for (let i = 0; i < 287; i++) {
+        nightly.learn(5 + (i % 3), 0.002);
+        keptOut.learn(5 + (i % 3), 0.002);
+      }
+      nightly.learn(500, 0.002, nightly.threshold(1e-4));
+    }
+    expect(nightly.threshold(1e-4)).toBeGreaterThan(keptOut.threshold(1e-4));
   });
 
   it('keeps one risk per day whatever the step, and decides in one rule', () => {
     const o = resolveOptions();
-    expect(riskPerSample(o, 60_000) * 1440).toBeCloseTo(o.dailyRisk);
+    // One look per evidence half-life at most: samples closer than that share their evidence.
+    const looksPerDay = 86_400_000 / o.evidenceHalfLifeMs;
+    expect(riskPerSample(o, 60_000) * looksPerDay).toBeCloseTo(o.dailyRisk);
+    expect(riskPerSample(o, 300_000)).toBe(riskPerSample(o, 60_000));
     expect(riskPerSample(o, 3_600_000) * 24).toBeCloseTo(o.dailyRisk);
     expect([isAlarm(1e-6, 1e-5, false, false), isAlarm(1e-6, 1e-5, true, false), isAlarm(1e-6, 1e-5, false, true), isAlarm(1e-4, 1e-5, false, false)]).toEqual([true, false, false, false]);
   });
