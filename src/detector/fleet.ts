@@ -12,7 +12,7 @@ import { resolveOptions, type DetectorOptions } from './defaults';
 import { foldAttribution, isAlarm, riskPerSample, type Detection, type DetectionScope, type DetectorInput } from './detection';
 import { RandomCutForest, type ForestOptions } from './forest';
 import { KeyModel } from './key-model';
-import { peerViews } from './peers';
+import { FLEET_SHIFT, peerViews } from './peers';
 import { deriveSeed, SeededRandom } from './random';
 import { arrivalOf, type Arrival } from './time';
 
@@ -32,7 +32,7 @@ export class DetectorStateVersionError extends Error {
 }
 const VERSION = 12;
 /** The key under which the fleet's own shared-shift episodes are remembered, beside the services'. */
-const FLEET = '\u0000fleet';
+const FLEET = FLEET_SHIFT;
 
 /** A sample's verdict, and for a member of a shared shift, its verdict on its own residuals. */
 interface Judged {
@@ -47,6 +47,8 @@ interface InFlight {
   arrival: Arrival;
   /** Residuals against the key's own baseline. */
   z: Float64Array;
+  /** Per metric, a 100% change of the expected value in z units. */
+  perUnit: Float64Array;
 }
 
 export class FleetDetector {
@@ -56,6 +58,8 @@ export class FleetDetector {
   private readonly latestKey = new Map<string, string>();
   /** Per group (and FLEET), when its last shared-shift event was raised: one event per episode. */
   private readonly sharedAlarmMs = new Map<string, number>();
+  /** Per group (and FLEET), the metrics of a shared shift under way and until when it counts as such. */
+  private readonly shifts = new Map<string, { mask: number; untilMs: number }>();
 
   private constructor(readonly options: DetectorOptions) {}
 
@@ -82,7 +86,9 @@ export class FleetDetector {
     let model = this.models.get(key);
     if (!model || model.group !== group) {
       const sibling = this.models.get(this.latestKey.get(group) ?? '');
-      model = sibling && sibling.group === group ? KeyModel.seededFrom(sibling) : new KeyModel(group, this.options.dimensions, this.options.shingleSize);
+      // Only a sibling past its own warm-up has anything to teach: the first cycle's keys each start afresh.
+      const teaches = sibling !== undefined && sibling.group === group && sibling.historyMs(sibling.lastMs) >= this.options.warmupMs;
+      model = teaches ? KeyModel.seededFrom(sibling) : new KeyModel(group, this.options.dimensions, this.options.shingleSize);
       this.models.set(key, model);
     }
     this.latestKey.set(group, key);
@@ -137,15 +143,24 @@ export class FleetDetector {
     const flights: InFlight[] = inputs.map((input) => {
       const model = this.modelFor(input.key, input.group);
       const arrival = model.samples === 0 || !Number.isFinite(model.lastMs) ? 'in-order' : arrivalOf(model.lastMs, input.timestampMs);
-      return { input, model, arrival, z: model.residuals(input.values, input.timestampMs) };
+      return { input, model, arrival, ...model.residuals(input.values, input.timestampMs) };
     });
     const inOrder = flights.filter((f) => f.arrival === 'in-order');
     const views = new Map(inOrder.map((f, k) => [f, k]));
-    const peers = peerViews(inOrder.map((f) => ({ group: f.input.group, z: f.z })), o.dimensions, o.peerShare);
+    const now = inOrder.length > 0 ? inOrder[0].input.timestampMs : 0;
+    const ongoing = new Map([...this.shifts].filter(([, s]) => now < s.untilMs).map(([id, s]) => [id, s.mask]));
+    const found = new Map<string, number>();
+    const peers = peerViews(inOrder.map((f) => ({ group: f.input.group, z: f.z, perUnit: f.perUnit })), o.dimensions, o.peerShare, ongoing, found);
+    // A shift counts as under way for one level half-life after it was found: about as long as the baselines take to learn it.
+    for (const [id, mask] of found) {
+      if (mask !== 0 && !ongoing.has(id)) this.shifts.set(id, { mask, untilMs: now + o.levelHalfLifeMs });
+      else if (mask === 0 && !ongoing.has(id)) this.shifts.delete(id);
+    }
     const detections = flights.map((f) => {
       const k = views.get(f);
       const view = k === undefined ? undefined : peers[k];
-      const own = view ? f.z.map((z, d) => z - view.common[d]) : f.z;
+      // The shared part is a relative change (a quarter less traffic everywhere), each container's in its own units.
+      const own = view ? f.z.map((z, d) => z - view.common[d] * f.perUnit[d]) : f.z;
       return this.judgeOne(f, f.model.decoupled(own, o), view?.scope ?? 'container');
     });
     this.raiseSharedEvents(flights, detections);
@@ -252,6 +267,7 @@ export class FleetDetector {
     const live = new Set([...this.models.values()].map((m) => m.group));
     for (const g of this.forests.keys()) if (!live.has(g)) this.forests.delete(g);
     for (const g of this.sharedAlarmMs.keys()) if (g !== FLEET && !live.has(g)) this.sharedAlarmMs.delete(g);
+    for (const g of this.shifts.keys()) if (g !== FLEET && !live.has(g)) this.shifts.delete(g);
     return removed;
   }
 
@@ -286,6 +302,12 @@ export class FleetDetector {
       w.string(id);
       w.f64(t);
     }
+    w.u32(this.shifts.size);
+    for (const [id, shift] of sorted(this.shifts)) {
+      w.string(id);
+      w.u8(shift.mask);
+      w.f64(shift.untilMs);
+    }
   }
 
   static deserialize(bytes: Uint8Array): FleetDetector {
@@ -308,6 +330,10 @@ export class FleetDetector {
     for (let n = r.u32(); n > 0; n--) {
       const id = r.string();
       detector.sharedAlarmMs.set(id, r.f64());
+    }
+    for (let n = r.u32(); n > 0; n--) {
+      const id = r.string();
+      detector.shifts.set(id, { mask: r.u8(), untilMs: r.f64() });
     }
     if (!r.done) throw new Error('detector state has trailing bytes');
     return detector;

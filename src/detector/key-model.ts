@@ -8,7 +8,7 @@
 import type { BinaryReader, ByteSink } from './codec';
 import type { DetectorOptions } from './defaults';
 import { TailCalibrator } from './calibration';
-import { SeasonalBaseline, Z_CLIP } from './seasonality';
+import { SeasonalBaseline, Z_CLIP, type Residuals } from './seasonality';
 import { Slab } from './slab';
 import { nextStep, weightAfter } from './time';
 
@@ -62,9 +62,14 @@ export class KeyModel {
     return (this.samples === 0 ? timestampMs : this.firstMs) + o.warmupMs;
   }
 
-  /** Standardised residuals against the key's own baseline (all zero for its first sample). */
-  residuals(values: readonly number[], timestampMs: number): Float64Array {
-    if (this.samples === 0) return new Float64Array(this.dims);
+  /** Whether the key was seeded from a sibling and has not had a sample of its own yet. */
+  private get seeded(): boolean {
+    return this.samples > 0 && !Number.isFinite(this.lastMs);
+  }
+
+  /** Standardised residuals against the key's own baseline (all zero for its first sample, seeded or not). */
+  residuals(values: readonly number[], timestampMs: number): Residuals {
+    if (this.samples === 0 || this.seeded) return { z: new Float64Array(this.dims), perUnit: new Float64Array(this.dims) };
     return this.baseline.residuals(values, timestampMs, this.historyMs(timestampMs));
   }
 
@@ -109,6 +114,7 @@ export class KeyModel {
       this.baseline.start(values);
       this.relation.set([1, 1, 0]);
     } else {
+      if (this.seeded) this.baseline.rebase(values, timestampMs);
       const elapsed = this.elapsedTo(timestampMs);
       ({ stepMs: this.stepMs, offStep: this.offStep } = nextStep({ stepMs: this.stepMs, offStep: this.offStep }, elapsed));
       this.baseline.learn(values, timestampMs, elapsed, this.samples, o);

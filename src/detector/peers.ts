@@ -18,10 +18,12 @@ export interface PeerEntry {
   group: string;
   /** Standardised residuals against the key's own baseline. */
   z: Float64Array;
+  /** Per metric, a 100% change of the key's expected value in z units. */
+  perUnit: Float64Array;
 }
 
 export interface PeerView {
-  /** Per metric, the shared part to take out (0 where nothing is shared). */
+  /** Per metric, the shared relative change to take out (0 where nothing is shared). */
   common: Float64Array;
   /** Who shares a shift with this container: nobody ('container'), its service, or the fleet. */
   scope: DetectionScope;
@@ -39,7 +41,7 @@ function median(values: number[]): number {
  * the movers must also come from at least two groups: one big service moving
  * is that service's shift, not the fleet's.
  */
-export function sharedShift(members: readonly Float64Array[], dims: number, share: number, groups?: readonly string[]): Float64Array | null {
+export function sharedShift(members: readonly PeerEntry[], dims: number, share: number, groups?: readonly string[], ongoing = 0): Float64Array | null {
   if (members.length < MIN_PEERS) return null;
   const common = new Float64Array(dims).fill(Number.NaN);
   let any = false;
@@ -48,7 +50,7 @@ export function sharedShift(members: readonly Float64Array[], dims: number, shar
     const down = new Set<string>();
     let ups = 0;
     let downs = 0;
-    members.forEach((z, i) => {
+    members.forEach(({ z }, i) => {
       if (z[d] >= SHIFT_Z) {
         ups++;
         up.add(groups?.[i] ?? '');
@@ -58,25 +60,49 @@ export function sharedShift(members: readonly Float64Array[], dims: number, shar
       }
     });
     const side = ups >= downs ? { n: ups, from: up } : { n: downs, from: down };
-    if (side.n >= share * members.length && (!groups || side.from.size >= 2)) {
-      common[d] = median(members.map((z) => z[d]));
+    // A shift under way stays shared until the baselines have learned it: its movers fall below the bar one by one.
+    const underWay = (ongoing & (1 << d)) !== 0;
+    if (underWay || (side.n >= share * members.length && (!groups || side.from.size >= 2))) {
+      // Peers differ in noise, so the same quarter less traffic is a different z for each: the median is taken of relative changes.
+      common[d] = median(members.filter((e) => e.perUnit[d] > 0).map((e) => e.z[d] / e.perUnit[d]));
       any = true;
     }
   }
   return any ? common : null;
 }
 
-/** Each entry's view of its peers: the fleet's shared shift where there is one, else its service's. */
-export function peerViews(entries: readonly PeerEntry[], dims: number, share: number): PeerView[] {
-  const byGroup = new Map<string, Float64Array[]>();
+/** The metrics (bit d for metric d) a shared shift moves. */
+export function shiftedMetrics(common: Float64Array | null): number {
+  let mask = 0;
+  common?.forEach((c, d) => {
+    if (!Number.isNaN(c)) mask |= 1 << d;
+  });
+  return mask;
+}
+
+/** The fleet's key among the groups' in `ongoing` and in the shifts found. */
+export const FLEET_SHIFT = '\u0000fleet';
+
+/**
+ * Each entry's view of its peers: the fleet's shared shift where there is
+ * one, else its service's. `ongoing` holds, per group (and FLEET_SHIFT), the
+ * metrics of a shift still under way; `found` receives the shifts seen now.
+ */
+export function peerViews(entries: readonly PeerEntry[], dims: number, share: number, ongoing: ReadonlyMap<string, number> = new Map(), found?: Map<string, number>): PeerView[] {
+  const byGroup = new Map<string, PeerEntry[]>();
   for (const e of entries) {
     const members = byGroup.get(e.group);
-    if (members) members.push(e.z);
-    else byGroup.set(e.group, [e.z]);
+    if (members) members.push(e);
+    else byGroup.set(e.group, [e]);
   }
-  const fleet = sharedShift(entries.map((e) => e.z), dims, share, entries.map((e) => e.group));
+  const fleet = sharedShift(entries, dims, share, entries.map((e) => e.group), ongoing.get(FLEET_SHIFT));
+  found?.set(FLEET_SHIFT, shiftedMetrics(fleet));
   const services = new Map<string, Float64Array | null>();
-  for (const [group, members] of byGroup) services.set(group, sharedShift(members, dims, share));
+  for (const [group, members] of byGroup) {
+    const service = sharedShift(members, dims, share, undefined, ongoing.get(group));
+    services.set(group, service);
+    found?.set(group, shiftedMetrics(service));
+  }
   return entries.map((e) => {
     const service = services.get(e.group) ?? null;
     const common = new Float64Array(dims);

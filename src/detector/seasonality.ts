@@ -30,6 +30,12 @@ const MAD_TO_STD = 1.25;
 /** Standardised residuals are clipped here: an outlier must stand out, not dominate every later box of the forest. */
 export const Z_CLIP = 20;
 
+/** Standardised residuals, and per metric what a change of the whole expected value (100%) is in the same units. */
+export interface Residuals {
+  z: Float64Array;
+  perUnit: Float64Array;
+}
+
 export class SeasonalBaseline {
   /** Per candidate and metric (candidate-major): the deseasonalised level. */
   readonly level: Float64Array;
@@ -100,18 +106,33 @@ export class SeasonalBaseline {
   }
 
   /** Standardised residuals of `values` against each metric's chosen baseline, clipped at ±Z_CLIP. */
-  residuals(values: readonly number[], timestampMs: number, historyMs: number): Float64Array {
+  residuals(values: readonly number[], timestampMs: number, historyMs: number): Residuals {
     const z = new Float64Array(this.dims);
+    const perUnit = new Float64Array(this.dims);
     for (let d = 0; d < this.dims; d++) {
       const m = this.chosen(d, historyMs);
-      z[d] = Math.max(-Z_CLIP, Math.min(Z_CLIP, (values[d] - this.expected(m, d, timestampMs)) / this.noise(m, d)));
+      const expected = this.expected(m, d, timestampMs);
+      const noise = this.noise(m, d);
+      z[d] = Math.max(-Z_CLIP, Math.min(Z_CLIP, (values[d] - expected) / noise));
+      perUnit[d] = Math.abs(expected) / noise;
     }
-    return z;
+    return { z, perUnit };
   }
 
   /** Starts every candidate at the first sample. */
   start(values: readonly number[]): void {
     for (let m = 0; m < CANDIDATES; m++) for (let d = 0; d < this.dims; d++) this.level[m * this.dims + d] = values[d];
+  }
+
+  /**
+   * Moves every candidate's level so that it expects `values` at `timestampMs`,
+   * keeping the profiles and noise: a task seeded from a sibling carries its
+   * own load, not the sibling's.
+   */
+  rebase(values: readonly number[], timestampMs: number): void {
+    for (let m = 0; m < CANDIDATES; m++) {
+      for (let d = 0; d < this.dims; d++) this.level[m * this.dims + d] += values[d] - this.expected(m, d, timestampMs);
+    }
   }
 
   /**

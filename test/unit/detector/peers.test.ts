@@ -40,12 +40,13 @@ function run(steps: number, batched: boolean, rogue?: string): Detection[][] {
 }
 
 describe('fleet context', () => {
-  it('finds a shift most of a service shares, and only then; the fleet needs two services', () => {
-    const z = (v: number) => Float64Array.from([v, 0]);
-    expect(sharedShift([z(-5), z(-6), z(-4), z(0)], 2, 0.5)?.[0]).toBeCloseTo(-4.5);
-    expect(sharedShift([z(-5), z(0), z(0), z(0)], 2, 0.5)).toBeNull();
-    expect(sharedShift([z(-5), z(-5)], 2, 0.5)).toBeNull();
-    const views = peerViews([{ group: 'a', z: z(-5) }, { group: 'a', z: z(-5) }, { group: 'a', z: z(-6) }, { group: 'b', z: z(0) }], 2, 0.5);
+  it('finds a shift most of a service shares, and only then, as a relative change; the fleet needs two services', () => {
+    // z per metric, and what a 100% change is in z units (peers differ in noise: the same -10% is -5 or -10 z).
+    const e = (group: string, z: number, perUnit = 50) => ({ group, z: Float64Array.from([z, 0]), perUnit: Float64Array.from([perUnit, 50]) });
+    expect(sharedShift([e('a', -5), e('a', -10, 100), e('a', -4, 40), e('a', 0)], 2, 0.5)?.[0]).toBeCloseTo(-0.1);
+    expect(sharedShift([e('a', -5), e('a', 0), e('a', 0), e('a', 0)], 2, 0.5)).toBeNull();
+    expect(sharedShift([e('a', -5), e('a', -5)], 2, 0.5)).toBeNull();
+    const views = peerViews([e('a', -5), e('a', -5), e('a', -6), e('b', 0)], 2, 0.5);
     expect(views.map((v) => v.scope)).toEqual(['service', 'service', 'service', 'container']);
   });
 

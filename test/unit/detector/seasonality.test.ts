@@ -22,7 +22,7 @@ function learn(b: SeasonalBaseline, days: number, stepMs: number, value: (t: num
       b.start([v]);
       continue;
     }
-    visit?.(t, b.residuals([v], t, t - START)[0]);
+    visit?.(t, b.residuals([v], t, t - START).z[0]);
     b.learn([v], t, stepMs, i, o);
   }
 }
