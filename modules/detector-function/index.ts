@@ -9,6 +9,7 @@ import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-
 import { ARCHIVE_PREFIXES, DETECTOR_CONFIG_ENV, type RuntimeConfigInput } from '../../src/config/runtime-config';
 import { detectorMetrics } from '../../src/config/naming';
 import { policyDocument, PolicyStatement, serviceTrustPolicy } from '../iam/policy-document';
+import { jsonEncode } from '../encoding/json-encode';
 import { bundleLambda, writeBundleZip, type LambdaBundle } from './bundle';
 import { FUNCTION_DEFAULTS } from './defaults';
 
@@ -126,13 +127,14 @@ export class DetectorFunction extends Construct {
   constructor(scope: Construct, id: string, props: DetectorFunctionProps) {
     super(scope, id);
     const partition = props.partition ?? 'aws';
-    const variables: Record<string, string> = {
-      [DETECTOR_CONFIG_ENV]: JSON.stringify(props.runtimeConfig),
+    const fixedVariables: Record<string, string> = {
       POWERTOOLS_SERVICE_NAME: 'container-anomaly-detector',
       POWERTOOLS_METRICS_NAMESPACE: detectorMetrics.namespace,
       POWERTOOLS_LOG_LEVEL: 'INFO',
     };
-    validateEnvironmentSize(props.functionName, variables);
+    // Sized on the JSON text Terraform will write; the attribute itself is a jsonencode(...) expression.
+    validateEnvironmentSize(props.functionName, { ...fixedVariables, [DETECTOR_CONFIG_ENV]: JSON.stringify(props.runtimeConfig) });
+    const variables: Record<string, string> = { [DETECTOR_CONFIG_ENV]: jsonEncode(props.runtimeConfig), ...fixedVariables };
     if (props.access.ecsServiceArns.length === 0) {
       throw new Error('DetectorFunction.access.ecsServiceArns: must list at least one service the detector may scale');
     }

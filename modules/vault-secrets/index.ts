@@ -3,6 +3,7 @@ import { Mount } from '@cdktf/provider-vault/lib/mount';
 import { GenericEndpoint } from '@cdktf/provider-vault/lib/generic-endpoint';
 import { Policy } from '@cdktf/provider-vault/lib/policy';
 import { AwsAuthBackendRole } from '@cdktf/provider-vault/lib/aws-auth-backend-role';
+import { jsonEncode } from '../encoding/json-encode';
 
 export type DetectorSecret = 'splunk' | 'dynatrace';
 export const DETECTOR_SECRETS: DetectorSecret[] = ['splunk', 'dynatrace'];
@@ -65,7 +66,7 @@ export class VaultSecrets extends Construct {
       // Writes only the metadata endpoint: versions to keep and ownership, never data.
       new GenericEndpoint(this, `${secret}-metadata`, {
         path: `${mountPath}/metadata/${this.secretPaths[secret]}`,
-        dataJson: JSON.stringify({
+        dataJson: jsonEncode({
           max_versions: props.maxVersions,
           custom_metadata: { owner: 'container-anomaly-detector', environment: props.environment, secret },
         }),
