@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
-import type { EnvironmentConfig } from '../environments/schema';
+import type { DetectorConfigInput, EnvironmentConfig } from '../environments/schema';
 import { ContainerAnomalyDetector } from '../modules/container-anomaly-detector';
 
 export const PROJECT_TAG = 'container-anomaly-detector';
@@ -39,22 +39,32 @@ export class DetectionStack extends TerraformStack {
     // The 0.21 S3Backend type lacks S3-native locking (Terraform ≥ 1.10).
     this.addOverride('terraform.backend.s3.use_lockfile', env.backend.useLockfile);
 
-    const { backend: _backend, tags: _tags, ...config } = env;
-    const detector = new ContainerAnomalyDetector(this, DETECTOR_CONSTRUCT_ID, { config });
-    this.detector = detector;
-    detectorOutputs(this, detector);
+    this.detector = new ContainerAnomalyDetector(this, DETECTOR_CONSTRUCT_ID, { config: detectorConfigOf(env) });
+    detectorOutputs(this, this.detector);
   }
 }
 
-/** The outputs operators read after a deploy (the train and rotate tools derive the rest from names). */
+/** What a deploy hands operators (the train and rotate tools derive the rest from names), with what each is for. */
+export const DETECTOR_OUTPUTS: ReadonlyArray<{ name: string; description: string; value: (d: ContainerAnomalyDetector) => string }> = [
+  { name: 'archive_bucket', description: 'S3 bucket of the metric archive, detector state and models', value: (d) => d.archive.bucketName },
+  { name: 'alert_topic_arn', description: 'SNS topic the detector and its alarms publish to', value: (d) => d.alertTopicArn },
+  { name: 'detector_function_name', description: 'The detector Lambda', value: (d) => d.detector.functionName },
+  {
+    name: 'model_endpoint_name',
+    description: 'SageMaker endpoint that scores, or why there is none yet',
+    value: (d) => d.model.endpointName ?? 'not deployed: no model artifact configured, the embedded detector scores',
+  },
+  { name: 'vault_policy_name', description: 'Vault policy that reads the detector’s two secrets', value: (d) => d.vault.policyName },
+  { name: 'sagemaker_training_role_arn', description: 'Role `npm run train` passes to SageMaker training jobs', value: (d) => d.model.trainingRoleArn },
+  { name: 'dead_letter_queue_url', description: 'SQS queue of runs that failed or could not be delivered', value: (d) => d.deadLetters.queue.url },
+];
+
 export function detectorOutputs(scope: Construct, detector: ContainerAnomalyDetector): void {
-  new TerraformOutput(scope, 'archive_bucket', { value: detector.archive.bucketName });
-  new TerraformOutput(scope, 'alert_topic_arn', { value: detector.alertTopicArn });
-  new TerraformOutput(scope, 'detector_function_name', { value: detector.detector.functionName });
-  new TerraformOutput(scope, 'model_endpoint_name', {
-    value: detector.model.endpointName ?? 'not deployed: no model artifact configured, the embedded detector scores',
-  });
-  new TerraformOutput(scope, 'vault_policy_name', { value: detector.vault.policyName });
-  new TerraformOutput(scope, 'sagemaker_training_role_arn', { value: detector.model.trainingRoleArn });
-  new TerraformOutput(scope, 'dead_letter_queue_url', { value: detector.deadLetters.queue.url });
+  for (const o of DETECTOR_OUTPUTS) new TerraformOutput(scope, o.name, { value: o.value(detector), description: o.description });
+}
+
+/** The detector's part of an environment: everything but what this project's stacks own themselves. */
+export function detectorConfigOf(env: EnvironmentConfig): DetectorConfigInput {
+  const { backend: _backend, tags: _tags, ...config } = env;
+  return config;
 }

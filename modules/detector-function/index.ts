@@ -120,6 +120,8 @@ export class DetectorFunction extends Construct {
   public readonly function: LambdaFunction;
   public readonly role: IamRole;
   public readonly logGroup: CloudwatchLogGroup;
+  /** The deployment package, copied next to the synthesized Terraform. */
+  public readonly bundleAsset: TerraformAsset;
   public readonly functionName: string;
   public readonly functionArn: string;
   public readonly roleArn: string;
@@ -166,6 +168,7 @@ export class DetectorFunction extends Construct {
 
     const bundle = props.bundle ?? bundleLambda();
     const asset = new TerraformAsset(this, 'bundle', { path: writeBundleZip(bundle), type: AssetType.FILE });
+    this.bundleAsset = asset;
     this.function = new LambdaFunction(this, 'function', {
       functionName: props.functionName,
       role: this.role.arn,

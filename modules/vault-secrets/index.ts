@@ -43,6 +43,8 @@ export function renderDetectorPolicy(kvMount: string, secretPaths: string[]): st
  */
 export class VaultSecrets extends Construct {
   public readonly policy: Policy;
+  /** The policy's text, as `renderDetectorPolicy` wrote it. */
+  public readonly policyText: string;
   public readonly policyName: string;
   public readonly secretPaths: Record<DetectorSecret, string>;
   public readonly authRole: AwsAuthBackendRole;
@@ -77,9 +79,10 @@ export class VaultSecrets extends Construct {
       });
     }
 
+    this.policyText = renderDetectorPolicy(mountPath, DETECTOR_SECRETS.map((s) => this.secretPaths[s]));
     this.policy = new Policy(this, 'policy', {
       name: props.policyName,
-      policy: renderDetectorPolicy(mountPath, DETECTOR_SECRETS.map((s) => this.secretPaths[s])),
+      policy: this.policyText,
       namespace: props.namespace,
     });
     this.policyName = this.policy.name;
