@@ -71,6 +71,16 @@ function terraformFmt(dir: string): string | undefined {
   return `terraform fmt (Terraform ${(JSON.parse(version.stdout) as { terraform_version: string }).terraform_version})`;
 }
 
+/**
+ * CDKTF writes `depends_on` entries as strings: right in JSON, but in HCL
+ * Terraform reads quoted references with a deprecation warning ("Quoted
+ * references are deprecated", seen in `terraform init` of the export). The
+ * lists hold nothing but addresses, so they are unquoted as written.
+ */
+export function unquoteDependsOn(hcl: string): string {
+  return hcl.replace(/depends_on\s*=\s*\[[^\]]*\]/g, (list) => list.replace(/"((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+)"/g, '$1'));
+}
+
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
@@ -87,7 +97,7 @@ export function exportTerraformModule(options: ExportOptions): ExportResult {
     app.synth();
     prepareOutDir(outDir);
     const synthesized = join(work, 'stacks', options.env);
-    writeFileSync(join(outDir, 'main.tf'), readFileSync(join(synthesized, 'cdk.tf')));
+    writeFileSync(join(outDir, 'main.tf'), unquoteDependsOn(readFileSync(join(synthesized, 'cdk.tf'), 'utf8')));
     cpSync(join(synthesized, 'assets'), join(outDir, 'assets'), { recursive: true });
     const formattedBy = options.format === false ? undefined : terraformFmt(outDir);
 

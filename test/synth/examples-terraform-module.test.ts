@@ -62,6 +62,17 @@ describe('example: the exported module called from plain Terraform', () => {
     expect(Object.keys(caller.resource)).toEqual(['aws_sns_topic_subscription']);
   });
 
+  (hasTerraform ? it : it.skip)('loads in terraform init without a warning; only a registry out of reach may stop it', () => {
+    // Without network (as here) init stops at downloading providers, after it has read both modules.
+    const init = spawnSync('terraform', ['init', '-no-color', '-input=false', '-backend=false'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    const output = `${init.stdout}\n${init.stderr}`;
+    expect(output).toContain('- container_anomaly_detector in container-anomaly-detector-dev');
+    expect(output).not.toMatch(/^Warning: (?!Unable to open CLI configuration file)/m);
+    const errors = [...output.matchAll(/^Error: (.+)$/gm)].map((m) => m[1]);
+    for (const e of errors) expect(e).toMatch(/^Failed to (query available provider packages|install provider)/);
+    if (errors.length === 0) expect(init.status).toBe(0);
+  }, 90_000);
+
   (hasTerraform ? it : it.skip)('is in terraform fmt’s canonical layout', () => {
     const check = spawnSync('terraform', ['fmt', '-check', '-diff', join(example, 'main.tf')], { encoding: 'utf8' });
     expect(check.stdout).toBe('');

@@ -60,6 +60,13 @@ async function expectSameResources(json: TfJson, hcl: ParsedHcl): Promise<void> 
       }
     }
   }
+  // Ordering, written as references in HCL and as address strings in JSON.
+  for (const [type, byName] of Object.entries(json.resource)) {
+    for (const [name, resource] of Object.entries(byName)) {
+      const dependsOn = hcl.resource[type][name][0].depends_on as string[] | undefined;
+      expect({ [`${type}.${name}`]: dependsOn?.map((d) => d.replace(/^\$\{(.+)\}$/, '$1')) }).toEqual({ [`${type}.${name}`]: resource.depends_on });
+    }
+  }
   // The function's configuration is nested: compare it decoded.
   const [fnName] = Object.keys(json.resource.aws_lambda_function);
   const jsonVars = (json.resource.aws_lambda_function[fnName].environment as { variables: Record<string, string> }).variables;
@@ -79,6 +86,12 @@ describe.each(['dev', 'staging', 'prod'])('plain Terraform export of %s', (env) 
   it('holds the same resources, data sources and attributes as the JSON synth', async () => {
     expect(raw.result.resourceCount).toBe(addresses(json.resource).length);
     await expectSameResources(json, parsed);
+  });
+
+  it('writes depends_on as references, not the quoted form Terraform deprecates', () => {
+    const mainTf = readFileSync(join(raw.dir, 'main.tf'), 'utf8');
+    expect(mainTf).toMatch(/depends_on = \[\s*aws_cloudwatch_log_group\.detector_logs_\w+,\s*aws_iam_role_policy\.detector_policy_\w+,?\s*\]/);
+    expect(mainTf).not.toMatch(/depends_on\s*=\s*\[[^\]]*"/);
   });
 
   it('is a child module: required providers pinned, no provider configuration, no backend', () => {
