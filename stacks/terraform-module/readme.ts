@@ -26,7 +26,7 @@ export function moduleReadme(facts: ModuleReadmeFacts): string {
   const tags = Object.entries(env.tags).map(([k, v]) => `\`${k} = "${v}"\``);
   return `# Container anomaly detector — \`${env.name}\`, as a plain Terraform module
 
-Written by \`${facts.command}\` from \`environments/${env.name}.ts\` of container-anomaly-detector: ${facts.resourceCount} resources with the same addresses and attributes as \`cdktf synth\` gives that environment, so its state can move over without replacing anything.${facts.formattedBy ? ` Formatted with ${facts.formattedBy}.` : ''}
+Written by \`${facts.command}\` from \`environments/${env.name}.ts\` of container-anomaly-detector: ${facts.resourceCount} resources with the same addresses and attributes as \`cdktf synth\` gives that environment, so an existing deployment's state can move over (below).${facts.formattedBy ? ` Formatted with ${facts.formattedBy}.` : ''}
 
 ## Call it
 
@@ -57,7 +57,7 @@ ${table(['name', 'description'], DETECTOR_OUTPUTS.map((o) => [`\`${o.name}\``, o
 
 ## Moving a deployment from CDKTF
 
-Point the calling root module at the environment's existing state (\`s3://${env.backend.bucket}/${env.backend.key ?? `container-anomaly/${env.name}/terraform.tfstate`}\`), then move every resource into the module; nothing is replaced:
+Point the calling root module at the environment's existing state (\`s3://${env.backend.bucket}/${env.backend.key ?? `container-anomaly/${env.name}/terraform.tfstate`}\`), then move every resource into the module (the addresses match, so nothing should need replacing; review the plan):
 
 \`\`\`bash
 terraform state list | grep -v '^data\\.' | while read -r address; do
