@@ -34,7 +34,7 @@ function literalOrToken(literal: z.ZodString) {
   });
 }
 const arnOf = (service: string, example: string) =>
-  literalOrToken(z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), `must be an ${service} ARN such as ${example}`));
+  literalOrToken(z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), `must be an ARN of ${service}, such as ${example}`));
 
 export const serviceSchema = z
   .strictObject({

@@ -11,8 +11,9 @@ import { Fn } from 'cdktf';
  * CDKTF 0.21's `Fn.jsonencode` copies string literals into the HCL expression
  * as they are: a quote, backslash, newline or `%{` in a value (an SPL search,
  * a Dynatrace selector) would end the literal or open a template directive.
- * Escaped here per the HCL native syntax spec ("Template Literals": `\"`, `\\`,
- * `\n`, `\r`, `\t`, and `%%{` for a literal `%{`). Token markers
+ * Escaped here per the HCL native syntax specification, "Template Literals"
+ * (https://github.com/hashicorp/hcl/blob/main/hclsyntax/spec.md): `\"`, `\\`,
+ * `\n`, `\r`, `\t`, and `%%{` for a literal `%{`. Token markers
  * (`${TfToken[...]}`) contain none of these characters and pass through intact;
  * CDKTF itself already doubles a literal `${`.
  */

@@ -2,7 +2,8 @@ import { Testing, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
 import { ContainerAnomalyDetector, EnvironmentConfigError, type DetectorConfigInput } from '../../index';
-import { resourcesOf, type TfJson } from '../support/synth';
+import { Mount } from '@cdktf/provider-vault/lib/mount';
+import { resourcesOf, statementsOf, type TfJson } from '../support/synth';
 
 const minimal: DetectorConfigInput = {
   name: 'qa',
@@ -84,6 +85,28 @@ describe('ContainerAnomalyDetector', () => {
   it('checks literal ids of the consumer’s resources, where no token stands in for them', () => {
     const config = { ...minimal, lambda: { vpc: { subnetIds: ['vpc-123'], securityGroupIds: ['sg-0abc'] } } };
     expect(() => new ContainerAnomalyDetector(consumerStack(), 'detector', { config })).toThrow('qa.lambda.vpc.subnetIds[0]: must be a subnet id');
+  });
+
+  it('uses one existing key for everything it encrypts, and creates none', async () => {
+    const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/1111aaaa-2222-bbbb-3333-cccc4444dddd';
+    const json = synth({ config: { ...minimal, existingKmsKeyArn: keyArn } });
+    expect(resourcesOf(json, 'aws_kms_key')).toEqual([]);
+    expect(resourcesOf(json, 'aws_sqs_queue')[0].kms_master_key_id).toBe(keyArn);
+    expect(resourcesOf(json, 'aws_sns_topic')[0].kms_master_key_id).toBe(keyArn);
+    expect(resourcesOf(json, 'aws_cloudwatch_log_group')[0].kms_key_id).toBe(keyArn);
+    const policy = resourcesOf(json, 'aws_iam_role_policy').find((p) => p.name === 'least-privilege');
+    const keyStatements = (await statementsOf(policy?.policy)).filter((s) => s.Action.some((a) => a.startsWith('kms:')));
+    expect(keyStatements.map((s) => s.Resource)).toEqual([[keyArn], [keyArn], [keyArn]]);
+  });
+
+  it('rejects a key ARN that is not one, and creating a mount it was handed', () => {
+    expect(() => new ContainerAnomalyDetector(consumerStack(), 'detector', { config: { ...minimal, existingKmsKeyArn: 'alias/mine' } })).toThrow(
+      'qa.existingKmsKeyArn: must be an ARN of kms',
+    );
+    const stack = consumerStack();
+    const mount = new Mount(stack, 'kv', { path: 'team', type: 'kv', options: { version: '2' } });
+    const config = { ...minimal, vault: { ...minimal.vault, kvMount: mount.path, createKvMount: true } };
+    expect(() => new ContainerAnomalyDetector(stack, 'detector', { config })).toThrow('qa.vault.createKvMount: must be false when kvMount refers to an existing mount');
   });
 
   it('takes an existing topic by literal ARN: no topic, alarms on that topic’s delivery failures', () => {
