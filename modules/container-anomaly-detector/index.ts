@@ -22,7 +22,7 @@ export interface ContainerAnomalyDetectorProps {
    * resource exists; an error names the field (`<name>.ecs.services[1].maxTasks: …`).
    * Fields that name a resource of your stack (`lambda.vpc` subnets and
    * security groups, `vault.kvMount`, `alerts.existingTopicArn`,
-   * `existingKmsKeyArn`) accept tokens.
+   * `existingKmsKeyArn`) accept tokens; ECS names must be literals.
    */
   readonly config: DetectorConfigInput;
   /**
@@ -151,6 +151,7 @@ export class ContainerAnomalyDetector extends Construct {
         ecsServiceArns: config.ecs.services.map(
           (s) => `arn:${partition}:ecs:${region}:${accountId}:service/${config.ecs.clusterName}/${s.name}`,
         ),
+        scalableTargetTag: config.ecs.scalableTargetTag,
       },
       logsKeyArn: this.keys.logsKeyArn,
       memoryMb: config.lambda.memoryMb,
@@ -162,6 +163,7 @@ export class ContainerAnomalyDetector extends Construct {
     this.schedule = new Schedule(this, 'schedule', {
       ruleName: `${stem}-detector-schedule`,
       expression: config.schedule.expression,
+      timeoutSeconds: config.lambda.timeoutSeconds,
       functionName: this.detector.functionName,
       functionArn: this.detector.functionArn,
       deadLetterQueueArn: this.deadLetters.queueArn,

@@ -10,6 +10,7 @@ import { ARCHIVE_PREFIXES, DETECTOR_CONFIG_ENV, type RuntimeConfigInput } from '
 import { detectorMetrics } from '../../src/config/naming';
 import { policyDocument, PolicyStatement, serviceTrustPolicy } from '../iam/policy-document';
 import { jsonEncode } from '../encoding/json-encode';
+import { checkServiceArns, scalingStatements } from '../iam/scaling-statements';
 import { bundleLambda, writeBundleZip, type LambdaBundle } from './bundle';
 import { FUNCTION_DEFAULTS } from './defaults';
 
@@ -24,6 +25,8 @@ export interface DetectorFunctionAccess {
   /** Absent while no model is deployed: no SageMaker permission at all. */
   readonly endpointArn?: string;
   readonly ecsServiceArns: string[];
+  /** Set when the services' scalable targets carry this tag: RegisterScalableTarget is limited to them. */
+  readonly scalableTargetTag?: { key: string; value: string };
 }
 
 export interface DetectorFunctionProps {
@@ -83,19 +86,7 @@ export function detectorStatements(
     { Sid: 'UseMessagingKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: [access.messagingKeyArn] },
     { Sid: 'DeadLetterFailedRuns', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [access.deadLetterQueueArn] },
     { Sid: 'DecryptEnvironment', Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [logsKeyArn] },
-    {
-      Sid: 'ScaleAllowListedServices',
-      Effect: 'Allow',
-      Action: ['ecs:DescribeServices', 'ecs:UpdateService'],
-      Resource: access.ecsServiceArns,
-    },
-    {
-      // Scalable target ids are random, so the narrowest ARN is this account's ECS targets in this region.
-      Sid: 'RaiseAutoScalingMinimum',
-      Effect: 'Allow',
-      Action: ['application-autoscaling:RegisterScalableTarget'],
-      Resource: [`arn:${partition}:application-autoscaling:${region}:${accountId}:scalable-target/*`],
-    },
+    ...scalingStatements(access, region, accountId, partition),
     { Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [`${logGroupArn}:*`] },
     {
       // X-Ray and DescribeScalableTargets support no resource-level permissions (IAM service authorization reference).
@@ -137,9 +128,7 @@ export class DetectorFunction extends Construct {
     // Sized on the JSON text Terraform will write; the attribute itself is a jsonencode(...) expression.
     validateEnvironmentSize(props.functionName, { ...fixedVariables, [DETECTOR_CONFIG_ENV]: JSON.stringify(props.runtimeConfig) });
     const variables: Record<string, string> = { [DETECTOR_CONFIG_ENV]: jsonEncode(props.runtimeConfig), ...fixedVariables };
-    if (props.access.ecsServiceArns.length === 0) {
-      throw new Error('DetectorFunction.access.ecsServiceArns: must list at least one service the detector may scale');
-    }
+    checkServiceArns(props.access.ecsServiceArns);
 
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
       name: `/aws/lambda/${props.functionName}`,

@@ -47,7 +47,7 @@ describe('example: the construct in a consumer’s CDKTF app', () => {
     expect(paths).toEqual(['${vault_mount.kv.path}/metadata/container-anomaly/dynatrace', '${vault_mount.kv.path}/metadata/container-anomaly/splunk']);
     expect(json.resource.vault_mount).toEqual({ kv: expect.objectContaining({ path: 'platform' }) });
     expect(bySid('ScaleAllowListedServices')?.Resource).toEqual(
-      ['checkout-api', 'search-api'].map((s) => expect.stringMatching(new RegExp(`:service/\\$\\{aws_ecs_cluster\\.apps\\.name\\}/${s}$`))),
+      ['checkout-api', 'search-api'].map((s) => expect.stringMatching(new RegExp(`:service/platform-apps/${s}$`))),
     );
   });
 });
