@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { EnvironmentConfig, EnvironmentConfigError, parseEnvironment } from './schema';
 
-const NOT_ENVIRONMENTS = new Set(['schema', 'index']);
+const NOT_ENVIRONMENTS = new Set(['schema', 'sources-schema', 'index']);
 
 /** Names of the environment files, sorted. */
 export function environmentNames(dir: string = __dirname): string[] {

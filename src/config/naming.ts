@@ -48,6 +48,8 @@ export const detectorMetrics = {
     scaleActions: 'ScaleActions',
     alertsPublished: 'AlertsPublished',
     sourceErrors: 'SourceErrors',
+    /** Metrics a source is configured for but did not give (e.g. a key the tenant lacks). */
+    sourceMetricsDegraded: 'SourceMetricsDegraded',
     rowsDropped: 'RowsDropped',
     scorerFallbacks: 'ScorerFallbacks',
     successfulRuns: 'SuccessfulRuns',

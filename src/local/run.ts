@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { EnvironmentConfig } from '../../environments/schema';
-import { defaultSpl, parseRuntimeConfig, type RuntimeConfig } from '../config/runtime-config';
+import { parseRuntimeConfig, type RuntimeConfig } from '../config/runtime-config';
+import { DEFAULT_DYNATRACE_DIMENSIONS, DEFAULT_DYNATRACE_METRICS, DEFAULT_SPLUNK_FIELDS, defaultEntitySelector, defaultSpl } from '../config/source-defaults';
 import { toRuntimeConfig } from '../config/from-environment';
 import type { Anomaly, ContainerScore, ContainerSample } from '../core/model';
 import type { SecretProvider } from '../core/ports';
@@ -60,6 +61,8 @@ export interface LocalRunResult {
 /** Simulation start: a fixed UTC midnight, so a seed always gives the same run. */
 export const SIM_START_MS = Date.UTC(2026, 10, 16);
 const LOCAL_ENVIRONMENT = 'local';
+/** The simulated fleet's ECS cluster (FleetSim's default). */
+const LOCAL_CLUSTER = 'local-apps';
 const quiet: Log = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const noMetrics: RunMetrics = { add: () => undefined };
 
@@ -81,20 +84,25 @@ function localRuntimeConfig(splunkUrl: string, dynatraceUrl: string, env?: Envir
         dynatracePath: base?.vault.dynatracePath ?? 'container-anomaly/local/dynatrace',
         auth: { method: 'token' },
       },
-      splunk: { baseUrl: splunkUrl, index: 'ecs_metrics', spl: base?.splunk.spl ?? defaultSpl('ecs_metrics'), lookbackMinutes: 10, authScheme: 'bearer' },
+      // The searches filter to the simulated fleet's cluster, as an environment's defaults filter to its own.
+      splunk: {
+        baseUrl: splunkUrl,
+        index: 'ecs_metrics',
+        spl: env?.splunk.spl ?? defaultSpl('ecs_metrics', env?.splunk.fields ?? DEFAULT_SPLUNK_FIELDS, LOCAL_CLUSTER),
+        lookbackMinutes: 10,
+        authScheme: 'bearer',
+        fields: env?.splunk.fields ?? DEFAULT_SPLUNK_FIELDS,
+      },
       dynatrace: {
         environmentUrl: dynatraceUrl,
-        metricSelectors: base?.dynatrace.metricSelectors ?? {
-          cpu_pct: 'builtin:containers.cpu.usagePercent',
-          mem_pct: 'builtin:containers.memory.usagePercent',
-          net_mbps: 'builtin:containers.net.bytesRx:rate(1s)',
-          disk_iops: 'builtin:containers.disk.iops',
-        },
         resolution: '1m',
-        entitySelector: 'type(CONTAINER_GROUP_INSTANCE)',
+        entitySelector: env?.dynatrace.entitySelector ?? defaultEntitySelector(LOCAL_CLUSTER),
+        dimensions: env?.dynatrace.dimensions ?? DEFAULT_DYNATRACE_DIMENSIONS,
+        metrics: env?.dynatrace.metrics ?? DEFAULT_DYNATRACE_METRICS,
       },
+      staleAfterMinutes: env?.staleAfterMinutes ?? 10,
       ecs: {
-        cluster: 'local-apps',
+        cluster: LOCAL_CLUSTER,
         // The simulated fleet's services: an environment's own allow-list names services the simulation does not run.
         services: allowList,
         step: base?.ecs.step ?? 1,
@@ -135,7 +143,7 @@ function progressBar(done: number, total: number): string {
 
 export async function localRun(o: LocalRunOptions): Promise<LocalRunResult> {
   const historySteps = o.historyDays * 288;
-  const sim = new FleetSim({ seed: o.seed, startMs: SIM_START_MS, incidents: defaultIncidents(historySteps) });
+  const sim = new FleetSim({ seed: o.seed, startMs: SIM_START_MS, cluster: LOCAL_CLUSTER, incidents: defaultIncidents(historySteps) });
   const archiveRoot = join(o.workdir, 'archive');
   const alertsPath = join(o.workdir, 'alerts.jsonl');
   rmSync(archiveRoot, { recursive: true, force: true });
@@ -143,9 +151,8 @@ export async function localRun(o: LocalRunOptions): Promise<LocalRunResult> {
   mkdirSync(o.workdir, { recursive: true });
 
   const tokens = { splunk: randomBytes(16).toString('hex'), dynatrace: `dt0c01.${randomBytes(12).toString('hex')}` };
-  const config0 = localRuntimeConfig('http://127.0.0.1', 'http://127.0.0.1', o.environment);
   const splunk = await startSplunkServer({ sim, acceptedAuthorization: [`Bearer ${tokens.splunk}`] });
-  const dynatrace = await startDynatraceServer({ sim, selectors: config0.dynatrace.metricSelectors, acceptedTokens: [tokens.dynatrace] });
+  const dynatrace = await startDynatraceServer({ sim, acceptedTokens: [tokens.dynatrace] });
   try {
     const config = localRuntimeConfig(splunk.url, dynatrace.url, o.environment);
     const { secrets, where } = await provisionSecrets(config, tokens, o);

@@ -25,6 +25,7 @@ export function cycleOptionsFrom(config: RuntimeConfig, invocation: Invocation, 
     runKey: invocation.runKey,
     deadline: invocation.deadline,
     lookbackMinutes: config.splunk.lookbackMinutes,
+    staleAfterMinutes: config.staleAfterMinutes,
     scaling: {
       cluster: config.ecs.cluster,
       services: config.ecs.services,

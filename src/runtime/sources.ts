@@ -13,17 +13,19 @@ export function createSecretProvider(config: RuntimeConfig, auth: VaultAuthMetho
 }
 
 export function createSources(config: RuntimeConfig, secrets: SecretProvider, fetchFn?: FetchLike): MetricSource[] {
+  const { splunk, dynatrace } = config;
   return [
     new SplunkSource(
-      { baseUrl: config.splunk.baseUrl, spl: config.splunk.spl, authScheme: config.splunk.authScheme, secretPath: config.vault.splunkPath },
+      { baseUrl: splunk.baseUrl, spl: splunk.spl, authScheme: splunk.authScheme, secretPath: config.vault.splunkPath, fields: splunk.fields },
       { secrets, fetch: fetchFn },
     ),
     new DynatraceSource(
       {
-        environmentUrl: config.dynatrace.environmentUrl,
-        metricSelectors: config.dynatrace.metricSelectors,
-        resolution: config.dynatrace.resolution,
-        entitySelector: config.dynatrace.entitySelector,
+        environmentUrl: dynatrace.environmentUrl,
+        resolution: dynatrace.resolution,
+        entitySelector: dynatrace.entitySelector,
+        dimensions: dynatrace.dimensions,
+        metrics: dynatrace.metrics,
         secretPath: config.vault.dynatracePath,
       },
       { secrets, fetch: fetchFn },
