@@ -47,6 +47,13 @@ export function defaultMetricKeys(): Record<string, { metric: MetricName; unitSc
   );
 }
 
+/** A 32-bit FNV-1a hash of a container id, the seed of its gaps. */
+function seedOf(containerId: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < containerId.length; i++) h = Math.imul(h ^ containerId.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
 /** A stable Dynatrace-style entity id for a simulated container. */
 export function entityIdOf(containerId: string): string {
   return `CONTAINER_GROUP_INSTANCE-${createHash('sha1').update(containerId).digest('hex').slice(0, 16).toUpperCase()}`;
@@ -121,8 +128,8 @@ export async function startDynatraceServer(options: DynatraceServerOptions): Pro
             const values: Array<number | null> = [];
             for (let t = Math.ceil(from / stepMs) * stepMs; t < to; t += stepMs) {
               timestamps.push(t);
-              // Gaps are deterministic per (container, point), like a flaky agent.
-              const gap = ((c.containerId.length * 7919 + t / stepMs) % 1000) / 1000 < gapRate;
+              // Gaps are deterministic per (container, point) and scattered, like a flaky agent.
+              const gap = (Math.imul(seedOf(c.containerId) ^ (t / stepMs), 2654435761) >>> 0) % 1000 < gapRate * 1000;
               values.push(gap ? null : sim.sample(c, sim.stepOf(t))[metric] / unitScale);
             }
             const id = entityIdOf(c.containerId);

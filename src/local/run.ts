@@ -218,7 +218,7 @@ export async function localRun(o: LocalRunOptions): Promise<LocalRunResult> {
       summaries.push(summary);
       const acted = summary.actionDetails.filter((a) => a.outcome !== 'skipped').map((a) => `${a.outcome} ${a.service} ${a.from}→${a.to}`);
       o.print(
-        `cycle ${String(cycle).padStart(3)}  ${new Date(clockMs).toISOString().slice(11, 16)}  containers ${summary.containers}  anomalies ${summary.anomalies}  actions ${summary.actions}${acted.length ? `  (${acted.join(', ')})` : ''}${summary.degraded ? '  DEGRADED' : ''}`,
+        `cycle ${String(cycle).padStart(3)}  ${new Date(clockMs).toISOString().slice(11, 16)}  containers ${summary.containers}  anomalies ${summary.anomalies}  actions ${summary.actions}  joined ${summary.join.joined}${acted.length ? `  (${acted.join(', ')})` : ''}${summary.degraded ? '  DEGRADED' : ''}`,
       );
     }
 
@@ -247,6 +247,15 @@ export async function localRun(o: LocalRunOptions): Promise<LocalRunResult> {
   }
 }
 
+/** Whether both sources reached every scored container: the merge's join, stated in the closing summary. */
+export function joinLine(summaries: readonly RunSummary[]): string {
+  const joined = summaries.map((s) => s.join.joined);
+  const containers = summaries.map((s) => s.containers);
+  const degraded = summaries.filter((s) => s.sourceErrors.length || s.degradedMetrics.length).length;
+  const range = (xs: number[]) => (Math.min(...xs) === Math.max(...xs) ? String(xs[0]) : `${Math.min(...xs)}–${Math.max(...xs)}`);
+  return `Sources: Splunk and Dynatrace joined on ${range(joined)} of ${range(containers)} containers per cycle; ${degraded} of ${summaries.length} cycles had a source or metric missing`;
+}
+
 /** The closing tables: every anomaly with what was done, and each injected incident found or missed. */
 export function summaryTable(result: LocalRunResult, stepMs = STEP_MS): string[] {
   const lines: string[] = [];
@@ -256,7 +265,7 @@ export function summaryTable(result: LocalRunResult, stepMs = STEP_MS): string[]
   const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ');
   lines.push('', fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt));
   if (rows.length === 0) lines.push('(no anomalies)');
-  lines.push('', 'Injected incidents:');
+  lines.push('', joinLine(result.summaries), '', 'Injected incidents:');
   for (const { incident, detectedAtCycle } of result.incidents) {
     const duration = ((incident.toStep - incident.fromStep + 1) * stepMs) / 60_000;
     lines.push(`  ${incident.kind.padEnd(14)} ${incident.containerId.padEnd(26)} ${duration} min  ${detectedAtCycle ? `found at cycle ${detectedAtCycle}` : 'MISSED'}`);

@@ -41,7 +41,8 @@ export function requestTimeoutMs(deadline: Deadline, maxMs: number, what: string
  */
 export function requestSignal(deadline: Deadline, maxMs: number, what: string, outer?: AbortSignal): AbortSignal {
   outer?.throwIfAborted();
-  const timeout = AbortSignal.timeout(requestTimeoutMs(deadline, maxMs, what));
+  // AbortSignal.timeout takes whole milliseconds; deadlines drawn from performance.now() are fractional.
+  const timeout = AbortSignal.timeout(Math.floor(requestTimeoutMs(deadline, maxMs, what)));
   return outer ? AbortSignal.any([outer, timeout]) : timeout;
 }
 
