@@ -70,7 +70,12 @@ async function collectWithin(sources: readonly MetricSource[], window: { earlies
   }
 }
 
-export async function collect(deps: CycleDeps, window: { earliest: Date; latest: Date }, options: CycleOptions): Promise<Collected> {
+/** Collects and merges once; `check-sources` calls it alone, the cycle as its first step. */
+export async function collect(
+  deps: Pick<CycleDeps, 'sources' | 'log' | 'metrics'>,
+  window: { earliest: Date; latest: Date },
+  options: Pick<CycleOptions, 'deadline' | 'shard' | 'lookbackMinutes' | 'staleAfterMinutes'>,
+): Promise<Collected> {
   const { log, metrics } = deps;
   const names = detectorMetrics.names;
   const settled = await collectWithin(deps.sources, window, collectionDeadline(options.deadline));

@@ -13,10 +13,19 @@ export function createSecretProvider(config: RuntimeConfig, auth: VaultAuthMetho
 }
 
 export function createSources(config: RuntimeConfig, secrets: SecretProvider, fetchFn?: FetchLike): MetricSource[] {
-  const { splunk, dynatrace } = config;
+  return createSourcesFrom(config, { splunk: config.vault.splunkPath, dynatrace: config.vault.dynatracePath }, secrets, fetchFn);
+}
+
+/** The sources from their settings alone (what `check-sources` has without a whole runtime config). */
+export function createSourcesFrom(
+  { splunk, dynatrace }: Pick<RuntimeConfig, 'splunk' | 'dynatrace'>,
+  secretPaths: { splunk: string; dynatrace: string },
+  secrets: SecretProvider,
+  fetchFn?: FetchLike,
+): MetricSource[] {
   return [
     new SplunkSource(
-      { baseUrl: splunk.baseUrl, spl: splunk.spl, authScheme: splunk.authScheme, secretPath: config.vault.splunkPath, fields: splunk.fields },
+      { baseUrl: splunk.baseUrl, spl: splunk.spl, authScheme: splunk.authScheme, secretPath: secretPaths.splunk, fields: splunk.fields },
       { secrets, fetch: fetchFn },
     ),
     new DynatraceSource(
@@ -26,7 +35,7 @@ export function createSources(config: RuntimeConfig, secrets: SecretProvider, fe
         entitySelector: dynatrace.entitySelector,
         dimensions: dynatrace.dimensions,
         metrics: dynatrace.metrics,
-        secretPath: config.vault.dynatracePath,
+        secretPath: secretPaths.dynatrace,
       },
       { secrets, fetch: fetchFn },
     ),
