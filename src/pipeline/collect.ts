@@ -41,8 +41,10 @@ export class CollectionBudgetError extends Error {
   }
 }
 
+/** The error's message, with its cause when it has one (fetch says only "fetch failed"; the cause says why). */
 function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  if (!(e instanceof Error)) return String(e);
+  return e.cause instanceof Error && !e.message.includes(e.cause.message) ? `${e.message}: ${e.cause.message}` : e.message;
 }
 
 /** A deadline that ends when the collection's share is spent, or the run's deadline, whichever is first. */

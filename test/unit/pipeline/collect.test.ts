@@ -69,6 +69,12 @@ describe('collect', () => {
     expect(background?.aborted).toBe(true);
   });
 
+  it('names the cause of a network failure, not only "fetch failed"', async () => {
+    const unreachable = new FakeSource('splunk', new TypeError('fetch failed', { cause: new Error('getaddrinfo ENOTFOUND splunk.example.com') }));
+    const collected = await collect(deps([unreachable]), window, options({ remainingMs: () => 60_000 }));
+    expect(collected.sourceErrors).toEqual([{ source: 'splunk', message: 'fetch failed: getaddrinfo ENOTFOUND splunk.example.com' }]);
+  });
+
   // Bug: 429 waits drawn against the whole run's deadline left 6 s of 240 s for archive, scoring and actions.
   it('does not let Dynatrace rate-limit waits eat the time archive, scoring and actions need', async () => {
     const waits: number[] = [];
