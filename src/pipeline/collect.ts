@@ -87,7 +87,8 @@ export async function collect(
   settled.forEach((r, i) => {
     const source = deps.sources[i].name;
     if (r.status === 'fulfilled') {
-      batches.push(r.value);
+      // A copy: the cycle lets go of the raw rows once archived, without touching what the source returned.
+      batches.push({ ...r.value });
       if (r.value.recoveredFromRotation) log.info('credential was rotated: re-read from Vault and recovered', { source, secretVersion: r.value.secretVersion });
       for (const gap of r.value.missingMetrics ?? []) degradedMetrics.push({ source, ...gap });
       if (r.value.stats) log.info('source collected', { source, ...r.value.stats, dropped: r.value.dropped });

@@ -141,6 +141,8 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
     ),
   );
   log.info('batch archived', { archiveKey, containers: samples.length, sources: batches.map((b) => b.source) });
+  // The raw rows are in the archive now; letting them go keeps a fleet's rows out of memory while it is scored.
+  for (const b of batches) b.rawRows = [];
   if (batches.length === 0 && deps.sources.length > 0) {
     throw new RunFailedError(`every metric source failed: ${sourceErrors.map((e) => `${e.source}: ${e.message}`).join('; ')}`, archiveKey);
   }
