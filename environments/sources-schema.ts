@@ -16,14 +16,14 @@ export function serviceUrl(allowLoopbackHttp = false) {
   return z
     .string()
     .url('must be a URL')
-    .refine((u) => u.startsWith('https://') || (allowLoopbackHttp && u.startsWith('http://') && LOOPBACK_HOSTS.has(new URL(u).hostname)), 'must use https://');
+    .refine((u) => u.startsWith('https://') || (allowLoopbackHttp && u.startsWith('http://') && URL.canParse(u) && LOOPBACK_HOSTS.has(new URL(u).hostname)), 'must use https://');
 }
 
 const splunkField = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, 'must be a Splunk field name such as container_id');
 const dimensionKey = z.string().regex(/^[A-Za-z][A-Za-z0-9_.:-]*$/, 'must be a dimension key such as dt.entity.container_group_instance.name');
 const metricKey = z.enum(METRIC_NAMES);
 
-/** A valid regular expression with at least one capture group (`(p)|` matched on '' yields one slot per group). */
+/** A valid regular expression with at least one capture group (`p|` always matches '' and yields one slot per group). */
 const regex = z.string().refine((p) => {
   try {
     return new RegExp(`${p}|`).exec('')!.length > 1;
@@ -82,9 +82,8 @@ export function sourcesShape(allowLoopbackHttp = false) {
   };
 }
 
-type SourcesShape = ReturnType<typeof sourcesShape>;
-export type SourcesInput = z.input<z.ZodObject<SourcesShape>>;
-export type SourcesConfig = z.output<z.ZodObject<SourcesShape>>;
+/** A sources section after validation, every default applied. */
+export type SourcesConfig = z.output<z.ZodObject<ReturnType<typeof sourcesShape>>>;
 
 /** Cross-field rules: every metric has a source, `.name` dimensions are asked for, staleness fits the window. */
 export function checkSources(s: SourcesConfig, ctx: z.RefinementCtx): void {

@@ -49,5 +49,6 @@ describe('sources section of an environment', () => {
     const file = { splunk: { baseUrl: 'http://127.0.0.1:8089' }, dynatrace: { environmentUrl: 'http://localhost:9000' } };
     expect(sourcesFileSchema.safeParse(file).success).toBe(true);
     expect(sourcesFileSchema.safeParse({ ...file, splunk: { baseUrl: 'http://splunk.example.com:8089' } }).success).toBe(false);
+    expect(sourcesFileSchema.safeParse({ ...file, splunk: { baseUrl: 'http://not a url' } }).success).toBe(false);
   });
 });
