@@ -23,11 +23,15 @@ export function createSourcesFrom(
   secrets: SecretProvider,
   fetchFn?: FetchLike,
 ): MetricSource[] {
-  return [
+  const sources: MetricSource[] = [
+    // Splunk is always asked: even with no metric mapped, it names each container's service and cluster.
     new SplunkSource(
       { baseUrl: splunk.baseUrl, spl: splunk.spl, authScheme: splunk.authScheme, secretPath: secretPaths.splunk, fields: splunk.fields },
       { secrets, fetch: fetchFn },
     ),
+  ];
+  if (Object.keys(dynatrace.metrics).length === 0) return sources;
+  sources.push(
     new DynatraceSource(
       {
         environmentUrl: dynatrace.environmentUrl,
@@ -39,5 +43,6 @@ export function createSourcesFrom(
       },
       { secrets, fetch: fetchFn },
     ),
-  ];
+  );
+  return sources;
 }

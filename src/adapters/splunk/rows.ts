@@ -70,8 +70,10 @@ export class SplunkRowReader {
     this.byContainer.set(containerId, sample);
   }
 
+  /** Containers with at least one value; with no metric mapped, every identified container (Splunk then names services only). */
   samples(): PartialSample[] {
-    return [...this.byContainer.values()].filter((s) => Object.keys(s.metrics).length > 0);
+    const all = [...this.byContainer.values()];
+    return this.metricFields.length === 0 ? all : all.filter((s) => Object.keys(s.metrics).length > 0);
   }
 
   /** Mapped metrics no row gave a usable value for. */

@@ -56,6 +56,12 @@ describe('SplunkSource', () => {
     expect(batch.samples).toEqual([{ containerId: 'c1', service: 'api', cluster: 'apps', timestamp: '2026-11-24T10:00:00.000Z', metrics: { cpu_pct: 12, mem_pct: 34 }, source: 'splunk' }]);
   });
 
+  it('with no metric mapped, still names every container’s service and cluster (Dynatrace gives the metrics)', async () => {
+    const batch = await collect(stream(result('c1')), { ...options, fields: { ...DEFAULT_SPLUNK_FIELDS, metrics: {} } });
+    expect(batch.samples).toEqual([{ containerId: 'c1', service: 'api', cluster: 'apps', timestamp: '2026-11-24T10:00:00.000Z', metrics: {}, source: 'splunk' }]);
+    expect(batch.missingMetrics).toEqual([]);
+  });
+
   it('fails the source, naming the missing fields, when rows arrive but none has a usable container', async () => {
     const row = { 'container.id': 'c1', svc: 'api', _time: '1795514400', cpu: '1' };
     await expect(collect(stream(row))).rejects.toThrow('Splunk returned 1 rows but no usable container: fields container_id, service are in no row (rows have: container.id, svc, _time, cpu)');
