@@ -33,7 +33,9 @@ type SourceSettings = Pick<RuntimeConfig, 'splunk' | 'dynatrace' | 'staleAfterMi
 
 interface SourceReport {
   source: string;
+  /** It answered and its containers were usable. */
   ok: boolean;
+  answered: boolean;
   rows: number;
   containers: number;
   metricsFound: string[];
@@ -60,24 +62,26 @@ function fromSourcesFile(path: string, cluster: string | undefined): SourceSetti
 function reportOf(source: string, collected: Collected): SourceReport {
   const error = collected.sourceErrors.find((e) => e.source === source);
   const batch = collected.batches.find((b) => b.source === source);
-  if (!batch) return { source, ok: false, rows: 0, containers: 0, metricsFound: [], metricsMissing: [], dropped: {}, problem: error?.message ?? 'no answer' };
+  if (!batch) return { source, ok: false, answered: false, rows: 0, containers: 0, metricsFound: [], metricsMissing: [], dropped: {}, problem: error?.message ?? 'no answer' };
   return {
     source,
-    ok: true,
+    // It answered, but an error can still say its containers were of no use (e.g. a mapping that joins nothing).
+    ok: !error,
+    answered: true,
     rows: batch.stats?.rows ?? batch.rawRows.length,
     containers: batch.stats?.containers ?? batch.samples.length,
     metricsFound: batch.stats?.metricsFound ?? [],
     metricsMissing: batch.missingMetrics ?? [],
     dropped: batch.dropped,
     clockSkewMs: batch.stats?.clockSkewMs,
-    problem: batch.stats?.problems[0],
+    problem: error?.message ?? batch.stats?.problems[0],
   };
 }
 
 function printText(reports: SourceReport[], collected: Collected): void {
   for (const r of reports) {
-    console.log(`${r.source}: ${r.ok ? 'answered' : 'FAILED'}`);
-    if (r.ok) {
+    console.log(`${r.source}: ${r.ok ? 'answered' : r.answered ? 'answered, but of no use' : 'FAILED'}`);
+    if (r.answered) {
       console.log(`  rows ${r.rows}, containers ${r.containers}`);
       console.log(`  metrics found: ${r.metricsFound.join(', ') || 'none'}`);
       for (const m of r.metricsMissing) console.log(`  metric missing: ${m.metric} (${m.reason})`);

@@ -72,6 +72,25 @@ async function collectWithin(sources: readonly MetricSource[], window: { earlies
   }
 }
 
+/**
+ * Sources that answered with containers of which none made it into a scored
+ * sample: their container ids do not match the others' (a mapping problem,
+ * e.g. Dynatrace entity ids against Splunk container names), or no container
+ * had every metric. Without this the run would score on one source alone and
+ * nothing would say so.
+ */
+function unusedSources(bySource: ReadonlyArray<{ source: SourceName; partials: readonly PartialSample[] }>, scored: readonly ContainerSample[]): Collected['sourceErrors'] {
+  const scoredIds = new Set(scored.map((s) => s.containerId));
+  return bySource
+    .filter((b) => b.partials.length > 0 && !b.partials.some((p) => scoredIds.has(p.containerId)))
+    .map(({ source, partials }) => ({
+      source,
+      message: scored.length
+        ? `none of its ${partials.length} containers is among the ${scored.length} scored (it has e.g. ${partials[0].containerId}, the scored e.g. ${scored[0].containerId}): its container mapping does not match the other source's`
+        : `none of its ${partials.length} containers has every metric after the merge (e.g. ${partials[0].containerId}): check which source gives which metric`,
+    }));
+}
+
 /** Collects and merges once; `check-sources` calls it alone, the cycle as its first step. */
 export async function collect(
   deps: Pick<CycleDeps, 'sources' | 'log' | 'metrics'>,
@@ -97,13 +116,18 @@ export async function collect(
       log.error('metric source failed', { source, error: message(r.reason) });
     }
   });
-  metrics.add(names.sourceErrors, 'Count', sourceErrors.length);
   metrics.add(names.sourceMetricsDegraded, 'Count', degradedMetrics.length);
   if (degradedMetrics.length) log.warn('metrics missing from a source', { degradedMetrics });
 
-  const partials: PartialSample[] = batches.flatMap((b) => b.samples.filter((p) => inShard(p.containerId, options.shard)));
+  const inShardBySource = batches.map((b) => ({ source: b.source, partials: b.samples.filter((p) => inShard(p.containerId, options.shard)) }));
+  const partials: PartialSample[] = inShardBySource.flatMap((b) => b.partials);
   const staleAfterMinutes = options.staleAfterMinutes ?? options.lookbackMinutes;
   const merged = mergeSamples(partials, { now: window.latest, staleAfterMs: staleAfterMinutes * 60_000 });
+  for (const problem of unusedSources(inShardBySource, merged.samples)) {
+    sourceErrors.push(problem);
+    log.error('metric source answered but none of its containers was scored', { ...problem });
+  }
+  metrics.add(names.sourceErrors, 'Count', sourceErrors.length);
   const dropped = batches.reduce((acc, b) => addDropCounts(acc, b.dropped), { ...merged.dropped });
   const droppedTotal = totalDrops(dropped);
   metrics.add(names.rowsDropped, 'Count', droppedTotal);

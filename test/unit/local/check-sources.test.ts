@@ -49,7 +49,7 @@ describe('npm run check-sources, against the local Splunk and Dynatrace servers'
     expect(run.status).toBe(0);
     const report = JSON.parse(run.stdout);
     expect(report.sources).toEqual([
-      expect.objectContaining({ source: 'splunk', ok: true, rows: 36, containers: 36, metricsFound: ['cpu_pct', 'mem_pct', 'net_mbps', 'disk_iops'], metricsMissing: [], dropped: {} }),
+      expect.objectContaining({ source: 'splunk', ok: true, answered: true, rows: 36, containers: 36, metricsFound: ['cpu_pct', 'mem_pct', 'net_mbps', 'disk_iops'], metricsMissing: [], dropped: {} }),
       expect.objectContaining({ source: 'dynatrace', ok: true, rows: 144, containers: 36, metricsMissing: [] }),
     ]);
     expect(Math.abs(report.sources[0].clockSkewMs)).toBeLessThanOrEqual(1000);
@@ -62,6 +62,8 @@ describe('npm run check-sources, against the local Splunk and Dynatrace servers'
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('splunk: FAILED');
     expect(run.stdout).toContain('first problem: Splunk returned 36 rows but no usable container: field container.id is in no row (rows have: container_id, service, cluster, _time');
+    expect(run.stdout).toContain('dynatrace: answered, but of no use');
+    expect(run.stdout).toContain('first problem: none of its 36 containers has every metric after the merge');
     expect(run.stdout).toContain('metric missing: disk_iops (Dynatrace refused builtin:containers.disk.iops:names (404): The metric key builtin:containers.disk.iops could not be found)');
     expect(run.stdout).toContain('PROBLEM: no container has all of cpu_pct, mem_pct, net_mbps, disk_iops: nothing would be scored');
   });

@@ -75,6 +75,23 @@ describe('collect', () => {
     expect(collected.sourceErrors).toEqual([{ source: 'splunk', message: 'fetch failed: getaddrinfo ENOTFOUND splunk.example.com' }]);
   });
 
+  // Bug: Dynatrace keyed by entity id never joined Splunk; every cycle ran on Splunk alone and nothing said so.
+  it('fails a source none of whose containers was scored, saying its mapping does not match', async () => {
+    const splunk = FakeSource.of('splunk', [partial('checkout-api-0000', 'checkout-api', fullMetrics(), 'splunk', '2026-11-24T10:04:00.000Z')]);
+    const dynatrace = FakeSource.of('dynatrace', [{ ...partial('CONTAINER_GROUP_INSTANCE-1A2B', '', { cpu_pct: 1 }, 'dynatrace', '2026-11-24T10:04:00.000Z'), cluster: '' }]);
+    const d = deps([splunk, dynatrace]);
+    const collected = await collect(d, window, options({ remainingMs: () => 60_000 }));
+    expect(collected.samples.map((s) => s.containerId)).toEqual(['checkout-api-0000']);
+    expect(collected.sourceErrors).toEqual([{ source: 'dynatrace', message: "none of its 1 containers is among the 1 scored (it has e.g. CONTAINER_GROUP_INSTANCE-1A2B, the scored e.g. checkout-api-0000): its container mapping does not match the other source's" }]);
+    expect(d.metrics.total('SourceErrors')).toBe(1);
+  });
+
+  it('fails every source when no container had every metric after the merge', async () => {
+    const d = deps([FakeSource.of('splunk', [partial('c1', 'api', { cpu_pct: 1 }, 'splunk', '2026-11-24T10:04:00.000Z')])]);
+    const collected = await collect(d, window, options({ remainingMs: () => 60_000 }));
+    expect(collected.sourceErrors).toEqual([{ source: 'splunk', message: 'none of its 1 containers has every metric after the merge (e.g. c1): check which source gives which metric' }]);
+  });
+
   // Bug: 429 waits drawn against the whole run's deadline left 6 s of 240 s for archive, scoring and actions.
   it('does not let Dynatrace rate-limit waits eat the time archive, scoring and actions need', async () => {
     const waits: number[] = [];
