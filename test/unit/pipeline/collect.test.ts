@@ -20,7 +20,7 @@ function deps(sources: MetricSource[]): CycleDeps & { store: MemoryObjectStore; 
   };
 }
 function options(deadline: Deadline): CycleOptions {
-  return { environment: 'prod', runId: 'run-1', runKey: 'evt-1', deadline, lookbackMinutes: 10, dryRun: true, suppressionMinutes: 60, scaling: { cluster: 'apps', services: [{ name: 'api', minTasks: 1, maxTasks: 4 }], step: 1, criticalStep: 2, cooldownMinutes: 15 } };
+  return { environment: 'prod', runId: 'run-1', runKey: 'evt-1', deadline, lookbackMinutes: 10, dryRun: true, suppressionMinutes: 60, scaling: { services: [{ cluster: 'apps', name: 'api', minTasks: 1, maxTasks: 4 }], step: 1, criticalStep: 2, cooldownMinutes: 15 } };
 }
 
 /** A source that answers only when aborted, and remembers the signal it got. */
