@@ -26,6 +26,12 @@ describe('sources section of an environment', () => {
     expect(runtime.dynatrace.entitySelector).toBe('type(CONTAINER_GROUP_INSTANCE),tag("aws.ecs.cluster:apps-dev")');
   });
 
+  // Bug: the schema required all four Dynatrace selectors, so a tenant lacking one could not be configured.
+  it('accepts a metric from one source only', () => {
+    const env = parseEnvironment({ ...valid, dynatrace: { ...valid.dynatrace, metrics: { cpu_pct: DEFAULT_DYNATRACE_METRICS.cpu_pct } } }, 'dev');
+    expect(Object.keys(env.dynatrace.metrics)).toEqual(['cpu_pct']);
+  });
+
   it('builds the default SPL from the field map', () => {
     const env = parseEnvironment({ ...valid, splunk: { ...valid.splunk, fields: { container: 'cid', cluster: 'ecs_cluster', metrics: { cpu_pct: 'cpu' } } } }, 'dev');
     const runtime = toRuntimeConfig(env, { archiveBucket: 'b', alertTopicArn: 't' });
