@@ -63,8 +63,10 @@ describe('example: the exported module called from plain Terraform', () => {
   });
 
   (hasTerraform ? it : it.skip)('loads in terraform init without a warning; only a registry out of reach may stop it', () => {
-    // Without network (as here) init stops at downloading providers, after it has read both modules.
-    const init = spawnSync('terraform', ['init', '-no-color', '-input=false', '-backend=false'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    // An empty plugin folder keeps init off the network (it never asks a registry): it stops at
+    // installing providers, after it has read both modules.
+    const plugins = mkdtempSync(join(tmpdir(), 'tf-plugins-'));
+    const init = spawnSync('terraform', ['init', '-no-color', '-input=false', '-backend=false', `-plugin-dir=${plugins}`], { cwd: root, encoding: 'utf8', timeout: 60_000 });
     const output = `${init.stdout}\n${init.stderr}`;
     expect(output).toContain('- container_anomaly_detector in container-anomaly-detector-dev');
     expect(output).not.toMatch(/^Warning: (?!Unable to open CLI configuration file)/m);
