@@ -13,6 +13,7 @@ import { foldAttribution, isAlarm, riskPerSample, type Detection, type Detection
 import { RandomCutForest, type ForestOptions } from './forest';
 import { KeyModel } from './key-model';
 import { FLEET_SHIFT, peerViews } from './peers';
+import { raiseSharedEvents, type Judged } from './shared-events';
 import { deriveSeed, SeededRandom } from './random';
 import { arrivalOf, type Arrival } from './time';
 
@@ -33,12 +34,6 @@ export class DetectorStateVersionError extends Error {
 const VERSION = 12;
 /** The key under which the fleet's own shared-shift episodes are remembered, beside the services'. */
 const FLEET = FLEET_SHIFT;
-
-/** A sample's verdict, and for a member of a shared shift, its verdict on its own residuals. */
-interface Judged {
-  detection: Detection;
-  raw?: { score: number; probability: number; threshold: number };
-}
 
 /** One sample on its way through the stages. */
 interface InFlight {
@@ -163,7 +158,7 @@ export class FleetDetector {
       const own = view ? f.z.map((z, d) => z - view.common[d] * f.perUnit[d]) : f.z;
       return this.judgeOne(f, f.model.decoupled(own, o), view?.scope ?? 'container');
     });
-    this.raiseSharedEvents(flights, detections);
+    raiseSharedEvents(flights.map((f) => ({ group: f.input.group, timestampMs: f.input.timestampMs, stepMs: f.model.stepMs })), detections, this.sharedAlarmMs, o);
     return detections.map(({ detection }) => detection);
   }
 
@@ -210,42 +205,6 @@ export class FleetDetector {
     return { detection, raw };
   }
 
-  /**
-   * A shared shift is an event when at least `peerShare` of the containers
-   * sharing it would have been alarms on their own: raised once per episode,
-   * on the member whose own evidence is strongest, with the shift's scope.
-   */
-  private raiseSharedEvents(flights: readonly InFlight[], judged: readonly Judged[]): void {
-    const o = this.options;
-    type Alarm = { k: number } & NonNullable<Judged['raw']>;
-    const crowds = new Map<string, { members: number; alarms: Alarm[]; groups: Set<string> }>();
-    judged.forEach(({ detection, raw }, k) => {
-      if (!raw) return;
-      const f = flights[k];
-      const id = detection.scope === 'fleet' ? FLEET : f.input.group;
-      const crowd = crowds.get(id) ?? { members: 0, alarms: [], groups: new Set<string>() };
-      crowd.members++;
-      crowd.groups.add(f.input.group);
-      if (raw.probability < riskPerSample(o, f.model.stepMs)) crowd.alarms.push({ k, ...raw });
-      crowds.set(id, crowd);
-    });
-    const recent = (id: string, t: number) => t - (this.sharedAlarmMs.get(id) ?? Number.NEGATIVE_INFINITY) < o.episodeMs;
-    // The fleet first: a shift the fleet shares is one event, not one per service as well.
-    for (const [id, { members, alarms, groups }] of [...crowds].sort(([a], [b]) => (a === FLEET ? -1 : b === FLEET ? 1 : 0))) {
-      if (alarms.length === 0 || alarms.length < o.peerShare * members) continue;
-      const t = flights[alarms[0].k].input.timestampMs;
-      const involved = id === FLEET ? [FLEET, ...groups] : [FLEET, id];
-      if (involved.some((g) => recent(g, t))) continue;
-      // A container that departs from its peers keeps its own alarm; the event goes to the strongest of the others.
-      const candidates = alarms.filter((a) => !judged[a.k].detection.isAnomaly);
-      if (candidates.length === 0) continue;
-      for (const g of involved) this.sharedAlarmMs.set(g, t);
-      const strongest = candidates.reduce((a, b) => (b.probability < a.probability ? b : a));
-      const d = judged[strongest.k].detection;
-      Object.assign(d, { isAnomaly: true, score: strongest.score, threshold: strongest.threshold, probability: strongest.probability, scope: id === FLEET ? 'fleet' : 'service' });
-    }
-  }
-
   /** Number of tracked keys. */
   size(): number {
     return this.models.size;
@@ -285,29 +244,16 @@ export class FleetDetector {
     w.u32(MAGIC);
     w.u32(VERSION);
     w.string(JSON.stringify(this.options));
-    const sorted = <V>(m: Map<string, V>) => [...m].sort(([a], [b]) => (a < b ? -1 : 1));
-    w.u32(this.forests.size);
-    for (const [group, forest] of sorted(this.forests)) {
-      w.string(group);
-      forest.write(w);
-    }
-    w.u32(this.models.size);
-    for (const [key, model] of sorted(this.models)) {
-      w.string(key);
+    writeMap(w, this.forests, (forest) => forest.write(w));
+    writeMap(w, this.models, (model, key) => {
       model.write(w);
       w.string(this.latestKey.get(model.group) ?? key);
-    }
-    w.u32(this.sharedAlarmMs.size);
-    for (const [id, t] of sorted(this.sharedAlarmMs)) {
-      w.string(id);
-      w.f64(t);
-    }
-    w.u32(this.shifts.size);
-    for (const [id, shift] of sorted(this.shifts)) {
-      w.string(id);
+    });
+    writeMap(w, this.sharedAlarmMs, (t) => w.f64(t));
+    writeMap(w, this.shifts, (shift) => {
       w.u8(shift.mask);
       w.f64(shift.untilMs);
-    }
+    });
   }
 
   static deserialize(bytes: Uint8Array): FleetDetector {
@@ -317,25 +263,31 @@ export class FleetDetector {
     if (version !== VERSION) throw new DetectorStateVersionError(version, VERSION);
     const detector = new FleetDetector(resolveOptions(JSON.parse(r.string()) as Partial<DetectorOptions>));
     const o = detector.options;
-    for (let n = r.u32(); n > 0; n--) {
-      const group = r.string();
-      detector.forests.set(group, RandomCutForest.read(r, detector.forestOptions));
-    }
-    for (let n = r.u32(); n > 0; n--) {
-      const key = r.string();
+    readMap(r, detector.forests, () => RandomCutForest.read(r, detector.forestOptions));
+    readMap(r, detector.models, () => {
       const model = KeyModel.read(r, o.dimensions, o.shingleSize);
-      detector.models.set(key, model);
       detector.latestKey.set(model.group, r.string());
-    }
-    for (let n = r.u32(); n > 0; n--) {
-      const id = r.string();
-      detector.sharedAlarmMs.set(id, r.f64());
-    }
-    for (let n = r.u32(); n > 0; n--) {
-      const id = r.string();
-      detector.shifts.set(id, { mask: r.u8(), untilMs: r.f64() });
-    }
+      return model;
+    });
+    readMap(r, detector.sharedAlarmMs, () => r.f64());
+    readMap(r, detector.shifts, () => ({ mask: r.u8(), untilMs: r.f64() }));
     if (!r.done) throw new Error('detector state has trailing bytes');
     return detector;
+  }
+}
+
+/** A map as its size, then each key and value in key order (the state is the same bytes whatever the insertion order). */
+function writeMap<V>(w: ByteSink, map: ReadonlyMap<string, V>, value: (v: V, key: string) => void): void {
+  w.u32(map.size);
+  for (const [key, v] of [...map].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    w.string(key);
+    value(v, key);
+  }
+}
+
+function readMap<V>(r: BinaryReader, into: Map<string, V>, value: () => V): void {
+  for (let n = r.u32(); n > 0; n--) {
+    const key = r.string();
+    into.set(key, value());
   }
 }
