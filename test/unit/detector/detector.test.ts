@@ -1,4 +1,4 @@
-import { FleetDetector, RandomCutForest, RandomCutTree, SeededRandom, resolveOptions } from '../../../src/detector';
+import { DetectorStateVersionError, FleetDetector, RandomCutForest, RandomCutTree, SeededRandom, resolveOptions } from '../../../src/detector';
 
 
 describe('random cut tree', () => {
@@ -163,6 +163,13 @@ describe('FleetDetector', () => {
     expect(FleetDetector.deserialize(bytes).size()).toBe(0);
   });
 
+  it('throws DetectorStateVersionError for a state of another version, naming both', () => {
+    const bytes = FleetDetector.create().serialize();
+    new DataView(bytes.buffer, bytes.byteOffset).setUint32(4, 11, true);
+    expect(() => FleetDetector.deserialize(bytes)).toThrow(DetectorStateVersionError);
+    expect(() => FleetDetector.deserialize(bytes)).toThrow('detector state version 11 is not supported (expected 12)');
+  });
+
   it('forgets idle containers and their empty groups', () => {
     const d = FleetDetector.create();
     d.update('old', 'legacy', 0, [1, 2, 3, 4]);
@@ -176,5 +183,10 @@ describe('FleetDetector', () => {
     expect(() => d.update('a', 'g', 0, [1, 2])).toThrow('detector expects 4 values per sample, got 2');
     expect(() => d.update('a', 'g', 0, [1, 2, Number.NaN, 4])).toThrow('non-finite value for a');
     expect(() => resolveOptions({ trees: 0 })).toThrow('detector option trees must be a positive integer');
+    expect(() => resolveOptions({ levelHalfLifeMs: 0 })).toThrow('detector option levelHalfLifeMs must be a positive duration in ms, got 0');
+    expect(() => resolveOptions({ dailyRisk: 1.5 })).toThrow('detector option dailyRisk must be a probability in (0, 1), got 1.5');
+    expect(() => resolveOptions({ warmupMs: -1 })).toThrow('detector option warmupMs must be a duration of at least 0 ms');
+    expect(() => resolveOptions({ loadRelation: [0, 4] })).toThrow('loadRelation must name two different metrics below dimensions (4), got [0, 4]');
+    expect(() => d.update('a', 'g', Number.NaN, [1, 2, 3, 4])).toThrow('timestamp that is not a number for a');
   });
 });

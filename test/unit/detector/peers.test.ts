@@ -67,4 +67,19 @@ describe('fleet context', () => {
     expect(alarms.map(({ i }) => fleetAt(0)[i].key)).toEqual(['web-2']);
     expect(alarms[0].x.attribution.high[0]).toBe(Math.max(...alarms[0].x.attribution.high, ...alarms[0].x.attribution.low));
   });
+
+  it('carries a shift under way and the events raised through a serialize/deserialize round trip', () => {
+    const straight = FleetDetector.create({ trees: 4, sampleSize: 16 });
+    let resumed = FleetDetector.create({ trees: 4, sampleSize: 16 });
+    const a: Detection[][] = [];
+    const b: Detection[][] = [];
+    for (let step = 0; step < SHIFT_AT + 6; step++) {
+      const inputs = fleetAt(step);
+      a.push(straight.updateBatch(inputs));
+      b.push(resumed.updateBatch(inputs));
+      if (step >= SHIFT_AT) resumed = FleetDetector.deserialize(resumed.serialize());
+    }
+    expect(b).toEqual(a);
+    expect(resumed.serialize()).toEqual(straight.serialize());
+  });
 });
