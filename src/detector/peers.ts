@@ -9,11 +9,6 @@
  */
 import type { DetectionScope } from './detection';
 
-/** A departure of this many deviations is one a single sample rarely shows by chance. */
-const SHIFT_Z = 3;
-/** Fewer than this many containers are no crowd to compare with. */
-const MIN_PEERS = 3;
-
 export interface PeerEntry {
   group: string;
   /** Standardised residuals against the key's own baseline. */
@@ -28,6 +23,11 @@ export interface PeerView {
   /** Who shares a shift with this container: nobody ('container'), its service, or the fleet. */
   scope: DetectionScope;
 }
+
+/** A departure of this many deviations is one a single sample rarely shows by chance. */
+const SHIFT_Z = 3;
+/** Fewer than this many containers are no crowd to compare with. */
+const MIN_PEERS = 3;
 
 function median(values: number[]): number {
   const sorted = values.slice().sort((a, b) => a - b);
