@@ -27,6 +27,15 @@ describe('backtest feed', () => {
     expect(messy[30].score).toBeGreaterThan(0);
   });
 
+  it('keeps the verdict of a row for its exact re-send, which a second look would judge differently', () => {
+    const rows = series('a', 40);
+    const out = feed([...rows.slice(0, 31), rows[30], ...rows.slice(31)], create()).rows;
+    expect(out[31]).toEqual({ kind: 'duplicate', detection: out[30].detection });
+    const copy = FleetDetector.create({ dimensions: 1, loadRelation: null });
+    rows.slice(0, 31).forEach((r) => copy.update(r.key, r.group, r.timeMs, r.values));
+    expect(copy.update('a', 'svc', rows[30].timeMs, rows[30].values).score).not.toBe(out[30].detection.score);
+  });
+
   it('feeds rows in time order even when a file lists one container after another', () => {
     const a = series('a', 30, 0);
     const b = series('b', 30, 1);
