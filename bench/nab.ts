@@ -6,12 +6,8 @@
  * (their stored scores with NAB's thresholds) on the 17 labelled AWS
  * CloudWatch series in ../shared/datasets/nab (or $NAB_DIR), with the same scorer.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { parseTimestamp } from '../src/backtest/score-csv';
-import { CATEGORY, loadNabFiles, nabDir, NAB_DIR_ENV, PROFILE_NAMES, scoreSetting, type ProfileScores } from './lib/nab-data';
-import { normalizedScore, PROFILES, scoreFile, type FileScore } from './lib/nab-scorer';
+import { loadNabFiles, nabDir, NAB_DIR_ENV, PROFILE_NAMES, scorePublished, scoreSetting, type ProfileScores } from './lib/nab-data';
+import { normalizedScore, PROFILES, type FileScore } from './lib/nab-scorer';
 import type { DetectorOptions } from '../src/detector';
 
 const PUBLISHED = ['numenta', 'contextOSE', 'ARTime', 'randomCutForest', 'twitterADVec', 'windowedGaussian'];
@@ -27,7 +23,6 @@ function main(): void {
     console.log(`NAB data not found at ${nab} (set ${NAB_DIR_ENV} to its folder): this benchmark needs the shared datasets; nothing to do.`);
     return;
   }
-  const thresholds = JSON.parse(readFileSync(join(nab, 'config', 'thresholds.json'), 'utf8')) as Record<string, Record<string, { threshold: number }>>;
   const rows: string[][] = [];
   const started = performance.now();
   const ours = scoreSetting(files, options);
@@ -36,17 +31,7 @@ function main(): void {
   const row = (label: string, scores: ProfileScores) => [label, ...PROFILE_NAMES.map((p) => normalizedScore(scores[p], PROFILES[p]).toFixed(1)), detail(scores.standard)];
   rows.push(row(optionsArg > 0 ? `embedded RCF ${JSON.stringify(options)}` : 'embedded RCF (this project)', ours));
 
-  for (const detector of PUBLISHED) {
-    const perProfile = Object.fromEntries(PROFILE_NAMES.map((p) => [p, [] as FileScore[]])) as ProfileScores;
-    for (const file of files) {
-      const path = join(nab, 'results', detector, CATEGORY, `${file.name}.gz`);
-      const lines = gunzipSync(readFileSync(path)).toString('utf8').trim().split('\n').slice(1);
-      const times = lines.map((l) => parseTimestamp(l.split(',')[0]));
-      const scores = lines.map((l) => Number(l.split(',')[1]));
-      for (const p of PROFILE_NAMES) perProfile[p].push(scoreFile(times, scores.map((s) => s >= thresholds[detector][p].threshold), file.windows, PROFILES[p]));
-    }
-    rows.push(row(LABEL[detector], perProfile));
-  }
+  for (const detector of PUBLISHED) rows.push(row(LABEL[detector], scorePublished(nab, files, detector)));
 
   const header = ['detector', 'standard', 'low FP', 'low FN', 'standard profile detections'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

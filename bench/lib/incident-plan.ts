@@ -77,7 +77,7 @@ export const INCIDENTS: IncidentPlan[] = [
   { container: 'worker-1', kind: 'memory-leak', day: 3, startHours: [8, 18], minutes: 150, label: 'memory leak' },
   { container: 'worker-2', kind: 'outage', day: 6, startHours: [1, 4], minutes: 60, label: 'Sunday-night outage' },
   { container: 'batch-1', kind: 'disk-storm', day: 4, startHours: [9, 16], minutes: 45, label: 'disk thrash' },
-  { container: 'api-3', kind: 'cpu-rise-flat-traffic', day: 4, startHours: [9, 14], minutes: 240, label: 'CPU rising, traffic flat' },
+  { container: 'api-3', kind: 'cpu-rise-flat-traffic', day: 4, startHours: [9, 14], minutes: 240, label: 'CPU rising while traffic flat' },
   { container: 'api-1', kind: 'cpu-runaway', day: 5, startHours: [18, 21], minutes: 120, label: 'Saturday-evening CPU runaway' },
   { container: 'api-3', kind: 'outage', day: 2, startHours: [11, 16], minutes: 30, label: 'daytime outage' },
   { container: 'worker-1', kind: 'hung-process', day: 5, startHours: [10, 16], minutes: 90, label: 'hung process' },

@@ -26,30 +26,52 @@ export function zScoreAlarms(set: IncidentSet): Alarm[] {
   return set.rows.flatMap((r, i) => (flags[i] ? [{ key: r.key, group: r.group, timeMs: r.timeMs, scope: 'container' as const }] : []));
 }
 
+/** One set's result: the detector and the z-score, and how its rows were delivered. */
+export interface SetResult {
+  seed: number;
+  stepMinutes: number;
+  detector: Evaluation;
+  zScore: Evaluation;
+  delivery: { rows: number; missing: number; duplicates: number; late: number };
+}
+
+export function runIncidentSet(seed: number, stepMinutes: number, overrides: Partial<DetectorOptions> = {}): SetResult {
+  const set = generateIncidentSet(seed, stepMinutes);
+  return {
+    seed,
+    stepMinutes,
+    detector: evaluate(set, detectorAlarms(set, overrides)),
+    zScore: evaluate(set, zScoreAlarms(set)),
+    delivery: { rows: set.rows.length, ...set.delivery },
+  };
+}
+
 export interface StepResult {
   stepMinutes: number;
   detector: Evaluation;
   zScore: Evaluation;
   /** Delivery irregularities over the step's sets. */
-  delivery: { rows: number; missing: number; duplicates: number; late: number };
+  delivery: SetResult['delivery'];
+}
+
+/** Sums set results per step, in the order the steps first appear. */
+export function byStep(sets: readonly SetResult[]): StepResult[] {
+  const steps = [...new Set(sets.map((s) => s.stepMinutes))];
+  return steps.map((stepMinutes) => {
+    const mine = sets.filter((s) => s.stepMinutes === stepMinutes);
+    const delivery = { rows: 0, missing: 0, duplicates: 0, late: 0 };
+    for (const s of mine) for (const k of Object.keys(delivery) as Array<keyof typeof delivery>) delivery[k] += s.delivery[k];
+    return {
+      stepMinutes,
+      detector: combine(mine.map((s) => ({ seed: s.seed, evaluation: s.detector }))),
+      zScore: combine(mine.map((s) => ({ seed: s.seed, evaluation: s.zScore }))),
+      delivery,
+    };
+  });
 }
 
 export function runIncidentBench(seeds: readonly number[], stepsMinutes: readonly number[], overrides: Partial<DetectorOptions> = {}): StepResult[] {
-  return stepsMinutes.map((stepMinutes) => {
-    const ours: Array<{ seed: number; evaluation: Evaluation }> = [];
-    const z: Array<{ seed: number; evaluation: Evaluation }> = [];
-    const delivery = { rows: 0, missing: 0, duplicates: 0, late: 0 };
-    for (const seed of seeds) {
-      const set = generateIncidentSet(seed, stepMinutes);
-      ours.push({ seed, evaluation: evaluate(set, detectorAlarms(set, overrides)) });
-      z.push({ seed, evaluation: evaluate(set, zScoreAlarms(set)) });
-      delivery.rows += set.rows.length;
-      delivery.missing += set.delivery.missing;
-      delivery.duplicates += set.delivery.duplicates;
-      delivery.late += set.delivery.late;
-    }
-    return { stepMinutes, detector: combine(ours), zScore: combine(z), delivery };
-  });
+  return byStep(stepsMinutes.flatMap((step) => seeds.map((seed) => runIncidentSet(seed, step, overrides))));
 }
 
 /** Refuses seeds outside the tuning set: the reporting seeds must never be used for choosing. */

@@ -5,6 +5,7 @@
  * are this project's held-out test and are never downloaded or tuned on.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
 import { backtest, inputFromTexts, parseTimestamp, type BacktestInput } from '../../src/backtest/score-csv';
 import type { DetectorOptions } from '../../src/detector';
@@ -58,6 +59,23 @@ export function scoreSetting(files: NabFile[], options: Partial<DetectorOptions>
   for (const file of files) {
     const flags = backtest(file.input, options).detections.map((d) => d.isAnomaly && d.scope === 'container');
     for (const p of PROFILE_NAMES) scores[p].push(scoreFile(file.times, flags, file.windows, PROFILES[p]));
+  }
+  return scores;
+}
+
+/**
+ * A published NAB detector's stored scores on the same files (dataset README,
+ * "Published detectors' outputs"): an alarm where its score reaches NAB's
+ * corpus threshold for the profile (`config/thresholds.json`).
+ */
+export function scorePublished(dir: string, files: NabFile[], detector: string): ProfileScores {
+  const thresholds = JSON.parse(readFileSync(join(dir, 'config', 'thresholds.json'), 'utf8')) as Record<string, Record<ProfileName, { threshold: number }>>;
+  const scores = Object.fromEntries(PROFILE_NAMES.map((p) => [p, [] as FileScore[]])) as ProfileScores;
+  for (const file of files) {
+    const lines = gunzipSync(readFileSync(join(dir, 'results', detector, CATEGORY, `${file.name}.gz`))).toString('utf8').trim().split('\n').slice(1);
+    const times = lines.map((l) => parseTimestamp(l.split(',')[0]));
+    const values = lines.map((l) => Number(l.split(',')[1]));
+    for (const p of PROFILE_NAMES) scores[p].push(scoreFile(times, values.map((v) => v >= thresholds[detector][p].threshold), file.windows, PROFILES[p]));
   }
   return scores;
 }
