@@ -16,7 +16,7 @@ const file = (found: boolean): FileScore => ({ raw: found ? 1 : -1, windows: 1, 
 const setting = (name: number, found: boolean[]): ScoredSetting => {
   const files = found.map(file);
   const scores: ProfileScores = { standard: files, reward_low_FP_rate: files, reward_low_FN_rate: files };
-  return { setting: { thresholdSigmas: name }, scores };
+  return { setting: { seed: name }, scores };
 };
 
 describe('two-fold cross-validation', () => {
@@ -35,9 +35,9 @@ describe('two-fold cross-validation', () => {
     const fitsA = setting(1, [true, false, true, false]);
     const fitsB = setting(2, [false, true, false, false]);
     const cv = crossValidate(names, [fitsA, fitsB]);
-    expect(cv.folds[0]).toMatchObject({ tunedHalf: 'A', tunedOn: ['a', 'c'], scoredOn: ['b', 'd'], chosen: { thresholdSigmas: 1 }, tunedScore: 100 });
+    expect(cv.folds[0]).toMatchObject({ tunedHalf: 'A', tunedOn: ['a', 'c'], scoredOn: ['b', 'd'], chosen: { seed: 1 }, tunedScore: 100 });
     expect(cv.folds[0].heldOut.standard).toBe(0);
-    expect(cv.folds[1]).toMatchObject({ tunedHalf: 'B', tunedOn: ['b', 'd'], chosen: { thresholdSigmas: 2 }, tunedScore: 50 });
+    expect(cv.folds[1]).toMatchObject({ tunedHalf: 'B', tunedOn: ['b', 'd'], chosen: { seed: 2 }, tunedScore: 50 });
     expect(cv.folds[1].heldOut.standard).toBe(0);
     expect(cv.mean.standard).toBe(0);
     // On all four files together the first setting looks good: what CV exists to expose.
@@ -46,7 +46,7 @@ describe('two-fold cross-validation', () => {
 
   it('breaks ties by grid order, and needs a setting', () => {
     const cv = crossValidate(['a', 'b'], [setting(1, [true, true]), setting(2, [true, true])]);
-    expect(cv.folds.map((f) => f.chosen)).toEqual([{ thresholdSigmas: 1 }, { thresholdSigmas: 1 }]);
+    expect(cv.folds.map((f) => f.chosen)).toEqual([{ seed: 1 }, { seed: 1 }]);
     expect(() => crossValidate(['a'], [])).toThrow('at least one setting');
   });
 });
