@@ -16,13 +16,13 @@ export type NumericOption = { [K in keyof DetectorOptions]-?: DetectorOptions[K]
 export interface GridAxis {
   option: NumericOption;
   values: readonly number[];
-  /** Why this option is worth choosing from data. */
-  why: string;
 }
 
 export const CV_GRID: readonly GridAxis[] = [
-  { option: 'thresholdSigmas', values: [8, 10, 12], why: 'how far above its recent level a forest score must be: the alarm rate, the closest the current detector has to one risk level' },
-  { option: 'cusumLimit', values: [40, 50, 60], why: 'evidence a slow drift must pile up: the other main trade between early and false alarms' },
+  // How far above its recent level a forest score must be: the alarm rate, the closest the current detector has to one risk level.
+  { option: 'thresholdSigmas', values: [8, 10, 12] },
+  // The evidence a slow drift must pile up: the other main trade between early and false alarms.
+  { option: 'cusumLimit', values: [40, 50, 60] },
 ];
 
 /** Throws, naming the option, when the grid names one the detector does not have (the compiler catches it too). */

@@ -10,7 +10,7 @@ import { feed } from './feed';
 import type { BacktestInput } from './input';
 import { formatDuration, summaryLine, type SeriesIrregularities } from './irregularities';
 
-export { CsvInputError, parseCsv, parseTimestamp } from './csv';
+export { parseTimestamp } from './csv';
 export { inputFromTexts, readBacktestInput, type BacktestInput } from './input';
 
 export interface BacktestReport {
