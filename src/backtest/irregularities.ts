@@ -15,7 +15,7 @@ export interface SeriesIrregularities {
   late: number;
   gaps: number;
   stepChanges: number;
-  /** Each step the series settled on, in order (ms); empty when it has under two distinct timestamps. */
+  /** Each step the series settled on, in order (ms); empty ("unknown") when it has under two distinct timestamps. */
   steps: number[];
   firstMs: number;
   lastMs: number;
@@ -27,6 +27,9 @@ const STEP_WINDOW = 5;
 const GAP_RATIO = 1.5;
 /** A median within this share of the current step is the same step (stamps jitter by a second or two). */
 const STEP_TOLERANCE = 0.1;
+
+/** Up to this many series, the summary names each one's step; beyond, it groups them. */
+const LIST_STEPS_UP_TO = 12;
 
 const near = (a: number, b: number) => Math.abs(a - b) <= STEP_TOLERANCE * b;
 
@@ -128,10 +131,16 @@ export function formatDuration(ms: number): string {
 export function summaryLine(series: SeriesIrregularities[]): string {
   const total = (pick: (s: SeriesIrregularities) => number) => series.reduce((sum, s) => sum + pick(s), 0);
   const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-  const steps = series.map((s) => {
-    const detected = s.steps.length ? s.steps.map(formatDuration).join('→') : 'none';
-    return series.length === 1 ? `step ${detected}` : `${s.key} ${detected}`;
-  });
+  const detected = (s: SeriesIrregularities) => (s.steps.length ? s.steps.map(formatDuration).join('→') : 'unknown');
+  let steps: string[];
+  if (series.length <= LIST_STEPS_UP_TO) {
+    steps = series.map((s) => (series.length === 1 ? `step ${detected(s)}` : `${s.key} ${detected(s)}`));
+  } else {
+    // A fleet's line stays readable: series grouped by the steps they showed, the rarer ones named.
+    const groups = new Map<string, string[]>();
+    for (const s of series) groups.set(detected(s), [...(groups.get(detected(s)) ?? []), s.key]);
+    steps = [...groups].map(([step, keys]) => (keys.length <= 3 ? `${keys.join(' ')} ${step}` : `${step} ×${keys.length}`));
+  }
   return [
     `${plural(series.length, 'series', 'series')}, ${plural(total((s) => s.rows), 'row')}: `,
     `${plural(total((s) => s.duplicates), 'duplicate')}, ${total((s) => s.late)} late, ${plural(total((s) => s.gaps), 'gap')}, `,

@@ -52,4 +52,9 @@ describe('input irregularities', () => {
     const two = classifyArrivals([...at('a', every(1, 30)), ...at('b', [...every(1, 10), ...every(5, 10, 10)])]).series;
     expect(summaryLine(two)).toBe('2 series, 50 rows: 0 duplicates, 0 late, 0 gaps, 1 step change; steps: a 1m, b 1m→5m');
   });
+
+  it('groups the steps of a fleet by what they showed, naming the rare ones', () => {
+    const fleet = [...Array.from({ length: 20 }, (_, i) => at(`c${i}`, every(5, 10))).flat(), ...at('odd', every(1, 10)), ...at('none', [0])];
+    expect(summaryLine(classifyArrivals(fleet).series)).toBe('22 series, 211 rows: 0 duplicates, 0 late, 0 gaps, 0 step changes; steps: 5m ×20, odd 1m, none unknown');
+  });
 });
