@@ -44,7 +44,7 @@ class SlowStore implements ObjectStore {
 const scaler: ServiceScaler = {
   describe: async (): Promise<ServiceState> => (await latency(), { desiredCount: 3, runningCount: 3 }),
   setDesiredCount: async () => latency().then(() => undefined),
-  raiseMinCapacity: async () => latency().then(() => undefined),
+  setMinCapacity: async () => latency().then(() => undefined),
 };
 const alerter: Alerter = { publish: async (_m: AlertMessage) => (await latency(), 'bench-message') };
 
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
   };
   const options = (run: number) => ({
     environment: 'bench', runId: `bench-${run}`, runKey: `bench-${run}`, deadline: { remainingMs: () => 240_000 }, lookbackMinutes: 10,
-    scaling: { cluster: 'c', services: config.ecs.services, step: 1, criticalStep: 2, cooldownMinutes: 15 }, dryRun: false, suppressionMinutes: 60,
+    scaling: { services: config.ecs.services.map((s) => ({ ...s, cluster: 'c' })), step: 1, criticalStep: 2, cooldownMinutes: 15 }, dryRun: false, suppressionMinutes: 60,
   });
   // The first cycle creates every container's model; the measured one is a steady-state run.
   await runCycle(deps, options(1));

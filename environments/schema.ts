@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { METRIC_NAMES } from '../src/core/model';
+import { checkTimeoutFitsSchedule, ecsName, scalableTargetTag, scheduleExpression } from './actions-schema';
 
 const name = z
   .string()
@@ -24,7 +25,7 @@ const vaultPath = z
 export const serviceSchema = z
   .strictObject({
     /** ECS service name, as in `aws ecs list-services`. */
-    name: z.string().min(1).max(255),
+    name: ecsName,
     minTasks: z.number().int().min(0),
     maxTasks: z.number().int().min(1),
   })
@@ -95,19 +96,18 @@ export const environmentSchema = z
       entitySelector: z.string().min(1).default('type(CONTAINER_GROUP_INSTANCE)'),
     }),
     ecs: z.strictObject({
-      clusterName: z.string().min(1).max(255),
+      clusterName: ecsName,
       /** The only services the detector may scale. */
       services: z.array(serviceSchema).min(1, 'must list at least one service'),
       step: z.number().int().min(1).default(1),
       criticalStep: z.number().int().min(1).default(2),
       cooldownMinutes: z.number().int().min(1).default(15),
+      /** Set when the services' auto-scaling targets carry this tag: IAM then allows only those targets. */
+      scalableTargetTag: scalableTargetTag.optional(),
     }),
     schedule: z
       .strictObject({
-        expression: z
-          .string()
-          .regex(/^(rate\(\d+ (minute|minutes|hour|hours)\)|cron\(.+\))$/, 'must be rate(...) or cron(...)')
-          .default('rate(5 minutes)'),
+        expression: scheduleExpression.default('rate(5 minutes)'),
       })
       .default({ expression: 'rate(5 minutes)' }),
     lambda: z
@@ -150,7 +150,10 @@ export const environmentSchema = z
       .strictObject({
         emails: z.array(z.string().email('must be an e-mail address')).default([]),
         httpsEndpoints: z.array(httpsUrl).default([]),
-        /** The same container and kind is not alerted again inside this window. */
+        /**
+         * The quiet period: a service's incident resolves (one "resolved" alert) once it has been
+         * clear this long, and only then are its temporary scale-outs given back.
+         */
         suppressionMinutes: z.number().int().min(1).default(60),
       })
       .default({ emails: [], httpsEndpoints: [], suppressionMinutes: 60 }),
@@ -178,13 +181,7 @@ export const environmentSchema = z
       if (seen.has(s.name)) ctx.addIssue({ code: 'custom', path: ['ecs', 'services', i, 'name'], message: `duplicate service ${s.name}` });
       seen.add(s.name);
     });
-    if (scheduleMinutes(env.schedule.expression) * 60 <= env.lambda.timeoutSeconds) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['lambda', 'timeoutSeconds'],
-        message: 'must be shorter than the schedule interval, so runs never overlap',
-      });
-    }
+    checkTimeoutFitsSchedule(env, ctx);
   });
 
 /** An environment as written in `environments/<name>.ts` (defaults not yet applied). */
@@ -192,13 +189,6 @@ export type EnvironmentInput = z.input<typeof environmentSchema>;
 /** An environment after validation, every default applied. */
 export type EnvironmentConfig = z.output<typeof environmentSchema>;
 export type ScalableService = z.output<typeof serviceSchema>;
-
-/** The interval of a `rate(...)` expression in minutes; cron expressions are not checked (Infinity). */
-export function scheduleMinutes(expression: string): number {
-  const m = /^rate\((\d+) (minute|minutes|hour|hours)\)$/.exec(expression);
-  if (!m) return Number.POSITIVE_INFINITY;
-  return Number(m[1]) * (m[2].startsWith('hour') ? 60 : 1);
-}
 
 export class EnvironmentConfigError extends Error {
   constructor(

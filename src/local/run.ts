@@ -173,7 +173,8 @@ export async function localRun(o: LocalRunOptions): Promise<LocalRunResult> {
     const ecs = new SimulatedEcs(sim);
     const events: ReportEvent[] = [];
     const alerter = new FileAlerter(alertsPath, (m, at) => {
-      o.print(`  ALERT ${m.attributes.severity.toUpperCase()} ${m.subject}`);
+      // The subject carries the severity (or RESOLVED) already.
+      o.print(`  ALERT ${m.subject}`);
       for (const a of (JSON.parse(m.body) as { anomalies: Array<{ service: string }> }).anomalies) events.push({ t: at.getTime(), service: a.service, kind: 'alert', label: m.subject });
     }, () => new Date(clockMs));
     const series = new Map<string, ReportSeries>();

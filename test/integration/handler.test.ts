@@ -142,6 +142,8 @@ describe('bundled handler against moto, OpenBao and local Splunk/Dynatrace', () 
     const waveShiftMs = Math.round((12 * HOUR_MS - (now % DAY_MS)) / HOUR_MS) * HOUR_MS;
     sim = new FleetSim({
       seed: 11,
+      // The sources report the cluster the services run in: scaling acts only on (cluster, service).
+      cluster: CLUSTER,
       startMs,
       waveShiftMs,
       // search-api runs in the simulation but not in the cluster: scaling it must fail.
@@ -287,7 +289,7 @@ describe('bundled handler against moto, OpenBao and local Splunk/Dynatrace', () 
       const run = await handler(event('evt-ecs'), context);
       expect(run.degraded).toBe(true);
       expect(run.actionDetails).toEqual(expect.arrayContaining([
-        { service: 'search-api', outcome: 'skipped', reason: 'describe-failed' },
+        { cluster: CLUSTER, service: 'search-api', outcome: 'failed', reason: expect.stringMatching(/^describe failed: ECS service it-apps\/search-api: MISSING/) },
         expect.objectContaining({ service: 'checkout-api', outcome: 'scaled', from: before }),
       ]));
       expect(await desired('checkout-api')).toBeGreaterThan(before);
