@@ -5,16 +5,13 @@
  * `prod.ecs.services[1].maxTasks: must be ≥ minTasks`.
  */
 import { z } from 'zod';
-import { METRIC_NAMES } from '../src/core/model';
+import { checkSources, serviceUrl, sourcesShape } from './sources-schema';
 import { checkTimeoutFitsSchedule, ecsName, scalableTargetTag, scheduleExpression } from './actions-schema';
 
 const name = z
   .string()
   .regex(/^[a-z][a-z0-9-]{1,20}$/, 'must be 2-21 lowercase letters, digits or dashes, starting with a letter');
-const httpsUrl = z
-  .string()
-  .url('must be a URL')
-  .refine((u) => u.startsWith('https://'), 'must use https://');
+const httpsUrl = serviceUrl();
 const awsRegion = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as eu-west-1');
 const s3BucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name');
 /** Relative path inside a KV mount: no leading/trailing slash, no `..`. */
@@ -32,13 +29,6 @@ export const serviceSchema = z
   .superRefine((s, ctx) => {
     if (s.maxTasks < s.minTasks) ctx.addIssue({ code: 'custom', path: ['maxTasks'], message: 'must be ≥ minTasks' });
   });
-
-const metricSelectors = z.strictObject(
-  Object.fromEntries(METRIC_NAMES.map((m) => [m, z.string().min(1)])) as Record<
-    (typeof METRIC_NAMES)[number],
-    z.ZodString
-  >,
-);
 
 export const environmentSchema = z
   .strictObject({
@@ -76,25 +66,7 @@ export const environmentSchema = z
       tokenTtlSeconds: z.number().int().min(60).max(3600).default(900),
       secretMaxVersions: z.number().int().min(1).max(100).default(10),
     }),
-    splunk: z.strictObject({
-      baseUrl: httpsUrl,
-      index: z.string().min(1).default('container_metrics'),
-      /** Search string; defaults to per-container averages from `index`. */
-      spl: z.string().min(1).optional(),
-      lookbackMinutes: z.number().int().min(1).max(1440).default(10),
-      authScheme: z.enum(['bearer', 'basic']).default('bearer'),
-    }),
-    dynatrace: z.strictObject({
-      environmentUrl: httpsUrl,
-      metricSelectors: metricSelectors.default({
-        cpu_pct: 'builtin:containers.cpu.usagePercent',
-        mem_pct: 'builtin:containers.memory.usagePercent',
-        net_mbps: 'builtin:containers.net.bytesRx:rate(1s)',
-        disk_iops: 'builtin:containers.disk.iops',
-      }),
-      resolution: z.string().regex(/^\d+[smhd]$/, 'must be a resolution such as 1m').default('1m'),
-      entitySelector: z.string().min(1).default('type(CONTAINER_GROUP_INSTANCE)'),
-    }),
+    ...sourcesShape(),
     ecs: z.strictObject({
       clusterName: ecsName,
       /** The only services the detector may scale. */
@@ -173,6 +145,7 @@ export const environmentSchema = z
     dryRun: z.boolean().default(false),
   })
   .superRefine((env, ctx) => {
+    checkSources(env, ctx);
     if (env.ecs.criticalStep < env.ecs.step) {
       ctx.addIssue({ code: 'custom', path: ['ecs', 'criticalStep'], message: 'must be ≥ step' });
     }

@@ -67,6 +67,9 @@ export class PipelineAlarms extends Construct {
         name: 'ledger-resets', namespace: detectorMetrics.namespace, metricName: detectorMetrics.names.ledgerResets, dimensions: own, statistic: 'Sum',
         period: 900, evaluationPeriods: 1, threshold: 0, comparisonOperator: 'GreaterThanThreshold', treatMissingData: 'notBreaching',
       },
+      // A source or one of its metrics missing: the run still completes, so only these say the data is partial.
+      { name: 'source-errors', namespace: detectorMetrics.namespace, metricName: detectorMetrics.names.sourceErrors, dimensions: own, statistic: 'Sum', period: 900, evaluationPeriods: 1, threshold: 0, comparisonOperator: 'GreaterThanThreshold', treatMissingData: 'notBreaching' },
+      { name: 'source-metrics-degraded', namespace: detectorMetrics.namespace, metricName: detectorMetrics.names.sourceMetricsDegraded, dimensions: own, statistic: 'Sum', period: 900, evaluationPeriods: 1, threshold: 0, comparisonOperator: 'GreaterThanThreshold', treatMissingData: 'notBreaching' },
       {
         name: 'dead-letters', namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: props.deadLetterQueueName },
         statistic: 'Maximum', period: 300, evaluationPeriods: 1, threshold: 0, comparisonOperator: 'GreaterThanThreshold', treatMissingData: 'notBreaching',

@@ -54,6 +54,8 @@ export const detectorMetrics = {
     ledgerResets: 'LedgerResets',
     alertsPublished: 'AlertsPublished',
     sourceErrors: 'SourceErrors',
+    /** Metrics a source is configured for but did not give (e.g. a key the tenant lacks). */
+    sourceMetricsDegraded: 'SourceMetricsDegraded',
     rowsDropped: 'RowsDropped',
     scorerFallbacks: 'ScorerFallbacks',
     successfulRuns: 'SuccessfulRuns',
