@@ -8,6 +8,7 @@
  * removed option stops the benchmark with a clear message instead of being
  * silently ignored.
  */
+import { formatDuration } from '../../src/backtest/irregularities';
 import { DEFAULT_DETECTOR_OPTIONS, type DetectorOptions } from '../../src/detector';
 
 /** Options whose value is a number (the grid varies nothing else). */
@@ -40,10 +41,10 @@ export function gridSettings(grid: readonly GridAxis[] = CV_GRID): Array<Partial
   return grid.reduce<Array<Partial<DetectorOptions>>>((settings, axis) => settings.flatMap((s) => axis.values.map((v) => ({ ...s, [axis.option]: v }))), [{}]);
 }
 
-/** `thresholdSigmas=10 cusumLimit=50`, with `(defaults)` when every value is the default. */
+/** `dailyRisk=0.01 evidenceHalfLifeMs=15m`, with `(defaults)` when every value is the default; durations (`…Ms`) read as durations. */
 export function describeSetting(setting: Partial<DetectorOptions>): string {
   const entries = Object.entries(setting);
-  const text = entries.map(([k, v]) => `${k}=${String(v)}`).join(' ');
+  const text = entries.map(([k, v]) => `${k}=${k.endsWith('Ms') && typeof v === 'number' ? formatDuration(v) : String(v)}`).join(' ');
   const isDefault = entries.every(([k, v]) => (DEFAULT_DETECTOR_OPTIONS as unknown as Record<string, unknown>)[k] === v);
   return isDefault ? `${text} (defaults)` : text;
 }

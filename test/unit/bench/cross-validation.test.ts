@@ -65,6 +65,11 @@ describe('cross-validation grid', () => {
     expect(settings[0]).toEqual(Object.fromEntries(CV_GRID.map((a) => [a.option, a.values[0]])));
   });
 
+  it('describes a setting, durations as durations, and marks the defaults', () => {
+    expect(describeSetting({ seed: 7, warmupMs: 5_400_000 } as Partial<typeof DEFAULT_DETECTOR_OPTIONS>)).toBe('seed=7 warmupMs=1h30m');
+    expect(describeSetting({ seed: DEFAULT_DETECTOR_OPTIONS.seed })).toBe(`seed=${DEFAULT_DETECTOR_OPTIONS.seed} (defaults)`);
+  });
+
   it('stops with the option’s name when the detector no longer has it', () => {
     expect(() => checkGrid(CV_GRID, { seed: 1 })).toThrow(`names detector option "${CV_GRID[0].option}", which the detector no longer has`);
   });
