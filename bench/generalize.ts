@@ -15,7 +15,7 @@
  * this process).
  */
 import { parseArgs } from 'node:util';
-import { describeSetting, gridSettings, CV_GRID } from './lib/cv-grid';
+import { describeSetting, describeValue, gridSettings, CV_GRID } from './lib/cv-grid';
 import type { DetectorOptions } from '../src/detector';
 import { crossValidate, splitHalves, type ProfileFigures, type ScoredSetting } from './lib/cross-validation';
 import { renderColumns } from './lib/generalize-table';
@@ -59,7 +59,7 @@ function nabRows(dir: string, files: NabFile[], settings: Array<Partial<Detector
   });
   rows.push(['NAB 2-fold CV, mean of held-out halves', 'standard / low FP / low FN', figures(cv.mean), '']);
   notes.push(`NAB halves (files in name order, alternately): A = ${a.map((n) => n.replace(/\.csv$/, '')).join(', ')}; B = ${b.map((n) => n.replace(/\.csv$/, '')).join(', ')}.`);
-  notes.push(`CV grid (bench/lib/cv-grid.ts): ${CV_GRID.map((g) => `${g.option} ∈ {${g.values.join(', ')}}`).join(' × ')}; chosen by the standard profile on one half.`);
+  notes.push(`CV grid (bench/lib/cv-grid.ts): ${CV_GRID.map((g) => `${g.option} ∈ {${g.values.map((v) => describeValue(g.option, v)).join(', ')}}`).join(' × ')}; chosen by the standard profile on one half.`);
 }
 
 function incidentRows(seeds: readonly number[], results: SetResult[]): void {

@@ -41,10 +41,15 @@ export function gridSettings(grid: readonly GridAxis[] = CV_GRID): Array<Partial
   return grid.reduce<Array<Partial<DetectorOptions>>>((settings, axis) => settings.flatMap((s) => axis.values.map((v) => ({ ...s, [axis.option]: v }))), [{}]);
 }
 
+/** One option's value as a reader wants it: options in ms (`…Ms`) as durations. */
+export function describeValue(option: string, value: unknown): string {
+  return option.endsWith('Ms') && typeof value === 'number' ? formatDuration(value) : String(value);
+}
+
 /** `dailyRisk=0.01 evidenceHalfLifeMs=15m`, with `(defaults)` when every value is the default; durations (`…Ms`) read as durations. */
 export function describeSetting(setting: Partial<DetectorOptions>): string {
   const entries = Object.entries(setting);
-  const text = entries.map(([k, v]) => `${k}=${k.endsWith('Ms') && typeof v === 'number' ? formatDuration(v) : String(v)}`).join(' ');
+  const text = entries.map(([k, v]) => `${k}=${describeValue(k, v)}`).join(' ');
   const isDefault = entries.every(([k, v]) => (DEFAULT_DETECTOR_OPTIONS as unknown as Record<string, unknown>)[k] === v);
   return isDefault ? `${text} (defaults)` : text;
 }
