@@ -45,7 +45,9 @@ export function feed(rows: readonly FeedRow[], detector: FleetDetector): FeedRes
     }
     // A series' first row is always in order, so every later row has an anchor.
     const anchor = latestInOrder.get(r.key)!;
-    after.set(anchor, [...(after.get(anchor) ?? []), i]);
+    const waiting = after.get(anchor);
+    if (waiting) waiting.push(i);
+    else after.set(anchor, [i]);
   });
   const ordered = rows.map((_, i) => i).filter((i) => kinds[i] === 'in-order');
   ordered.sort((a, b) => rows[a].timeMs - rows[b].timeMs || a - b);
