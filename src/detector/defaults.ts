@@ -10,6 +10,8 @@ export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
 export const DAY_MS = 24 * HOUR_MS;
 export const WEEK_MS = 7 * DAY_MS;
+/** The forest sees two numbers per metric: its residual against the seasonal baseline and its position against the long-run level (position.ts). */
+export const FEATURES_PER_METRIC = 2;
 
 export interface DetectorOptions {
   // Structure (what the data is, and the forest's shape), not tuning.
@@ -33,7 +35,7 @@ export interface DetectorOptions {
   warmupMs: number;
   /** Half-life of the deseasonalised level. */
   levelHalfLifeMs: number;
-  /** Half-life of the daily and weekly profiles (each bucket's memory, in elapsed time). */
+  /** Half-life of the daily and weekly profiles (each bucket's memory, in elapsed time), and of the long-run level a value's position is taken against. */
   profileHalfLifeMs: number;
   /** Half-life of the noise scale each metric is standardised by. */
   scaleHalfLifeMs: number;
@@ -88,7 +90,7 @@ export function resolveOptions(partial: Partial<DetectorOptions> = {}): Detector
   for (const k of ['dimensions', 'shingleSize', 'trees', 'sampleSize'] as const) {
     if (!Number.isInteger(o[k]) || o[k] < 1) throw new Error(`detector option ${k} must be a positive integer, got ${o[k]}`);
   }
-  if (o.dimensions * o.shingleSize > 255) throw new Error('detector option dimensions × shingleSize must be at most 255');
+  if (FEATURES_PER_METRIC * o.dimensions * o.shingleSize > 255) throw new Error(`detector options dimensions × shingleSize must be at most ${Math.floor(255 / FEATURES_PER_METRIC)}`);
   if (o.loadRelation !== null) {
     const [metric, driver] = o.loadRelation;
     const inRange = (i: number) => Number.isInteger(i) && i >= 0 && i < o.dimensions;

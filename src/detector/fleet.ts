@@ -8,7 +8,7 @@
  * versioned binary object that the Lambda keeps between runs.
  */
 import { BinaryReader, BinaryWriter, ByteCounter, type ByteSink } from './codec';
-import { resolveOptions, type DetectorOptions } from './defaults';
+import { FEATURES_PER_METRIC, resolveOptions, type DetectorOptions } from './defaults';
 import { foldAttribution, isAlarm, riskPerSample, type Detection, type DetectionScope, type DetectorInput } from './detection';
 import { RandomCutForest, type ForestOptions } from './forest';
 import { KeyModel } from './key-model';
@@ -31,7 +31,7 @@ export class DetectorStateVersionError extends Error {
     this.name = 'DetectorStateVersionError';
   }
 }
-const VERSION = 12;
+const VERSION = 13;
 /** The key under which the fleet's own shared-shift episodes are remembered, beside the services'. */
 const FLEET = FLEET_SHIFT;
 
@@ -44,6 +44,9 @@ interface InFlight {
   z: Float64Array;
   /** Per metric, a 100% change of the expected value in z units. */
   perUnit: Float64Array;
+  /** Positions against the key's long-run level, and a 100% change in their units. */
+  position: Float64Array;
+  positionPerUnit: Float64Array;
 }
 
 export class FleetDetector {
@@ -65,7 +68,7 @@ export class FleetDetector {
 
   private get forestOptions(): ForestOptions {
     const o = this.options;
-    return { trees: o.trees, sampleSize: o.sampleSize, dimensions: o.dimensions * o.shingleSize, halfLifeMs: o.forestHalfLifeMs };
+    return { trees: o.trees, sampleSize: o.sampleSize, dimensions: FEATURES_PER_METRIC * o.dimensions * o.shingleSize, halfLifeMs: o.forestHalfLifeMs };
   }
 
   private forestFor(group: string): RandomCutForest {
@@ -138,7 +141,8 @@ export class FleetDetector {
     const flights: InFlight[] = inputs.map((input) => {
       const model = this.modelFor(input.key, input.group);
       const arrival = model.samples === 0 || !Number.isFinite(model.lastMs) ? 'in-order' : arrivalOf(model.lastMs, input.timestampMs);
-      return { input, model, arrival, ...model.residuals(input.values, input.timestampMs) };
+      const { z: position, perUnit: positionPerUnit } = model.positions(input.values);
+      return { input, model, arrival, ...model.residuals(input.values, input.timestampMs), position, positionPerUnit };
     });
     const inOrder = flights.filter((f) => f.arrival === 'in-order');
     const views = new Map(inOrder.map((f, k) => [f, k]));
@@ -156,14 +160,15 @@ export class FleetDetector {
       const view = k === undefined ? undefined : peers[k];
       // The shared part is a relative change (a quarter less traffic everywhere), each container's in its own units.
       const own = view ? f.z.map((z, d) => z - view.common[d] * f.perUnit[d]) : f.z;
-      return this.judgeOne(f, f.model.decoupled(own, o), view?.scope ?? 'container');
+      const ownPosition = view ? f.position.map((p, d) => p - view.common[d] * f.positionPerUnit[d]) : f.position;
+      return this.judgeOne(f, f.model.point(f.model.decoupled(own, o), ownPosition), view?.scope ?? 'container');
     });
     raiseSharedEvents(flights.map((f) => ({ group: f.input.group, timestampMs: f.input.timestampMs, stepMs: f.model.stepMs })), detections, this.sharedAlarmMs, o);
     return detections.map(({ detection }) => detection);
   }
 
   /** Stages 2–4 for one sample: forest score, calibration, decision; then learning, for an in-order sample. */
-  private judgeOne(f: InFlight, features: Float64Array, scope: DetectionScope): Judged {
+  private judgeOne(f: InFlight, point: Float32Array, scope: DetectionScope): Judged {
     const o = this.options;
     const { model, input } = f;
     const t = input.timestampMs;
@@ -177,10 +182,9 @@ export class FleetDetector {
     const threshold = model.calibrator.threshold(risk);
     let raw: Judged['raw'];
     if (scope !== 'container' && !warmingUp) {
-      const evidence = model.calibrator.evidence(forest.score(model.point(model.decoupled(f.z, o))).score, elapsed, o.evidenceHalfLifeMs);
+      const evidence = model.calibrator.evidence(forest.score(model.point(model.decoupled(f.z, o), f.position)).score, elapsed, o.evidenceHalfLifeMs);
       raw = { score: evidence, probability: model.calibrator.probability(evidence), threshold };
     }
-    const point = model.point(features);
     const scored = inOrder ? forest.scoreAndUpdate(point, t) : forest.score(point);
     const evidence = model.calibrator.evidence(scored.score, elapsed, o.evidenceHalfLifeMs);
     const probability = model.calibrator.probability(evidence);
@@ -189,7 +193,7 @@ export class FleetDetector {
     if (inOrder) {
       if (isAnomaly) model.lastAlarmMs = t;
       model.calibrator.learn(evidence, model.weight(t, o.calibrationHalfLifeMs), isAnomaly ? threshold : undefined);
-      model.learn(input.values, t, f.z, features, o);
+      model.learn(input.values, t, f.z, point, o);
     }
     const detection: Detection = {
       score: evidence,

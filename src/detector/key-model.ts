@@ -6,8 +6,9 @@
  * metrics; the forests are shared per group.
  */
 import type { BinaryReader, ByteSink } from './codec';
-import type { DetectorOptions } from './defaults';
 import { TailCalibrator } from './calibration';
+import { FEATURES_PER_METRIC, type DetectorOptions } from './defaults';
+import { LongRunPosition, positionHalfLifeMs } from './position';
 import { SeasonalBaseline, Z_CLIP, type Residuals } from './seasonality';
 import { Slab } from './slab';
 import { nextStep, weightAfter } from './time';
@@ -30,6 +31,8 @@ export class KeyModel {
   readonly calibrator: TailCalibrator;
   /** Moments of the (driver, metric) residuals behind the load relation: variances and covariance. */
   readonly relation: Float64Array;
+  /** Where each value stands against the key's long-run level. */
+  readonly position: LongRunPosition;
   /** The previous (shingleSize − 1) feature vectors, oldest first. */
   readonly history: Float32Array;
   private readonly slab: Slab;
@@ -46,11 +49,22 @@ export class KeyModel {
     this.slab = new Slab(bytes);
     const carved = this.carve(this.slab);
     this.slab.assertFull();
-    ({ baseline: this.baseline, calibrator: this.calibrator, relation: this.relation, history: this.history } = carved);
+    ({ baseline: this.baseline, calibrator: this.calibrator, relation: this.relation, position: this.position, history: this.history } = carved);
   }
 
-  private carve(s: Slab): { baseline: SeasonalBaseline; calibrator: TailCalibrator; relation: Float64Array; history: Float32Array } {
-    return { calibrator: new TailCalibrator(s), relation: s.f64(3), baseline: new SeasonalBaseline(this.dims, s), history: s.f32((this.shingleSize - 1) * this.dims) };
+  private carve(s: Slab): { baseline: SeasonalBaseline; calibrator: TailCalibrator; relation: Float64Array; position: LongRunPosition; history: Float32Array } {
+    return {
+      calibrator: new TailCalibrator(s),
+      relation: s.f64(3),
+      baseline: new SeasonalBaseline(this.dims, s),
+      position: new LongRunPosition(this.dims, s),
+      history: s.f32((this.shingleSize - 1) * this.featureDims),
+    };
+  }
+
+  /** Numbers per sample in a forest point: each metric's residual, then each metric's position. */
+  get featureDims(): number {
+    return FEATURES_PER_METRIC * this.dims;
   }
 
   /** How much history the key has at `timestampMs`. */
@@ -73,6 +87,13 @@ export class KeyModel {
     return this.baseline.residuals(values, timestampMs, this.historyMs(timestampMs));
   }
 
+  /** Positions against the key's long-run level (all zero for its first sample, seeded or not, like the residuals). */
+  positions(values: readonly number[]): Residuals {
+    if (this.samples === 0 || this.seeded) return { z: new Float64Array(this.dims), perUnit: new Float64Array(this.dims) };
+    const { position, perUnit } = this.position.of(values);
+    return { z: position, perUnit };
+  }
+
   /**
    * The related metric judged on what its driver's residual does not explain
    * (its partial residual, restandardised): CPU that rises while traffic stays
@@ -89,11 +110,12 @@ export class KeyModel {
     return out;
   }
 
-  /** The forest point: the previous feature vectors, then this one. */
-  point(features: Float64Array): Float32Array {
-    const point = new Float32Array(this.shingleSize * this.dims);
+  /** The forest point: the previous feature vectors, then this one (residuals, then positions). */
+  point(residuals: Float64Array, positions: Float64Array): Float32Array {
+    const point = new Float32Array(this.shingleSize * this.featureDims);
     point.set(this.history);
-    point.set(features, this.history.length);
+    point.set(residuals, this.history.length);
+    point.set(positions, this.history.length + this.dims);
     return point;
   }
 
@@ -107,14 +129,19 @@ export class KeyModel {
     return this.samples === 0 ? 1 : Math.max(weightAfter(this.elapsedTo(timestampMs), halfLifeMs), 1 / (this.samples + 1));
   }
 
-  /** Learns an in-order sample: `z` its residuals before peers were taken out, `features` what the forest saw. */
-  learn(values: readonly number[], timestampMs: number, z: Float64Array, features: Float64Array, o: DetectorOptions): void {
+  /** Learns an in-order sample: `z` its residuals before peers were taken out, `point` what the forest saw. */
+  learn(values: readonly number[], timestampMs: number, z: Float64Array, point: Float32Array, o: DetectorOptions): void {
     if (this.samples === 0) {
       this.firstMs = timestampMs;
       this.baseline.start(values);
+      this.position.start(values);
       this.relation.set([1, 1, 0]);
     } else {
-      if (this.seeded) this.baseline.rebase(values, timestampMs);
+      if (this.seeded) {
+        this.baseline.rebase(values, timestampMs);
+        this.position.rebase(values);
+      }
+      this.position.learn(values, this.weight(timestampMs, positionHalfLifeMs(o)));
       const elapsed = this.elapsedTo(timestampMs);
       ({ stepMs: this.stepMs, offStep: this.offStep } = nextStep({ stepMs: this.stepMs, offStep: this.offStep }, elapsed));
       this.baseline.learn(values, timestampMs, elapsed, this.samples, o);
@@ -131,8 +158,8 @@ export class KeyModel {
       }
     }
     if (this.history.length > 0) {
-      this.history.copyWithin(0, this.dims);
-      this.history.set(features, this.history.length - this.dims);
+      this.history.copyWithin(0, this.featureDims);
+      this.history.set(point.subarray(point.length - this.featureDims), this.history.length - this.featureDims);
     }
     this.lastMs = timestampMs;
     this.samples++;
