@@ -20,6 +20,21 @@ export interface Previous {
 }
 
 /**
+ * What there is to give back after scale-out `s`. The first raise of an
+ * incident remembers where it started; a later one only moves the value we
+ * expect to see. A dry run writes nothing, so it never moves a real raise's
+ * expected value, and a real raise replaces a dry run's record (which said
+ * nothing was changed).
+ */
+function nextRaised(earlier: RaisedCapacity | undefined, s: ScaleOut, dryRun: boolean, at: string): RaisedCapacity {
+  const fresh: RaisedCapacity = { cluster: s.cluster, service: s.service, mode: s.mode, from: s.from, to: s.to, at, dryRun };
+  if (!earlier) return fresh;
+  if (dryRun) return earlier.dryRun ? { ...earlier, to: s.to } : earlier;
+  if (earlier.dryRun) return fresh;
+  return { ...earlier, to: s.to };
+}
+
+/**
  * Records the plan in the ledger before acting (whoever wins the conditional
  * write acts): scale-outs hold the cooldown and extend the capacity to give
  * back; restores take it off. Returns what each touched key held before.
@@ -32,8 +47,7 @@ export function reserve(ledger: ActionLedger, plan: ScalingPlan, runKey: string,
     previous.set(s.key, { lastScaledAt: ledger.lastScaledAt[s.key], raised: earlier });
     ledger.scaleActions[scaleKey(runKey, s.key)] = { at, cluster: s.cluster, service: s.service, action: 'scale-out', from: s.from, to: s.to, mode: s.mode, status: dryRun ? 'dry-run' : 'reserved' };
     ledger.lastScaledAt[s.key] = at;
-    // The first raise of an incident remembers where it started; later ones only move the value we expect to see.
-    ledger.raised[s.key] = earlier ? { ...earlier, to: s.to } : { cluster: s.cluster, service: s.service, mode: s.mode, from: s.from, to: s.to, at, dryRun };
+    ledger.raised[s.key] = nextRaised(earlier, s, dryRun, at);
   }
   for (const r of plan.restores) {
     // A dry run never gives back a real scale-out: it reports it and keeps it for when it acts again.

@@ -1,0 +1,47 @@
+/** The action step's test harness: one configured service, a scripted detector, and a 5-minute clock per run. */
+import { runCycle, type CycleDeps, type CycleOptions } from '../../src/pipeline/run-cycle';
+import { MemoryObjectStore } from '../../src/adapters/memory/object-store';
+import { archiveKeys } from '../../src/config/naming';
+import { parseLedger } from '../../src/core/ledger';
+import type { PartialSample } from '../../src/core/model';
+import { DetectorStateVersionError } from '../../src/detector';
+import type { EmbeddedDetector } from '../../src/pipeline/ports';
+import { FakeAlerter, FakeScaler, FakeSource, RecordingLog, RecordingMetrics, ScriptedDetector, ScriptedDetectorFactory, fixedClock, fullMetrics, noDeadline } from './fakes';
+
+export const START = Date.parse('2026-11-24T10:05:00.000Z');
+export const sample = (id: string, service: string, cluster = 'apps-prod'): PartialSample => ({ containerId: id, service, cluster, timestamp: '2026-11-24T10:00:00.000Z', metrics: fullMetrics(95), source: 'splunk' });
+
+/** A factory whose stored state is of another format, as a deploy that changes the format leaves it. */
+class OldFormatFactory extends ScriptedDetectorFactory {
+  deserialize(bytes: Uint8Array): EmbeddedDetector {
+    if (new TextDecoder().decode(bytes).startsWith('v10')) throw new DetectorStateVersionError(10, 11);
+    return super.deserialize(bytes);
+  }
+}
+
+export function actHarness(samples: PartialSample[] = [sample('c1', 'checkout-api')]) {
+  const detector = new ScriptedDetector(new Map(samples.map((s) => [s.containerId, { metric: 'cpu_pct' as const, direction: 'high' as const }])));
+  const scaler = new FakeScaler();
+  scaler.state.set('checkout-api', { desiredCount: 4, runningCount: 4 });
+  const clock = fixedClock(new Date(START).toISOString());
+  const deps: CycleDeps = {
+    sources: [FakeSource.of('splunk', samples)], store: new MemoryObjectStore(), detectors: new OldFormatFactory(detector), scaler,
+    alerter: new FakeAlerter(), log: new RecordingLog(), metrics: new RecordingMetrics(), clock,
+  };
+  const options: CycleOptions = {
+    environment: 'prod', runId: 'run-0', runKey: 'evt-0', deadline: noDeadline, lookbackMinutes: 10,
+    scaling: { services: [{ cluster: 'apps-prod', name: 'checkout-api', minTasks: 2, maxTasks: 24 }], step: 1, criticalStep: 2, cooldownMinutes: 15 },
+    dryRun: false, suppressionMinutes: 30, detectorWarmupMs: 2 * 24 * 3600_000,
+  };
+  let run = 0;
+  /** Runs the next 5-minute cycle. */
+  const next = (extra: Partial<CycleOptions> = {}, d: CycleDeps = deps) => {
+    clock.set(new Date(START + run * 300_000).toISOString());
+    run++;
+    return runCycle(d, { ...options, runId: `run-${run}`, runKey: `evt-${run}`, ...extra });
+  };
+  const store = deps.store as MemoryObjectStore;
+  const ledger = () => parseLedger(new TextDecoder().decode(store.objects.get(archiveKeys.actionLedger('prod'))!.body), options.scaling.services);
+  return { detector, scaler, deps, options, next, ledger, alerter: deps.alerter as FakeAlerter, metrics: deps.metrics as RecordingMetrics, store };
+}
+

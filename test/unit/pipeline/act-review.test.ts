@@ -1,0 +1,28 @@
+/**
+ * The action step against what production does to it: dry run switched off
+ * mid-incident, a person changing a service between two of our raises. Each
+ * case is a defect found in review of #16 and fails without its fix.
+ */
+import { actHarness } from '../../support/act-harness';
+
+describe('scale-outs given back as they were made', () => {
+  it('gives back a real scale-out made after dry run was switched off mid-incident', async () => {
+    const t = actHarness();
+    await t.next({ dryRun: true }); // would-scale 4 → 5, recorded as a dry run's
+    for (let i = 0; i < 3; i++) await t.next(); // dry run off: after the 15-minute cooldown, a real 4 → 5
+    expect(t.scaler.updates).toEqual([{ service: 'checkout-api', desiredCount: 5 }]);
+    t.detector.anomalous = new Map();
+    for (let i = 0; i < 7; i++) await t.next();
+    expect(t.scaler.updates).toEqual([{ service: 'checkout-api', desiredCount: 5 }, { service: 'checkout-api', desiredCount: 4 }]);
+    expect(t.scaler.state.get('checkout-api')!.desiredCount).toBe(4);
+  });
+
+  it('keeps a real scale-out to give back when dry run is switched on mid-incident', async () => {
+    const t = actHarness();
+    await t.next(); // real 4 → 5
+    for (let i = 0; i < 3; i++) await t.next({ dryRun: true }); // would-scale 5 → 6: nothing written
+    t.detector.anomalous = new Map();
+    for (let i = 0; i < 7; i++) await t.next();
+    expect(t.scaler.state.get('checkout-api')!.desiredCount).toBe(4);
+  });
+});
