@@ -25,4 +25,15 @@ describe('scale-outs given back as they were made', () => {
     for (let i = 0; i < 7; i++) await t.next();
     expect(t.scaler.state.get('checkout-api')!.desiredCount).toBe(4);
   });
+
+  it('gives back to what a person set between two of our raises, not to where the incident started', async () => {
+    const t = actHarness();
+    await t.next(); // 4 → 5
+    t.scaler.state.get('checkout-api')!.desiredCount = 10; // on-call scales up by hand
+    for (let i = 0; i < 3; i++) await t.next(); // after the cooldown: 10 → 11
+    expect(t.scaler.updates).toEqual([{ service: 'checkout-api', desiredCount: 5 }, { service: 'checkout-api', desiredCount: 11 }]);
+    t.detector.anomalous = new Map();
+    for (let i = 0; i < 7; i++) await t.next();
+    expect(t.scaler.state.get('checkout-api')!.desiredCount).toBe(10);
+  });
 });
