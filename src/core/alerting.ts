@@ -32,36 +32,79 @@ export interface Transition {
 
 const rank = (s: Severity) => (s === 'critical' ? 1 : 0);
 
+/** What this run saw, beyond its anomalies: the evidence an incident needs to resolve. */
+export interface Sightings {
+  /** Service keys whose samples were scored in this run. */
+  services: ReadonlySet<string>;
+  /** Container ids still in an unusual stretch (alarmed once, not necessarily again). */
+  unusual: ReadonlySet<string>;
+}
+
+/** Containers an incident remembers: enough to follow the stretch that raised it, bounded for a fleet-wide one. */
+export const INCIDENT_CONTAINER_LIMIT = 20;
+/** A service unseen for longer than this share of the quiet period starts its quiet time afresh: no data is no evidence. */
+const BLIND_SHARE = 1 / 4;
+
+/**
+ * Whether an open incident with no anomaly in this run is clear now, and since
+ * when. A run without the service's samples says nothing. A container that
+ * raised the incident and is still unusual means the stretch goes on (the
+ * embedded model alarms once per stretch, so no anomaly is no all-clear).
+ */
+function clearance(incident: Incident, key: string, sightings: Sightings, now: Date, quietMs: number): { incident: Incident; resolved: boolean } {
+  if (!sightings.services.has(key)) return { incident, resolved: false };
+  const at = now.toISOString();
+  const ongoing = (incident.containers ?? []).some((id) => sightings.unusual.has(id));
+  const lastChecked = Date.parse(incident.checkedAt ?? incident.lastSeenAt);
+  const blind = now.getTime() - lastChecked > quietMs * BLIND_SHARE;
+  const clearSince = ongoing || blind ? at : (incident.clearSince ?? incident.lastSeenAt);
+  const next = { ...incident, checkedAt: at, clearSince };
+  return { incident: next, resolved: !ongoing && now.getTime() - Date.parse(clearSince) >= quietMs };
+}
+
 /**
  * Applies this run's anomalies to the open incidents (mutating `ledger`):
- * opens, escalates, keeps alive, and resolves those clear for `quietMs`.
+ * opens, escalates, keeps alive, and resolves those seen clear for `quietMs`
+ * (see {@link clearance}).
  */
-export function updateIncidents(ledger: ActionLedger, anomalies: readonly Anomaly[], now: Date, quietMs: number): Transition[] {
+export function updateIncidents(ledger: ActionLedger, anomalies: readonly Anomaly[], now: Date, quietMs: number, sightings: Sightings): Transition[] {
   const at = now.toISOString();
-  const seen = new Map<string, { cluster: string; service: string; severity: Severity; count: number }>();
+  const seen = new Map<string, { cluster: string; service: string; severity: Severity; containers: string[] }>();
   for (const a of anomalies) {
     const key = serviceKey(a.cluster, a.service);
     const s = seen.get(key);
-    seen.set(key, { cluster: a.cluster, service: a.service, severity: s && rank(s.severity) > rank(a.severity) ? s.severity : a.severity, count: (s?.count ?? 0) + 1 });
+    seen.set(key, {
+      cluster: a.cluster,
+      service: a.service,
+      severity: s && rank(s.severity) > rank(a.severity) ? s.severity : a.severity,
+      containers: [...(s?.containers ?? []), a.containerId],
+    });
   }
   const transitions: Transition[] = [];
   for (const [key, s] of [...seen].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const before = ledger.incidents[key];
     const base = { key, cluster: s.cluster, service: s.service, severity: s.severity };
-    const plural = s.count === 1 ? '1 anomalous container' : `${s.count} anomalous containers`;
+    const plural = s.containers.length === 1 ? '1 anomalous container' : `${s.containers.length} anomalous containers`;
+    const containers = [...new Set([...(before?.containers ?? []), ...s.containers])].slice(0, INCIDENT_CONTAINER_LIMIT);
+    const fresh = { lastSeenAt: at, clearSince: at, checkedAt: at, containers };
     if (!before) {
-      ledger.incidents[key] = { cluster: s.cluster, service: s.service, openedAt: at, lastSeenAt: at, severity: s.severity, actionFailureNotified: false };
+      ledger.incidents[key] = { cluster: s.cluster, service: s.service, openedAt: at, severity: s.severity, actionFailureNotified: false, ...fresh };
       transitions.push({ ...base, kind: 'opened', reason: plural });
       continue;
     }
-    ledger.incidents[key] = { ...before, lastSeenAt: at, severity: rank(s.severity) > rank(before.severity) ? s.severity : before.severity };
+    ledger.incidents[key] = { ...before, ...fresh, severity: rank(s.severity) > rank(before.severity) ? s.severity : before.severity };
     if (rank(s.severity) > rank(before.severity)) transitions.push({ ...base, kind: 'escalated', reason: `now critical: ${plural}`, before });
   }
   for (const [key, incident] of Object.entries(ledger.incidents).sort(([a], [b]) => (a < b ? -1 : 1))) {
-    if (seen.has(key) || now.getTime() - Date.parse(incident.lastSeenAt) < quietMs) continue;
+    if (seen.has(key)) continue;
+    const { incident: next, resolved } = clearance(incident, key, sightings, now, quietMs);
+    if (!resolved) {
+      ledger.incidents[key] = next;
+      continue;
+    }
     delete ledger.incidents[key];
     const minutes = Math.round(quietMs / 60_000);
-    transitions.push({ kind: 'resolved', key, cluster: incident.cluster, service: incident.service, severity: incident.severity, reason: `clear for ${minutes} minutes`, before: incident });
+    transitions.push({ kind: 'resolved', key, cluster: incident.cluster, service: incident.service, severity: incident.severity, reason: `seen clear for ${minutes} minutes`, before: incident });
   }
   return transitions;
 }

@@ -51,6 +51,12 @@ const incident = z.object({
   severity,
   /** A failed action was already alerted for this incident. */
   actionFailureNotified: z.boolean(),
+  /** Containers whose anomalies this incident raised (the first few): it cannot resolve while one of them is still unusual. */
+  containers: z.optional(z.array(z.string())),
+  /** The quiet period counts from here: the last run that did not see it clear, or the first after a stretch without data. */
+  clearSince: z.optional(iso),
+  /** The last run that saw the service's samples. */
+  checkedAt: z.optional(iso),
 });
 export type Incident = z.output<typeof incident>;
 

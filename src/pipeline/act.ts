@@ -35,6 +35,8 @@ export interface ActContext {
   warming?: DetectorWarming;
   /** Service keys (`<cluster>/<service>`) scored in this run: only those can be seen to be healthy again. */
   seen: ReadonlySet<string>;
+  /** Container ids still in an unusual stretch: an incident they raised is not over. */
+  unusual: ReadonlySet<string>;
 }
 
 /** Records a new warm-up (the later `until` wins) and forgets one that has ended. */
@@ -71,13 +73,14 @@ export async function act(deps: CycleDeps, options: CycleOptions, anomalies: Ano
   const loc: LedgerLocation = { store: deps.store, key: archiveKeys.actionLedger(options.environment), services: options.scaling.services };
   const retention = options.ledgerRetentionMs ?? DEFAULT_LEDGER_RETENTION_MS;
   const quietMs = options.suppressionMinutes * 60_000;
+  const sightings = { services: context.seen, unusual: context.unusual };
 
   const ledgerProblem = await resetUnreadableLedger(loc, options.runId, now);
   if (ledgerProblem) log.error('action ledger unreadable: kept aside, started afresh', { key: loc.key, problem: ledgerProblem });
 
   // Describe only what this run may touch: configured services with saturation, and scale-outs due back.
   const preview = await readLedger(loc);
-  updateIncidents(preview, anomalies, now, quietMs);
+  updateIncidents(preview, anomalies, now, quietMs, sightings);
   const due = restoreCandidates(preview, options.scaling, now, context.seen).filter((k) => !preview.raised[k].dryRun);
   const byKey = new Map(options.scaling.services.map((s) => [serviceKey(s.cluster, s.name), s]));
   const keys = [...new Set([...scaleCandidates(anomalies, options.scaling), ...due])].sort();
@@ -85,7 +88,7 @@ export async function act(deps: CycleDeps, options: CycleOptions, anomalies: Ano
 
   const reserved = await updateLedger(loc, (ledger) => {
     trackWarming(ledger, context.warming, now);
-    const transitions = updateIncidents(ledger, anomalies, now, quietMs);
+    const transitions = updateIncidents(ledger, anomalies, now, quietMs, sightings);
     const plan = planScaling({ anomalies, observed, seen: context.seen, config: options.scaling, ledger, runKey: options.runKey, now });
     const previous = reserve(ledger, plan, options.runKey, options.dryRun, now);
     return { ledger: pruneLedger(ledger, now, retention), result: { plan, transitions, previous } };

@@ -164,7 +164,8 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
   metrics.add(names.anomalies, 'Count', anomalies.length);
   for (const a of anomalies) log.info('anomaly', { ...a });
   const seen = new Set(samples.map((s) => serviceKey(s.cluster, s.service)));
-  const [acted, actMs] = await timed(() => act(deps, options, anomalies, now, { archiveKey, warming: scored.warming, seen }));
+  const unusual = new Set(scored.scores.filter((s) => s.unusual).map((s) => s.containerId));
+  const [acted, actMs] = await timed(() => act(deps, options, anomalies, now, { archiveKey, warming: scored.warming, seen, unusual }));
   metrics.add(names.scaleActions, 'Count', acted.actions.filter((a) => a.outcome === 'scaled' || a.outcome === 'min-capacity-raised').length);
   metrics.add(names.scaleRestores, 'Count', acted.actions.filter((a) => a.outcome === 'restored').length);
   metrics.add(names.alertsPublished, 'Count', acted.alertMessageId ? 1 : 0);

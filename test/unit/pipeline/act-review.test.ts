@@ -37,3 +37,24 @@ describe('scale-outs given back as they were made', () => {
     expect(t.scaler.state.get('checkout-api')!.desiredCount).toBe(10);
   });
 });
+
+describe('incidents resolve on evidence', () => {
+  // The local run's 300-minute memory leak: one alarm (the model alarms once per unusual stretch), then
+  // "clear" for the quiet period, resolved, and its scale-out given back while the leak went on.
+  it('keeps the scale-out and sends no resolved while the container that raised it is still unusual', async () => {
+    const t = actHarness();
+    await t.next(); // the one alarm: 4 → 5
+    t.detector.anomalous = new Map();
+    t.detector.stillUnusual.add('c1');
+    for (let i = 0; i < 24; i++) await t.next(); // two hours of the stretch going on
+    expect(t.scaler.state.get('checkout-api')!.desiredCount).toBe(5);
+    expect(t.alerter.published.map((m) => m.attributes.status)).toEqual(['firing']);
+    t.detector.stillUnusual.clear(); // the leak ends (the task is replaced)
+    const after = [];
+    for (let i = 0; i < 6; i++) after.push(await t.next());
+    // 30 minutes (the quiet period) after the last unusual sample.
+    expect(after.slice(0, 5).flatMap((s) => s.actionDetails)).toEqual([]);
+    expect(after[5].actionDetails).toEqual([expect.objectContaining({ outcome: 'restored', from: 5, to: 4 })]);
+    expect(t.alerter.published.map((m) => m.attributes.status)).toEqual(['firing', 'resolved']);
+  });
+});

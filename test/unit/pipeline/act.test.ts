@@ -78,7 +78,7 @@ describe('temporary scale-outs', () => {
     expect(t.ledger().raised).toEqual({});
   });
 
-  it('keeps the capacity while the service is missing from the data, and gives it back once it is seen healthy', async () => {
+  it('keeps the incident and the capacity while the service is missing from the data, and gives it back once seen healthy for the quiet period', async () => {
     const t = actHarness();
     await t.next();
     const source = t.deps.sources[0] as FakeSource;
@@ -87,8 +87,15 @@ describe('temporary scale-outs', () => {
     t.detector.anomalous = new Map();
     for (let i = 0; i < 8; i++) await t.next();
     expect(t.scaler.state.get('checkout-api')!.desiredCount).toBe(5);
+    // Blind is not healthy: no resolved page while the data is missing.
+    expect(t.alerter.published.map((m) => m.attributes.status)).toEqual(['firing']);
     source.result = full;
-    expect((await t.next()).actionDetails).toEqual([expect.objectContaining({ outcome: 'restored', from: 5, to: 4 })]);
+    // Once back, a full quiet period (30 minutes) seen clear.
+    const back = [];
+    for (let i = 0; i < 7; i++) back.push(await t.next());
+    expect(back.slice(0, 6).flatMap((s) => s.actionDetails)).toEqual([]);
+    expect(back[6].actionDetails).toEqual([expect.objectContaining({ outcome: 'restored', from: 5, to: 4 })]);
+    expect(t.alerter.published.map((m) => m.attributes.status)).toEqual(['firing', 'resolved']);
   });
 
   it('reports the would-restore in a dry run and changes nothing', async () => {
