@@ -6,7 +6,7 @@
  * a dry run. At most one message per run, assembled by `alert-message.ts`.
  */
 import type { Anomaly, Severity } from './model';
-import { serviceKey, type ActionLedger, type Incident } from './ledger';
+import { serviceKey, type ActionLedger, type Incident, type Transition } from './ledger';
 import { buildMessage, type AlertMessagePlan, type Notice } from './alert-message';
 
 /** What the run did about a service, as reported in alerts and the run summary. */
@@ -19,16 +19,7 @@ export interface ActionOutcome {
   reason?: string;
 }
 
-export interface Transition {
-  kind: 'opened' | 'escalated' | 'resolved';
-  key: string;
-  cluster: string;
-  service: string;
-  severity: Severity;
-  reason: string;
-  /** The incident before this transition (undefined when it opened), to undo it if the alert is not sent. */
-  before?: Incident;
-}
+export type { Transition };
 
 const rank = (s: Severity) => (s === 'critical' ? 1 : 0);
 
@@ -93,7 +84,7 @@ export function updateIncidents(ledger: ActionLedger, anomalies: readonly Anomal
       continue;
     }
     ledger.incidents[key] = { ...before, ...fresh, severity: rank(s.severity) > rank(before.severity) ? s.severity : before.severity };
-    if (rank(s.severity) > rank(before.severity)) transitions.push({ ...base, kind: 'escalated', reason: `now critical: ${plural}`, before });
+    if (rank(s.severity) > rank(before.severity)) transitions.push({ ...base, kind: 'escalated', reason: `now critical: ${plural}` });
   }
   for (const [key, incident] of Object.entries(ledger.incidents).sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (seen.has(key)) continue;
@@ -104,7 +95,7 @@ export function updateIncidents(ledger: ActionLedger, anomalies: readonly Anomal
     }
     delete ledger.incidents[key];
     const minutes = Math.round(quietMs / 60_000);
-    transitions.push({ kind: 'resolved', key, cluster: incident.cluster, service: incident.service, severity: incident.severity, reason: `seen clear for ${minutes} minutes`, before: incident });
+    transitions.push({ kind: 'resolved', key, cluster: incident.cluster, service: incident.service, severity: incident.severity, reason: `seen clear for ${minutes} minutes` });
   }
   return transitions;
 }
@@ -117,17 +108,9 @@ export function escalateFailures(ledger: ActionLedger, failed: readonly ActionOu
     const before = ledger.incidents[key];
     if (!before || before.actionFailureNotified) continue;
     ledger.incidents[key] = { ...before, actionFailureNotified: true, severity: 'critical' };
-    transitions.push({ kind: 'escalated', key, cluster: f.cluster, service: f.service, severity: 'critical', reason: `action failed: ${f.reason ?? 'unknown error'}`, before });
+    transitions.push({ kind: 'escalated', key, cluster: f.cluster, service: f.service, severity: 'critical', reason: `action failed: ${f.reason ?? 'unknown error'}` });
   }
   return transitions;
-}
-
-/** Undoes transitions whose alert could not be sent, so the next run sends it. */
-export function revertTransitions(ledger: ActionLedger, transitions: readonly Transition[]): void {
-  for (const t of [...transitions].reverse()) {
-    if (t.before) ledger.incidents[t.key] = t.before;
-    else delete ledger.incidents[t.key];
-  }
 }
 
 /** Notices not yet alerted (the detector warming up, a ledger that had to be reset). */

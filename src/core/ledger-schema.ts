@@ -60,6 +60,21 @@ const incident = z.object({
 });
 export type Incident = z.output<typeof incident>;
 
+/**
+ * A change of an incident (opened, escalated, resolved) not yet alerted. Kept in
+ * the ledger until a run publishes it: a run that dies between recording the
+ * change and publishing it loses no page, whichever run comes next sends it.
+ */
+const transition = z.object({
+  kind: z.enum(['opened', 'escalated', 'resolved']),
+  key: z.string(),
+  cluster: z.string(),
+  service: z.string(),
+  severity,
+  reason: z.string(),
+});
+export type Transition = z.output<typeof transition>;
+
 /** A degraded mode of the detector itself, alerted once. */
 const warmingNotice = z.object({
   reason: z.string(),
@@ -83,6 +98,8 @@ export const ledgerSchema = z.object({
   /** Run key → the SNS message it published: at most one message per run, even when retried. */
   alertsByRun: z.record(z.string(), z.object({ messageId: z.string(), at: iso })),
   notices: z.object({ warming: z.optional(warmingNotice), ledgerReset: z.optional(ledgerResetNotice) }),
+  /** Incident changes waiting for a message (absent from ledgers written before it existed). */
+  pendingAlerts: z._default(z.array(transition), []),
 });
 export type ActionLedger = z.output<typeof ledgerSchema>;
 

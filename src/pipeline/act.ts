@@ -4,7 +4,7 @@
  * run, on incident transitions only. The ledger in the archive bucket makes
  * all of it idempotent across retries and concurrent runs.
  */
-import { escalateFailures, markNotices, pendingNotices, planAlert, revertTransitions, updateIncidents, type ActionOutcome, type Transition } from '../core/alerting';
+import { escalateFailures, markNotices, pendingNotices, planAlert, updateIncidents, type ActionOutcome, type Transition } from '../core/alerting';
 import type { Notice } from '../core/alert-message';
 import { pruneLedger, serviceKey, type ActionLedger } from '../core/ledger';
 import type { Anomaly } from '../core/model';
@@ -88,10 +88,11 @@ export async function act(deps: CycleDeps, options: CycleOptions, anomalies: Ano
 
   const reserved = await updateLedger(loc, (ledger) => {
     trackWarming(ledger, context.warming, now);
-    const transitions = updateIncidents(ledger, anomalies, now, quietMs, sightings);
+    // Recorded with the incidents they change, so they are alerted even if this run dies before it publishes.
+    ledger.pendingAlerts.push(...updateIncidents(ledger, anomalies, now, quietMs, sightings));
     const plan = planScaling({ anomalies, observed, seen: context.seen, config: options.scaling, ledger, runKey: options.runKey, now });
     const previous = reserve(ledger, plan, options.runKey, options.dryRun, now);
-    return { ledger: pruneLedger(ledger, now, retention), result: { plan, transitions, previous } };
+    return { ledger: pruneLedger(ledger, now, retention), result: { plan, previous } };
   });
   const { plan, previous } = reserved;
 
@@ -107,10 +108,13 @@ export async function act(deps: CycleDeps, options: CycleOptions, anomalies: Ano
   const fullListKey = context.archiveKey.replace(/\.jsonl\.gz$/, '.alert.json');
   const decided = await updateLedger(loc, (ledger) => {
     settle(ledger, executed, previous, options.runKey);
-    const transitions: Transition[] = [...reserved.transitions, ...escalateFailures(ledger, failed)];
+    ledger.pendingAlerts.push(...escalateFailures(ledger, failed));
+    // Every change not yet alerted, this run's and any a run that died left behind: whoever publishes first takes them.
+    const transitions: Transition[] = ledger.pendingAlerts;
     const notices = pendingNotices(ledger);
     const message = planAlert({ ...options, transitions, notices, anomalies, actions, ledger, now, fullListKey });
     if (message) {
+      ledger.pendingAlerts = [];
       markNotices(ledger, notices, true);
       ledger.alertsByRun[options.runKey] = { messageId: 'pending', at: now.toISOString() };
     }
@@ -140,11 +144,11 @@ export async function act(deps: CycleDeps, options: CycleOptions, anomalies: Ano
   }
 }
 
-/** Undoes what the unsent alert would have reported, so the next run reports it. */
+/** Puts back what the unsent alert would have reported, so the next run reports it. */
 async function releaseAlert(loc: LedgerLocation, runKey: string, transitions: readonly Transition[], notices: readonly Notice[]): Promise<void> {
   await updateLedger(loc, (ledger) => {
     delete ledger.alertsByRun[runKey];
-    revertTransitions(ledger, transitions);
+    ledger.pendingAlerts = [...transitions, ...ledger.pendingAlerts];
     markNotices(ledger, notices, false);
     return { ledger, result: undefined };
   });

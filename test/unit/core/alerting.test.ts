@@ -1,4 +1,4 @@
-import { escalateFailures, markNotices, pendingNotices, planAlert, revertTransitions, updateIncidents, type ActionOutcome, type Sightings, type Transition } from '../../../src/core/alerting';
+import { escalateFailures, markNotices, pendingNotices, planAlert, updateIncidents, type ActionOutcome, type Sightings, type Transition } from '../../../src/core/alerting';
 import { asciiSubject, LIST_LIMIT, MESSAGE_LIMIT, SUBJECT_LIMIT } from '../../../src/core/alert-message';
 import { emptyLedger, type ActionLedger } from '../../../src/core/ledger';
 import type { Anomaly } from '../../../src/core/model';
@@ -81,18 +81,6 @@ describe('incidents', () => {
     expect(escalateFailures(ledger, [failed])).toEqual([]);
   });
 
-  it('undoes transitions whose alert was not sent', () => {
-    const ledger = emptyLedger();
-    const opened = updateIncidents(ledger, [anomaly('c1', 'api')], now, QUIET, seenApi);
-    revertTransitions(ledger, opened);
-    expect(ledger.incidents).toEqual({});
-    updateIncidents(ledger, [anomaly('c1', 'api')], now, QUIET, seenApi);
-    quietRuns(ledger, 5, 55);
-    const before = structuredClone(ledger.incidents);
-    const resolved = updateIncidents(ledger, [], at(60), QUIET, seenApi);
-    revertTransitions(ledger, resolved);
-    expect(ledger.incidents).toEqual(before);
-  });
 });
 
 describe('alert plan', () => {

@@ -3,6 +3,7 @@
  * mid-incident, a person changing a service between two of our raises. Each
  * case is a defect found in review of #16 and fails without its fix.
  */
+import { archiveKeys } from '../../../src/config/naming';
 import { actHarness } from '../../support/act-harness';
 
 describe('scale-outs given back as they were made', () => {
@@ -56,5 +57,37 @@ describe('incidents resolve on evidence', () => {
     expect(after.slice(0, 5).flatMap((s) => s.actionDetails)).toEqual([]);
     expect(after[5].actionDetails).toEqual([expect.objectContaining({ outcome: 'restored', from: 5, to: 4 })]);
     expect(t.alerter.published.map((m) => m.attributes.status)).toEqual(['firing', 'resolved']);
+  });
+});
+
+describe('no page lost to a run that dies half-way', () => {
+  /** The run dies after its first ledger write (a Lambda timeout, S3 failing): as if the process stopped there. */
+  function dieAfterFirstLedgerWrite(t: ReturnType<typeof actHarness>) {
+    const put = t.store.put.bind(t.store);
+    let ledgerWrites = 0;
+    jest.spyOn(t.store, 'put').mockImplementation(async (key, body, options) => {
+      if (key === archiveKeys.actionLedger('prod') && ++ledgerWrites === 2) throw new Error('Task timed out after 30.00 seconds');
+      return put(key, body, options);
+    });
+    return () => jest.mocked(t.store.put).mockRestore();
+  }
+
+  it('pages the incident a dead run opened, on its retry', async () => {
+    const t = actHarness();
+    const revive = dieAfterFirstLedgerWrite(t);
+    await expect(t.next()).rejects.toThrow('Task timed out');
+    revive();
+    // The scheduler retries the same event.
+    await t.next({ runKey: 'evt-1', runId: 'run-1-retry' });
+    expect(t.alerter.published.map((m) => m.subject)).toEqual(['[prod] WARNING: opened checkout-api']);
+  });
+
+  it('pages the incident a dead run opened, on the next scheduled run', async () => {
+    const t = actHarness();
+    const revive = dieAfterFirstLedgerWrite(t);
+    await expect(t.next()).rejects.toThrow('Task timed out');
+    revive();
+    await t.next();
+    expect(t.alerter.published.map((m) => m.subject)).toEqual(['[prod] WARNING: opened checkout-api']);
   });
 });
