@@ -91,3 +91,39 @@ describe('no page lost to a run that dies half-way', () => {
     expect(t.alerter.published.map((m) => m.subject)).toEqual(['[prod] WARNING: opened checkout-api']);
   });
 });
+
+describe('a restore that is interrupted', () => {
+  it('is carried out by the next run when the run giving the capacity back never finished', async () => {
+    const t = actHarness();
+    await t.next(); // 4 → 5
+    t.detector.anomalous = new Map();
+    for (let i = 0; i < 5; i++) await t.next();
+    // The run that resolves the incident hangs in UpdateService until the Lambda times out.
+    jest.spyOn(t.scaler, 'setDesiredCount').mockImplementationOnce(() => new Promise<void>(() => undefined));
+    void t.next();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(t.scaler.state.get('checkout-api')!.desiredCount).toBe(5);
+    const next = await t.next();
+    expect(next.actionDetails).toEqual([expect.objectContaining({ outcome: 'restored', from: 5, to: 4 })]);
+    expect(t.scaler.state.get('checkout-api')!.desiredCount).toBe(4);
+  });
+
+  it('is reported as done, not as a person\'s change, when the interrupted run had already written it', async () => {
+    const t = actHarness();
+    await t.next(); // 4 → 5
+    t.detector.anomalous = new Map();
+    for (let i = 0; i < 5; i++) await t.next();
+    // The restore is written, then the run dies before it records that.
+    const put = t.store.put.bind(t.store);
+    const spy = jest.spyOn(t.store, 'put').mockImplementation(async (key, body, options) => {
+      if (key === archiveKeys.actionLedger('prod') && t.scaler.updates.length === 2) throw new Error('Task timed out after 30.00 seconds');
+      return put(key, body, options);
+    });
+    await expect(t.next()).rejects.toThrow('Task timed out');
+    spy.mockRestore();
+    const next = await t.next();
+    expect(next.actionDetails).toEqual([expect.objectContaining({ outcome: 'restored', from: 5, to: 4 })]);
+    expect(t.ledger().raised).toEqual({});
+    expect(t.scaler.updates).toHaveLength(2);
+  });
+});
