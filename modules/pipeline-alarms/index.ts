@@ -80,6 +80,12 @@ export class PipelineAlarms extends Construct {
       const ep = { EndpointName: props.endpointName, VariantName: 'rcf' };
       specs.push(
         { name: 'endpoint-5xx', namespace: 'AWS/SageMaker', metricName: 'Invocation5XXErrors', dimensions: ep, statistic: 'Sum', period: 300, evaluationPeriods: 1, threshold: 0, comparisonOperator: 'GreaterThanThreshold', treatMissingData: 'notBreaching' },
+        // The endpoint failing in ways that are no 5xx (timeouts, throttling, access denied, a malformed answer)
+        // only shows as runs scored by the embedded fallback. Two in 15 minutes, as for degraded runs.
+        {
+          name: 'scorer-fallbacks', namespace: detectorMetrics.namespace, metricName: detectorMetrics.names.scorerFallbacks, dimensions: own, statistic: 'Sum',
+          period: 900, evaluationPeriods: 1, threshold: 2, comparisonOperator: 'GreaterThanOrEqualToThreshold', treatMissingData: 'notBreaching',
+        },
         {
           name: 'endpoint-latency', namespace: 'AWS/SageMaker', metricName: 'ModelLatency', dimensions: ep, extendedStatistic: 'p99', period: 300, evaluationPeriods: 2,
           threshold: props.modelLatencyThresholdMicros ?? 2_000_000, comparisonOperator: 'GreaterThanThreshold', treatMissingData: 'notBreaching',
