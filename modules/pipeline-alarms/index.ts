@@ -67,6 +67,11 @@ export class PipelineAlarms extends Construct {
         name: 'ledger-resets', namespace: detectorMetrics.namespace, metricName: detectorMetrics.names.ledgerResets, dimensions: own, statistic: 'Sum',
         period: 900, evaluationPeriods: 1, threshold: 0, comparisonOperator: 'GreaterThanThreshold', treatMissingData: 'notBreaching',
       },
+      // An open incident whose service went missing from the data is held open with its capacity: nobody can tell how it goes.
+      {
+        name: 'blind-incidents', namespace: detectorMetrics.namespace, metricName: detectorMetrics.names.blindIncidents, dimensions: own, statistic: 'Maximum',
+        period: 900, evaluationPeriods: 1, threshold: 1, comparisonOperator: 'GreaterThanOrEqualToThreshold', treatMissingData: 'notBreaching',
+      },
       {
         name: 'dead-letters', namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: props.deadLetterQueueName },
         statistic: 'Maximum', period: 300, evaluationPeriods: 1, threshold: 0, comparisonOperator: 'GreaterThanThreshold', treatMissingData: 'notBreaching',
@@ -112,7 +117,7 @@ export class PipelineAlarms extends Construct {
       widget('Containers scored and anomalies', 'Sum', [ownMetric(n.containersScored), ownMetric(n.anomalies)]),
       widget('Scale actions, restores, alerts, fallbacks', 'Sum', [ownMetric(n.scaleActions), ownMetric(n.scaleRestores), ownMetric(n.alertsPublished), ownMetric(n.scorerFallbacks)]),
       widget('Runs', 'Sum', [
-        ownMetric(n.successfulRuns), ownMetric(n.degradedRuns), ownMetric(n.detectorWarming), ownMetric(n.ledgerResets), ownMetric(n.sourceErrors), ownMetric(n.rowsDropped),
+        ownMetric(n.successfulRuns), ownMetric(n.degradedRuns), ownMetric(n.detectorWarming), ownMetric(n.ledgerResets), ownMetric(n.blindIncidents), ownMetric(n.sourceErrors), ownMetric(n.rowsDropped),
       ]),
       widget('Stage duration (ms)', 'Average', [ownMetric(n.collectMs), ownMetric(n.archiveMs), ownMetric(n.scoreMs), ownMetric(n.actMs)]),
       widget('Lambda', 'Sum', [

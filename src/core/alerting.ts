@@ -100,6 +100,15 @@ export function updateIncidents(ledger: ActionLedger, anomalies: readonly Anomal
   return transitions;
 }
 
+/**
+ * Open incidents whose service has been missing from the data for longer than
+ * a quarter of the quiet period: held open (and their capacity kept) with no
+ * evidence either way, which must show in a metric and an alarm.
+ */
+export function blindIncidents(ledger: ActionLedger, now: Date, quietMs: number): number {
+  return Object.values(ledger.incidents).filter((i) => now.getTime() - Date.parse(i.checkedAt ?? i.lastSeenAt) > quietMs * BLIND_SHARE).length;
+}
+
 /** An action that failed on a service with an open incident escalates it, once per incident. */
 export function escalateFailures(ledger: ActionLedger, failed: readonly ActionOutcome[]): Transition[] {
   const transitions: Transition[] = [];

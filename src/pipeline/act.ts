@@ -4,7 +4,7 @@
  * run, on incident transitions only. The ledger in the archive bucket makes
  * all of it idempotent across retries and concurrent runs.
  */
-import { escalateFailures, markNotices, pendingNotices, planAlert, updateIncidents, type ActionOutcome, type Transition } from '../core/alerting';
+import { blindIncidents, escalateFailures, markNotices, pendingNotices, planAlert, updateIncidents, type ActionOutcome, type Transition } from '../core/alerting';
 import type { Notice } from '../core/alert-message';
 import { pruneLedger, serviceKey, type ActionLedger } from '../core/ledger';
 import type { Anomaly } from '../core/model';
@@ -25,6 +25,8 @@ export interface ActResult {
   ledgerReset: boolean;
   /** Set while detection is limited because the embedded models are re-learning. */
   warmingUntil?: string;
+  /** Open incidents whose service has been missing from the data for a while (see `blindIncidents`). */
+  blindIncidents: number;
 }
 
 /** What the rest of the run knows that acting needs. */
@@ -118,10 +120,10 @@ export async function act(deps: CycleDeps, options: CycleOptions, anomalies: Ano
       markNotices(ledger, notices, true);
       ledger.alertsByRun[options.runKey] = { messageId: 'pending', at: now.toISOString() };
     }
-    return { ledger, result: { message, transitions, notices, warmingUntil: ledger.notices.warming?.until } };
+    return { ledger, result: { message, transitions, notices, warmingUntil: ledger.notices.warming?.until, blind: blindIncidents(ledger, now, quietMs) } };
   });
 
-  const result: ActResult = { actions, failures: failed.length, ledgerReset: ledgerProblem !== undefined, warmingUntil: decided.warmingUntil };
+  const result: ActResult = { actions, failures: failed.length, ledgerReset: ledgerProblem !== undefined, warmingUntil: decided.warmingUntil, blindIncidents: decided.blind };
   if (!decided.message) return result;
   const { message } = decided;
   try {

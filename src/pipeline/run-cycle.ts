@@ -171,6 +171,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
   metrics.add(names.alertsPublished, 'Count', acted.alertMessageId ? 1 : 0);
   metrics.add(names.detectorWarming, 'Count', acted.warmingUntil ? 1 : 0);
   metrics.add(names.ledgerResets, 'Count', acted.ledgerReset ? 1 : 0);
+  metrics.add(names.blindIncidents, 'Count', acted.blindIncidents);
 
   deps.observer?.({ samples, scores: scored.scores, anomalies, actions: acted.actions });
   const durationsMs = { collect: collectMs, archive: archiveMs, score: scoreMs, act: actMs };

@@ -34,6 +34,13 @@ describe('pipeline alarms and dashboard', () => {
     expect(alarm(prod, 'cad-prod-ledger-resets')).toMatchObject({ ...own, metric_name: 'LedgerResets', statistic: 'Sum', threshold: 0, comparison_operator: 'GreaterThanThreshold' });
   });
 
+  // Review of #16: an incident whose service went missing from the data is held open with its capacity.
+  it('alarms on an open incident whose service is missing from the data', () => {
+    expect(alarm(prod, 'cad-prod-blind-incidents')).toMatchObject({
+      namespace: 'ContainerAnomalyDetector', metric_name: 'BlindIncidents', statistic: 'Maximum', period: 900, threshold: 1, comparison_operator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
   // Review of #16: a SageMaker endpoint that times out, throttles or is denied (none of them a 5xx) left
   // every run on the embedded fallback with only a metric to show for it.
   it('alarms when runs keep falling back from the endpoint to the embedded detector', () => {

@@ -5,6 +5,7 @@
  */
 import { archiveKeys } from '../../../src/config/naming';
 import { actHarness } from '../../support/act-harness';
+import { FakeSource } from '../../support/fakes';
 
 describe('scale-outs given back as they were made', () => {
   it('gives back a real scale-out made after dry run was switched off mid-incident', async () => {
@@ -125,5 +126,20 @@ describe('a restore that is interrupted', () => {
     expect(next.actionDetails).toEqual([expect.objectContaining({ outcome: 'restored', from: 5, to: 4 })]);
     expect(t.ledger().raised).toEqual({});
     expect(t.scaler.updates).toHaveLength(2);
+  });
+});
+
+describe('an incident without data', () => {
+  it('counts open incidents whose service has been missing from the data, for an alarm', async () => {
+    const t = actHarness();
+    await t.next();
+    const source = t.deps.sources[0] as FakeSource;
+    const full = source.result;
+    source.result = { ...(full as Exclude<typeof full, Error>), samples: [], rawRows: [] };
+    for (let i = 0; i < 3; i++) await t.next(); // 15 minutes without checkout-api's samples
+    source.result = full;
+    t.detector.anomalous = new Map();
+    await t.next();
+    expect(t.metrics.values.filter((v) => v.name === 'BlindIncidents').map((v) => v.value)).toEqual([0, 0, 1, 1, 0]);
   });
 });
