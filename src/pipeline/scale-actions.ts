@@ -25,18 +25,16 @@ export interface Previous {
 /**
  * What there is to give back after scale-out `s`. The first raise of an
  * incident remembers where it started; a later one only moves the value we
- * expect to see, unless someone else set the service since our last write:
- * then their value is where to return. A dry run writes nothing, so it never
- * moves a real raise's expected value, and a real raise replaces a dry run's
- * record (which said nothing was changed).
+ * expect to see (a service a person changed since is not raised again: see
+ * `planScaling`). A dry run writes nothing, so it never moves a real raise's
+ * expected value, and a real raise replaces a dry run's record (which said
+ * nothing was changed).
  */
 function nextRaised(earlier: RaisedCapacity | undefined, s: ScaleOut, dryRun: boolean, at: string): RaisedCapacity {
   const fresh: RaisedCapacity = { cluster: s.cluster, service: s.service, mode: s.mode, from: s.from, to: s.to, at, dryRun };
   if (!earlier) return fresh;
   if (dryRun) return earlier.dryRun ? { ...earlier, to: s.to } : earlier;
   if (earlier.dryRun) return fresh;
-  // The service no longer shows what we last wrote: someone set it since, and that is what to give back to.
-  if (s.from !== earlier.to) return { ...earlier, from: s.from, to: s.to };
   return { ...earlier, to: s.to };
 }
 

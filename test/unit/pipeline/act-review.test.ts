@@ -28,15 +28,22 @@ describe('scale-outs given back as they were made', () => {
     expect(t.scaler.state.get('checkout-api')!.desiredCount).toBe(4);
   });
 
-  it('gives back to what a person set between two of our raises, not to where the incident started', async () => {
+  it.each([
+    ['scales up by hand', 10],
+    ['scales down by hand (to shed a bad deploy)', 3],
+  ])('stops acting on a service for the rest of its incident once a person %s, and leaves it as they set it', async (_what, value) => {
     const t = actHarness();
     await t.next(); // 4 → 5
-    t.scaler.state.get('checkout-api')!.desiredCount = 10; // on-call scales up by hand
-    for (let i = 0; i < 3; i++) await t.next(); // after the cooldown: 10 → 11
-    expect(t.scaler.updates).toEqual([{ service: 'checkout-api', desiredCount: 5 }, { service: 'checkout-api', desiredCount: 11 }]);
+    t.scaler.state.get('checkout-api')!.desiredCount = value;
+    const during = [];
+    for (let i = 0; i < 6; i++) during.push(await t.next()); // the anomaly goes on past the cooldown
+    expect(t.scaler.updates).toEqual([{ service: 'checkout-api', desiredCount: 5 }]);
+    expect(during[5].actionDetails).toEqual([{ cluster: 'apps-prod', service: 'checkout-api', outcome: 'skipped', reason: 'changed-by-person' }]);
     t.detector.anomalous = new Map();
-    for (let i = 0; i < 7; i++) await t.next();
-    expect(t.scaler.state.get('checkout-api')!.desiredCount).toBe(10);
+    const after = [];
+    for (let i = 0; i < 7; i++) after.push(await t.next());
+    expect(t.scaler.state.get('checkout-api')!.desiredCount).toBe(value);
+    expect(after.flatMap((s) => s.actionDetails)).toEqual([expect.objectContaining({ outcome: 'left-as-changed' })]);
   });
 });
 
