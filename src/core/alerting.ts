@@ -122,6 +122,24 @@ export function escalateFailures(ledger: ActionLedger, failed: readonly ActionOu
   return transitions;
 }
 
+/** Lambda's hard limit on a run: a message still pending after it will never be confirmed. */
+export const LONGEST_RUN_MS = 15 * 60_000;
+
+/**
+ * Takes back what runs that died while publishing were sending (their message
+ * is still `pending` past {@link LONGEST_RUN_MS}), so it is sent again: a page
+ * may come twice, never not at all. The run's entry stays, so its retry does
+ * not publish once more.
+ */
+export function reclaimUnconfirmed(ledger: ActionLedger, now: Date): void {
+  for (const sent of Object.values(ledger.alertsByRun)) {
+    if (sent.messageId !== 'pending' || !sent.unconfirmed || now.getTime() - Date.parse(sent.at) <= LONGEST_RUN_MS) continue;
+    ledger.pendingAlerts.push(...sent.unconfirmed);
+    sent.messageId = 'unconfirmed';
+    delete sent.unconfirmed;
+  }
+}
+
 /** Notices not yet alerted (the detector warming up, a ledger that had to be reset). */
 export function pendingNotices(ledger: ActionLedger): Notice[] {
   const out: Notice[] = [];

@@ -75,6 +75,13 @@ const transition = z.object({
 });
 export type Transition = z.output<typeof transition>;
 
+/**
+ * The message a run published, or (`messageId: 'pending'`) is publishing, with
+ * what it reports until it is confirmed: a run that dies while publishing
+ * leaves them to be sent again.
+ */
+const sentAlert = z.object({ messageId: z.string(), at: iso, unconfirmed: z.optional(z.array(transition)) });
+
 /** A degraded mode of the detector itself, alerted once. */
 const warmingNotice = z.object({
   reason: z.string(),
@@ -96,7 +103,7 @@ export const ledgerSchema = z.object({
   /** Service key → its open incident. */
   incidents: z.record(z.string(), incident),
   /** Run key → the SNS message it published: at most one message per run, even when retried. */
-  alertsByRun: z.record(z.string(), z.object({ messageId: z.string(), at: iso })),
+  alertsByRun: z.record(z.string(), sentAlert),
   notices: z.object({ warming: z.optional(warmingNotice), ledgerReset: z.optional(ledgerResetNotice) }),
   /** Incident changes waiting for a message (absent from ledgers written before it existed). */
   pendingAlerts: z._default(z.array(transition), []),

@@ -4,7 +4,7 @@
  * run, on incident transitions only. The ledger in the archive bucket makes
  * all of it idempotent across retries and concurrent runs.
  */
-import { blindIncidents, escalateFailures, markNotices, pendingNotices, planAlert, updateIncidents, type ActionOutcome, type Transition } from '../core/alerting';
+import { blindIncidents, escalateFailures, markNotices, pendingNotices, planAlert, reclaimUnconfirmed, updateIncidents, type ActionOutcome, type Transition } from '../core/alerting';
 import type { Notice } from '../core/alert-message';
 import { pruneLedger, serviceKey, type ActionLedger } from '../core/ledger';
 import type { Anomaly } from '../core/model';
@@ -111,6 +111,7 @@ export async function act(deps: CycleDeps, options: CycleOptions, anomalies: Ano
   const decided = await updateLedger(loc, (ledger) => {
     settle(ledger, executed, previous, options.runKey);
     ledger.pendingAlerts.push(...escalateFailures(ledger, failed));
+    reclaimUnconfirmed(ledger, now);
     // Every change not yet alerted, this run's and any a run that died left behind: whoever publishes first takes them.
     const transitions: Transition[] = ledger.pendingAlerts;
     const notices = pendingNotices(ledger);
@@ -118,7 +119,7 @@ export async function act(deps: CycleDeps, options: CycleOptions, anomalies: Ano
     if (message) {
       ledger.pendingAlerts = [];
       markNotices(ledger, notices, true);
-      ledger.alertsByRun[options.runKey] = { messageId: 'pending', at: now.toISOString() };
+      ledger.alertsByRun[options.runKey] = { messageId: 'pending', at: now.toISOString(), unconfirmed: transitions };
     }
     return { ledger, result: { message, transitions, notices, warmingUntil: ledger.notices.warming?.until, blind: blindIncidents(ledger, now, quietMs) } };
   });

@@ -90,6 +90,20 @@ describe('no page lost to a run that dies half-way', () => {
     expect(t.alerter.published.map((m) => m.subject)).toEqual(['[prod] WARNING: opened checkout-api']);
   });
 
+  it('pages what a run that died while publishing was sending, once no Lambda can still be running it', async () => {
+    const t = actHarness();
+    // SNS hangs until the Lambda times out: the run recorded its message as being sent, then died.
+    jest.spyOn(t.alerter, 'publish').mockImplementationOnce(() => new Promise<string>(() => undefined));
+    void t.next();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    for (let i = 0; i < 3; i++) await t.next(); // up to 15 minutes later: it may still be running
+    expect(t.alerter.published).toEqual([]);
+    await t.next(); // 20 minutes: past Lambda's 15-minute limit
+    expect(t.alerter.published.map((m) => m.subject)).toEqual(['[prod] WARNING: opened checkout-api']);
+    await t.next();
+    expect(t.alerter.published).toHaveLength(1);
+  });
+
   it('pages the incident a dead run opened, on the next scheduled run', async () => {
     const t = actHarness();
     const revive = dieAfterFirstLedgerWrite(t);
