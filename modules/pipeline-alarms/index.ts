@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
 import { detectorMetrics } from '../../src/config/naming';
+import { jsonEncode } from '../encoding/json-encode';
 
 export interface PipelineAlarmsProps {
   readonly environment: string;
@@ -72,6 +73,9 @@ export class PipelineAlarms extends Construct {
         name: 'blind-incidents', namespace: detectorMetrics.namespace, metricName: detectorMetrics.names.blindIncidents, dimensions: own, statistic: 'Maximum',
         period: 900, evaluationPeriods: 1, threshold: 1, comparisonOperator: 'GreaterThanOrEqualToThreshold', treatMissingData: 'notBreaching',
       },
+      // A source or one of its metrics missing: the run still completes, so only these say the data is partial.
+      { name: 'source-errors', namespace: detectorMetrics.namespace, metricName: detectorMetrics.names.sourceErrors, dimensions: own, statistic: 'Sum', period: 900, evaluationPeriods: 1, threshold: 0, comparisonOperator: 'GreaterThanThreshold', treatMissingData: 'notBreaching' },
+      { name: 'source-metrics-degraded', namespace: detectorMetrics.namespace, metricName: detectorMetrics.names.sourceMetricsDegraded, dimensions: own, statistic: 'Sum', period: 900, evaluationPeriods: 1, threshold: 0, comparisonOperator: 'GreaterThanThreshold', treatMissingData: 'notBreaching' },
       {
         name: 'dead-letters', namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: props.deadLetterQueueName },
         statistic: 'Maximum', period: 300, evaluationPeriods: 1, threshold: 0, comparisonOperator: 'GreaterThanThreshold', treatMissingData: 'notBreaching',
@@ -137,7 +141,7 @@ export class PipelineAlarms extends Construct {
     }
     this.dashboard = new CloudwatchDashboard(this, 'dashboard', {
       dashboardName: `cad-${env}-detector`,
-      dashboardBody: JSON.stringify({ widgets }),
+      dashboardBody: jsonEncode({ widgets }),
     });
   }
 }

@@ -3,9 +3,10 @@
  * config and the names of the resources the stack created. Used by the stack
  * (as the `DETECTOR_CONFIG` variable) and by the local run.
  */
-import type { EnvironmentConfig } from '../../environments/schema';
+import type { DetectorConfig } from '../../environments/schema';
 import { archiveKeys, names } from './naming';
-import { defaultSpl, type RuntimeConfigInput } from './runtime-config';
+import type { RuntimeConfigInput } from './runtime-config';
+import { defaultEntitySelector, defaultSpl } from './source-defaults';
 
 /** Names and addresses of deployed resources; Terraform tokens at synth time. */
 export interface DeployedResources {
@@ -13,9 +14,11 @@ export interface DeployedResources {
   alertTopicArn: string;
   /** Undefined while no model is trained: the embedded detector scores alone. */
   endpointName?: string;
+  /** The Vault AWS auth role the stack created; defaults to this project's name for it. */
+  vaultAuthRole?: string;
 }
 
-export function toRuntimeConfig(env: EnvironmentConfig, resources: DeployedResources): RuntimeConfigInput {
+export function toRuntimeConfig(env: DetectorConfig, resources: DeployedResources): RuntimeConfigInput {
   const { vault } = env;
   return {
     environment: env.name,
@@ -38,7 +41,7 @@ export function toRuntimeConfig(env: EnvironmentConfig, resources: DeployedResou
         : {
             method: 'aws',
             mount: vault.awsAuthMount,
-            role: names.vaultAuthRole(env.name),
+            role: resources.vaultAuthRole ?? names.vaultAuthRole(env.name),
             iamServerId: vault.iamServerIdHeader,
             stsRegion: env.aws.region,
           },
@@ -46,16 +49,19 @@ export function toRuntimeConfig(env: EnvironmentConfig, resources: DeployedResou
     splunk: {
       baseUrl: env.splunk.baseUrl,
       index: env.splunk.index,
-      spl: env.splunk.spl ?? defaultSpl(env.splunk.index),
+      spl: env.splunk.spl ?? defaultSpl(env.splunk.index, env.splunk.fields, env.ecs.clusterName),
       lookbackMinutes: env.splunk.lookbackMinutes,
       authScheme: env.splunk.authScheme,
+      fields: env.splunk.fields,
     },
     dynatrace: {
       environmentUrl: env.dynatrace.environmentUrl,
-      metricSelectors: env.dynatrace.metricSelectors,
       resolution: env.dynatrace.resolution,
-      entitySelector: env.dynatrace.entitySelector,
+      entitySelector: env.dynatrace.entitySelector ?? defaultEntitySelector(env.ecs.clusterName),
+      dimensions: env.dynatrace.dimensions,
+      metrics: env.dynatrace.metrics,
     },
+    staleAfterMinutes: env.staleAfterMinutes,
     ecs: {
       cluster: env.ecs.clusterName,
       services: env.ecs.services,

@@ -4,7 +4,7 @@
  * run header side by side.
  */
 import { createGzip } from 'node:zlib';
-import type { ContainerSample, DropCounts, SourceName } from '../core/model';
+import type { ContainerSample, DropCounts, MetricName, SourceName } from '../core/model';
 
 export interface RawSourceRows {
   source: SourceName;
@@ -20,6 +20,7 @@ export interface ArchivedRun {
   samples: readonly ContainerSample[];
   dropped: DropCounts;
   sourceErrors: ReadonlyArray<{ source: SourceName; message: string }>;
+  degradedMetrics: ReadonlyArray<{ source: SourceName; metric: MetricName; reason: string }>;
 }
 
 /** Gzips the run line by line, so a 10,000-container batch never exists as one giant string. */
@@ -40,6 +41,7 @@ export async function encodeArchive(run: ArchivedRun): Promise<Uint8Array> {
     window: run.window,
     dropped: run.dropped,
     sourceErrors: run.sourceErrors,
+    degradedMetrics: run.degradedMetrics,
   });
   for (const { source, rows } of run.raw) for (const row of rows) line({ record: 'raw', source, row });
   for (const sample of run.samples) line({ record: 'sample', ...sample });

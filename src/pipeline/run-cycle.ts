@@ -13,7 +13,8 @@ import type { Deadline, MetricSource } from '../core/ports';
 import { archiveKeys, detectorMetrics } from '../config/naming';
 import { encodeArchive } from './archive';
 import { act } from './act';
-import { collect } from './collect';
+import { collect, type MetricDegradation } from './collect';
+import type { JoinCounts } from '../core/merge';
 import { loadDetector } from './detector-state';
 import { warmupMsOf, DEFAULT_DETECTOR_OPTIONS } from '../detector';
 import { scoreBatch } from './scoring';
@@ -47,6 +48,8 @@ export interface CycleOptions {
   runKey: string;
   deadline: Deadline;
   lookbackMinutes: number;
+  /** Points older than this are dropped, not scored (defaults to the look-back). */
+  staleAfterMinutes?: number;
   scaling: ScalingConfig;
   dryRun: boolean;
   suppressionMinutes: number;
@@ -74,6 +77,10 @@ export interface RunSummary {
   archiveKey: string;
   dropped: DropCounts;
   sourceErrors: Array<{ source: SourceName; message: string }>;
+  /** Metrics a source did not give: each degrades the run on its own. */
+  degradedMetrics: MetricDegradation[];
+  /** Containers scored, and how many of them both sources reported. */
+  join: JoinCounts;
   alertMessageId?: string;
   anomalyDetails: Anomaly[];
   actionDetails: ActionOutcome[];
@@ -118,7 +125,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
 
   // 1–2. Collect from every source at once, merge, keep this shard's containers.
   const [collected, collectMs] = await timed(() => collect(deps, window, options));
-  const { batches, sourceErrors, samples, dropped } = collected;
+  const { batches, sourceErrors, samples, dropped, degradedMetrics, join } = collected;
 
   // 3. Archive before anything else can fail; an archive failure fails the run loudly.
   const archiveKey = archiveKeys.metricsBatch(env, now, options.runId);
@@ -134,15 +141,18 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
         samples,
         dropped,
         sourceErrors,
+        degradedMetrics,
       }),
       { contentType: 'application/x-ndjson', contentEncoding: 'gzip' },
     ),
   );
   log.info('batch archived', { archiveKey, containers: samples.length, sources: batches.map((b) => b.source) });
+  // The raw rows are in the archive now; letting them go keeps a fleet's rows out of memory while it is scored.
+  for (const b of batches) b.rawRows = [];
   if (batches.length === 0 && deps.sources.length > 0) {
     throw new RunFailedError(`every metric source failed: ${sourceErrors.map((e) => `${e.source}: ${e.message}`).join('; ')}`, archiveKey);
   }
-  const degraded = sourceErrors.length > 0;
+  const degraded = sourceErrors.length > 0 || degradedMetrics.length > 0;
 
   // 4. Score: the embedded detector always learns; the remote model decides when it is healthy.
   const stateKey = stateKeyFor(env, options.shard);
@@ -197,6 +207,8 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
     archiveKey,
     dropped,
     sourceErrors,
+    degradedMetrics,
+    join,
     alertMessageId: acted.alertMessageId,
     anomalyDetails: anomalies.slice(0, SUMMARY_ANOMALY_LIMIT),
     actionDetails: acted.actions,

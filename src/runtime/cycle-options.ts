@@ -25,6 +25,7 @@ export function cycleOptionsFrom(config: RuntimeConfig, invocation: Invocation, 
     runKey: invocation.runKey,
     deadline: invocation.deadline,
     lookbackMinutes: config.splunk.lookbackMinutes,
+    staleAfterMinutes: config.staleAfterMinutes,
     scaling: {
       services: config.ecs.services.map((s) => ({ ...s, cluster: config.ecs.cluster })),
       step: config.ecs.step,

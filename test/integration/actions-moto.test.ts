@@ -73,7 +73,10 @@ describe('actions against moto ECS, Application Auto Scaling and SNS', () => {
     };
     let run = 0;
     const next = () => {
-      clock.set(new Date(START + run * 300_000).toISOString());
+      const at = START + run * 300_000;
+      clock.set(new Date(at).toISOString());
+      // Each run's rows are fresh, as a live source's are: points past the staleness bound are dropped.
+      sample.timestamp = new Date(at - 300_000).toISOString();
       run++;
       return runCycle(deps, { ...options, runId: `run-${run}`, runKey: `${cluster}-evt-${run}` });
     };

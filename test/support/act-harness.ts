@@ -36,7 +36,10 @@ export function actHarness(samples: PartialSample[] = [sample('c1', 'checkout-ap
   let run = 0;
   /** Runs the next 5-minute cycle. */
   const next = (extra: Partial<CycleOptions> = {}, d: CycleDeps = deps) => {
-    clock.set(new Date(START + run * 300_000).toISOString());
+    const at = START + run * 300_000;
+    clock.set(new Date(at).toISOString());
+    // Each run's rows are fresh, as a live source's are: points past the staleness bound are dropped.
+    for (const s of samples) s.timestamp = new Date(at - 300_000).toISOString();
     run++;
     return runCycle(d, { ...options, runId: `run-${run}`, runKey: `evt-${run}`, ...extra });
   };
