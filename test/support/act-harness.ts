@@ -45,6 +45,15 @@ export function actHarness(samples: PartialSample[] = [sample('c1', 'checkout-ap
   };
   const store = deps.store as MemoryObjectStore;
   const ledger = () => parseLedger(new TextDecoder().decode(store.objects.get(archiveKeys.actionLedger('prod'))!.body), options.scaling.services);
-  return { detector, scaler, deps, options, next, ledger, alerter: deps.alerter as FakeAlerter, metrics: deps.metrics as RecordingMetrics, store };
+  /** The source answers without any rows (the fleet's data went missing); returns a function that brings them back. */
+  const hideData = () => {
+    const source = deps.sources[0] as FakeSource;
+    const full = source.result;
+    source.result = { ...(full as Exclude<typeof full, Error>), samples: [], rawRows: [] };
+    return () => {
+      source.result = full;
+    };
+  };
+  return { detector, scaler, deps, options, next, ledger, hideData, alerter: deps.alerter as FakeAlerter, metrics: deps.metrics as RecordingMetrics, store };
 }
 

@@ -2,7 +2,6 @@
 import { runCycle, type CycleOptions } from '../../../src/pipeline/run-cycle';
 import { archiveKeys } from '../../../src/config/naming';
 import type { RemoteScorer } from '../../../src/pipeline/ports';
-import { FakeSource } from '../../support/fakes';
 import { START, actHarness, sample } from '../../support/act-harness';
 
 describe('scoped scaling', () => {
@@ -81,15 +80,13 @@ describe('temporary scale-outs', () => {
   it('keeps the incident and the capacity while the service is missing from the data, and gives it back once seen healthy for the quiet period', async () => {
     const t = actHarness();
     await t.next();
-    const source = t.deps.sources[0] as FakeSource;
-    const full = source.result;
-    source.result = { ...(full as Exclude<typeof full, Error>), samples: [], rawRows: [] };
+    const bringBack = t.hideData();
     t.detector.anomalous = new Map();
     for (let i = 0; i < 8; i++) await t.next();
     expect(t.scaler.state.get('checkout-api')!.desiredCount).toBe(5);
     // Blind is not healthy: no resolved page while the data is missing.
     expect(t.alerter.published.map((m) => m.attributes.status)).toEqual(['firing']);
-    source.result = full;
+    bringBack();
     // Once back, a full quiet period (30 minutes) seen clear.
     const back = [];
     for (let i = 0; i < 7; i++) back.push(await t.next());
