@@ -99,11 +99,13 @@ export async function act(deps: CycleDeps, options: CycleOptions, anomalies: Ano
   const { plan, previous } = reserved;
 
   const executed = await execute(deps.scaler, log, plan, options.dryRun);
-  const actions: ActionOutcome[] = plan.skipped.map((s) =>
-    s.reason === 'describe-failed'
-      ? { cluster: s.cluster, service: s.service, outcome: 'failed', reason: `describe failed: ${errors.get(serviceKey(s.cluster, s.service)) ?? 'unknown error'}` }
-      : { cluster: s.cluster, service: s.service, outcome: 'skipped', reason: s.reason },
-  );
+  const actions: ActionOutcome[] = plan.skipped.map((s) => {
+    const error = errors.get(serviceKey(s.cluster, s.service));
+    if (s.reason !== 'describe-failed') return { cluster: s.cluster, service: s.service, outcome: 'skipped', reason: s.reason };
+    // Not described at all: a concurrent run made it due after our look at the ledger. The next run sees it in time.
+    if (error === undefined) return { cluster: s.cluster, service: s.service, outcome: 'skipped', reason: 'due-since-read' };
+    return { cluster: s.cluster, service: s.service, outcome: 'failed', reason: `describe failed: ${error}` };
+  });
   actions.push(...executed.map((e) => e.outcome));
   const failed = actions.filter((a) => a.outcome === 'failed');
 

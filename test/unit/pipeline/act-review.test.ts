@@ -161,3 +161,26 @@ describe('an incident without data', () => {
     expect(t.metrics.values.filter((v) => v.name === 'BlindIncidents').map((v) => v.value)).toEqual([0, 0, 1, 1, 0]);
   });
 });
+
+describe('a concurrent run', () => {
+  it('that resolved an incident between our read and our write is no failure of ours', async () => {
+    const t = actHarness();
+    await t.next(); // 4 → 5
+    t.detector.anomalous = new Map();
+    for (let i = 0; i < 4; i++) await t.next();
+    // Another invocation resolves the incident right after this run's first look at the ledger.
+    const get = t.store.get.bind(t.store);
+    let reads = 0;
+    jest.spyOn(t.store, 'get').mockImplementation(async (key) => {
+      if (key === archiveKeys.actionLedger('prod') && ++reads === 3) {
+        const ledger = t.ledger();
+        delete ledger.incidents['apps-prod/checkout-api'];
+        await t.store.put(key, new TextEncoder().encode(JSON.stringify(ledger)));
+      }
+      return get(key);
+    });
+    const summary = await t.next();
+    expect(summary.actionDetails.filter((a) => a.outcome === 'failed')).toEqual([]);
+    expect(summary.degraded).toBe(false);
+  });
+});
