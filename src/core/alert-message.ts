@@ -92,7 +92,7 @@ export function buildMessage(input: {
   const truncated = anomalies.length > LIST_LIMIT || actions.length > LIST_LIMIT || transitions.length > LIST_LIMIT;
 
   const label = status === 'resolved' ? 'RESOLVED' : severity.toUpperCase();
-  const parts = [names(transitions, 'opened'), names(transitions, 'escalated'), names(transitions, 'resolved')].filter((p): p is string => Boolean(p));
+  const parts = [names(transitions, 'opened'), names(transitions, 'escalated'), names(transitions, 'resolved'), names(transitions, 'restore-failed')].filter((p): p is string => Boolean(p));
   for (const n of notices) parts.push(n.kind === 'detector-warming' ? 'detection limited (warming up)' : 'action ledger reset');
   const subject = asciiSubject(`[${input.environment}] ${label}: ${parts.join('; ')}`);
 

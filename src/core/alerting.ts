@@ -109,12 +109,22 @@ export function blindIncidents(ledger: ActionLedger, now: Date, quietMs: number)
   return Object.values(ledger.incidents).filter((i) => now.getTime() - Date.parse(i.checkedAt ?? i.lastSeenAt) > quietMs * BLIND_SHARE).length;
 }
 
-/** An action that failed on a service with an open incident escalates it, once per incident. */
+/**
+ * An action that failed on a service with an open incident escalates it, once
+ * per incident; a restore that failed after it is alerted once per scale-out
+ * (its capacity stays raised, which nobody would otherwise hear of).
+ */
 export function escalateFailures(ledger: ActionLedger, failed: readonly ActionOutcome[]): Transition[] {
   const transitions: Transition[] = [];
   for (const f of failed) {
     const key = serviceKey(f.cluster, f.service);
     const before = ledger.incidents[key];
+    const raised = ledger.raised[key];
+    if (!before && raised && !raised.restoreFailureNotified) {
+      raised.restoreFailureNotified = true;
+      transitions.push({ kind: 'restore-failed', key, cluster: f.cluster, service: f.service, severity: 'warning', reason: f.reason ?? 'unknown error' });
+      continue;
+    }
     if (!before || before.actionFailureNotified) continue;
     ledger.incidents[key] = { ...before, actionFailureNotified: true, severity: 'critical' };
     transitions.push({ kind: 'escalated', key, cluster: f.cluster, service: f.service, severity: 'critical', reason: `action failed: ${f.reason ?? 'unknown error'}` });

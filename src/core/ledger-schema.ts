@@ -39,6 +39,8 @@ const raisedCapacity = z.object({
   at: iso,
   /** Recorded by a dry run: nothing was changed, so a restore is only reported. */
   dryRun: z.boolean(),
+  /** Giving it back failed and that was alerted (once: later failures only mark their runs degraded). */
+  restoreFailureNotified: z.optional(z.boolean()),
 });
 export type RaisedCapacity = z.output<typeof raisedCapacity>;
 
@@ -61,12 +63,13 @@ const incident = z.object({
 export type Incident = z.output<typeof incident>;
 
 /**
- * A change of an incident (opened, escalated, resolved) not yet alerted. Kept in
+ * A change of an incident (opened, escalated, resolved), or capacity that could
+ * not be given back after it (restore-failed), not yet alerted. Kept in
  * the ledger until a run publishes it: a run that dies between recording the
  * change and publishing it loses no page, whichever run comes next sends it.
  */
 const transition = z.object({
-  kind: z.enum(['opened', 'escalated', 'resolved']),
+  kind: z.enum(['opened', 'escalated', 'resolved', 'restore-failed']),
   key: z.string(),
   cluster: z.string(),
   service: z.string(),

@@ -35,7 +35,9 @@ function nextRaised(earlier: RaisedCapacity | undefined, s: ScaleOut, dryRun: bo
   if (!earlier) return fresh;
   if (dryRun) return earlier.dryRun ? { ...earlier, to: s.to } : earlier;
   if (earlier.dryRun) return fresh;
-  return { ...earlier, to: s.to };
+  // A new raise is a new thing to give back: a failure to give it back is news again.
+  const { restoreFailureNotified: _alerted, ...kept } = earlier;
+  return { ...kept, to: s.to };
 }
 
 /**

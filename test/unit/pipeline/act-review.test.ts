@@ -184,3 +184,39 @@ describe('a concurrent run', () => {
     expect(summary.degraded).toBe(false);
   });
 });
+
+describe('a restore that keeps failing', () => {
+  it('is alerted once, naming the service, while every such run is degraded', async () => {
+    const t = actHarness();
+    await t.next(); // 4 → 5
+    t.detector.anomalous = new Map();
+    for (let i = 0; i < 5; i++) await t.next();
+    t.scaler.failUpdateFor.add('checkout-api'); // e.g. the role lost UpdateService
+    const runs = [];
+    for (let i = 0; i < 4; i++) runs.push(await t.next());
+    expect(runs.every((r) => r.degraded)).toBe(true);
+    expect(t.alerter.published.map((m) => m.subject)).toEqual([
+      '[prod] WARNING: opened checkout-api',
+      '[prod] WARNING: resolved checkout-api; restore-failed checkout-api',
+    ]);
+    expect(JSON.parse(t.alerter.published[1].body).actions).toEqual([expect.objectContaining({ outcome: 'failed', reason: 'restore failed: AccessDeniedException for checkout-api' })]);
+    expect(t.ledger().raised['apps-prod/checkout-api']).toEqual(expect.objectContaining({ to: 5, from: 4 }));
+  });
+
+  it('is alerted again for the next incident\'s scale-out', async () => {
+    const t = actHarness();
+    const incidentThenFailedRestore = async () => {
+      t.detector.anomalous = new Map([['c1', { metric: 'cpu_pct', direction: 'high' }]]);
+      t.scaler.failUpdateFor.delete('checkout-api');
+      await t.next();
+      t.detector.anomalous = new Map();
+      for (let i = 0; i < 5; i++) await t.next();
+      t.scaler.failUpdateFor.add('checkout-api');
+      for (let i = 0; i < 2; i++) await t.next();
+    };
+    await incidentThenFailedRestore(); // 4 → 5, stuck at 5
+    for (let i = 0; i < 3; i++) await t.next(); // past the cooldown
+    await incidentThenFailedRestore(); // 5 → 6, stuck at 6
+    expect(t.alerter.published.filter((m) => m.subject.includes('restore-failed'))).toHaveLength(2);
+  });
+});
