@@ -54,6 +54,12 @@ export function actHarness(samples: PartialSample[] = [sample('c1', 'checkout-ap
       source.result = full;
     };
   };
-  return { detector, scaler, deps, options, next, ledger, hideData, alerter: deps.alerter as FakeAlerter, metrics: deps.metrics as RecordingMetrics, store };
+  /** One anomalous run (4 → 5), then `quietRuns` runs without anomalies, short of the one that resolves the incident at 5. */
+  const incidentThenQuiet = async (quietRuns: number) => {
+    await next();
+    detector.anomalous = new Map();
+    for (let i = 0; i < quietRuns; i++) await next();
+  };
+  return { detector, scaler, deps, options, next, ledger, hideData, incidentThenQuiet, alerter: deps.alerter as FakeAlerter, metrics: deps.metrics as RecordingMetrics, store };
 }
 

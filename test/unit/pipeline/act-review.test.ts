@@ -116,9 +116,7 @@ describe('no page lost to a run that dies half-way', () => {
 describe('a restore that is interrupted', () => {
   it('is carried out by the next run when the run giving the capacity back never finished', async () => {
     const t = actHarness();
-    await t.next(); // 4 → 5
-    t.detector.anomalous = new Map();
-    for (let i = 0; i < 5; i++) await t.next();
+    await t.incidentThenQuiet(5); // 4 → 5, quiet for 25 minutes
     // The run that resolves the incident hangs in UpdateService until the Lambda times out.
     jest.spyOn(t.scaler, 'setDesiredCount').mockImplementationOnce(() => new Promise<void>(() => undefined));
     void t.next();
@@ -131,9 +129,7 @@ describe('a restore that is interrupted', () => {
 
   it('is reported as done, not as a person\'s change, when the interrupted run had already written it', async () => {
     const t = actHarness();
-    await t.next(); // 4 → 5
-    t.detector.anomalous = new Map();
-    for (let i = 0; i < 5; i++) await t.next();
+    await t.incidentThenQuiet(5); // 4 → 5, quiet for 25 minutes
     // The restore is written, then the run dies before it records that.
     const put = t.store.put.bind(t.store);
     const spy = jest.spyOn(t.store, 'put').mockImplementation(async (key, body, options) => {
@@ -165,9 +161,7 @@ describe('an incident without data', () => {
 describe('a concurrent run', () => {
   it('that resolved an incident between our read and our write is no failure of ours', async () => {
     const t = actHarness();
-    await t.next(); // 4 → 5
-    t.detector.anomalous = new Map();
-    for (let i = 0; i < 4; i++) await t.next();
+    await t.incidentThenQuiet(4); // 4 → 5, quiet for 20 minutes
     // Another invocation resolves the incident right after this run's first look at the ledger.
     const get = t.store.get.bind(t.store);
     let reads = 0;
@@ -188,9 +182,7 @@ describe('a concurrent run', () => {
 describe('a restore that keeps failing', () => {
   it('is alerted once, naming the service, while every such run is degraded', async () => {
     const t = actHarness();
-    await t.next(); // 4 → 5
-    t.detector.anomalous = new Map();
-    for (let i = 0; i < 5; i++) await t.next();
+    await t.incidentThenQuiet(5); // 4 → 5, quiet for 25 minutes
     t.scaler.failUpdateFor.add('checkout-api'); // e.g. the role lost UpdateService
     const runs = [];
     for (let i = 0; i < 4; i++) runs.push(await t.next());
