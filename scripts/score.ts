@@ -1,24 +1,23 @@
 /**
- * npm run --silent score -- --input <file.csv> --output <file.csv>
+ * npm run --silent score -- --input <file.csv | folder> --output <file.csv>
  *
- * Backtests the embedded detector, with the Lambda's defaults, on a CSV of
- * `timestamp,<metric columns…>`. Writes `timestamp,anomaly_score,is_anomaly,top_metric`.
+ * Backtests the embedded detector, with the Lambda's defaults, on one series
+ * (`timestamp,<metric columns…>`), several (a `container` column, optionally
+ * `service`), or a folder of CSVs, one per container. Writes one row per input
+ * row; prints one summary line of the input's irregularities on stderr, and a
+ * warning for each series too short for the detector to judge.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parseSeriesCsv, scoreSeries } from '../src/backtest/score-csv';
+import { backtest, readBacktestInput } from '../src/backtest/score-csv';
 
 function main(): void {
   const { values } = parseArgs({ options: { input: { type: 'string' }, output: { type: 'string' } } });
-  if (!values.input || !values.output) throw new Error('usage: npm run --silent score -- --input <file.csv> --output <file.csv>');
-  let text: string;
-  try {
-    text = readFileSync(values.input, 'utf8');
-  } catch (e) {
-    throw new Error(`cannot read ${values.input}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  const series = parseSeriesCsv(text);
-  writeFileSync(values.output, scoreSeries(series));
+  if (!values.input || !values.output) throw new Error('usage: npm run --silent score -- --input <file.csv | folder of CSVs> --output <file.csv>');
+  const report = backtest(readBacktestInput(values.input));
+  writeFileSync(values.output, report.csv);
+  process.stderr.write(`score: ${report.summary}\n`);
+  for (const w of report.warnings) process.stderr.write(`score: ${w}\n`);
 }
 
 try {

@@ -1,132 +1,156 @@
 /**
- * A labelled container-incident benchmark: 6 containers × 7 days at 5-minute
- * steps (`cpu_pct, mem_pct, net_mbps, disk_iops`) with eight incidents of six
- * kinds and one strongly seasonal container without any, generated from a seed
- * so no evaluation is tuned to one file. Scored by incident (found or not) and
- * false-alarm episode, for the embedded detector and a rolling 24 h z-score.
+ * The labelled container-incident simulator: plays the plan (incident-plan.ts)
+ * from a seed, minute by minute, then samples it at a step as a monitoring
+ * feed would (each row the mean of its step, stamped at the step's start) and
+ * delivers it as real feeds do: some rows missing, some twice, some late.
  */
-import { FleetDetector } from '../../src/detector';
 import { SeededRandom, deriveSeed } from '../../src/detector/random';
 import { applyIncident, toMetrics, type ContainerLoad, type IncidentKind } from '../../src/sim/incident-effects';
+import { DAY_MINUTES, INCIDENTS, MINUTE_MS, SERVICE_SHIFT, SERVICES, START_MS, TOTAL_MINUTES, WEEKEND_LEVEL, type ServicePlan } from './incident-plan';
 
-export const STEPS_PER_DAY = 288;
-export const DAYS = 7;
-const STEP_MS = 300_000;
-const START_MS = Date.UTC(2026, 9, 5);
-/** A detection up to an hour after an incident ends still counts for it (the tail of a ramp). */
-const GRACE_STEPS = 12;
-/** Flags closer than an hour belong to one false-alarm episode. */
-const EPISODE_GAP_STEPS = 12;
-
+export const METRICS = ['cpu_pct', 'mem_pct', 'net_mbps', 'disk_iops'];
 
 export interface LabelledIncident {
+  container: string;
   kind: IncidentKind;
-  from: number;
-  to: number;
+  label: string;
+  /** [fromMs, toMs): the minutes the incident changes the container's load. */
+  fromMs: number;
+  toMs: number;
 }
 
-export interface LabelledContainer {
-  name: string;
-  times: number[];
-  values: number[][];
+export interface IncidentRow {
+  key: string;
+  group: string;
+  timeMs: number;
+  values: number[];
+}
+
+export interface IncidentSet {
+  seed: number;
+  stepMs: number;
+  /** In arrival order (late and duplicate rows where they arrive). */
+  rows: IncidentRow[];
   incidents: LabelledIncident[];
+  delivery: { missing: number; duplicates: number; late: number };
 }
 
+/** Per sample: the chance it never arrives, arrives twice, or arrives after the next one to three samples. */
+const DELIVERY = { missing: 0.003, duplicate: 0.002, late: 0.001 };
 
-/** Incident placement (day, hour, length in steps) varies with the seed. */
-function place(rng: SeededRandom, day: number, length: number): { from: number; to: number } {
-  const from = day * STEPS_PER_DAY + Math.floor(rng.next() * (STEPS_PER_DAY - length - 24)) + 12;
-  return { from, to: from + length - 1 };
-}
-
-export function generateIncidentSet(seed: number): LabelledContainer[] {
-  const plans: Array<{ name: string; seasonalAmplitude: number; incidents: Array<{ kind: IncidentKind; day: number; length: number }> }> = [
-    { name: 'api-a', seasonalAmplitude: 0.5, incidents: [{ kind: 'cpu-runaway', day: 2, length: 36 }, { kind: 'traffic-surge', day: 5, length: 24 }] },
-    { name: 'worker-b', seasonalAmplitude: 0.3, incidents: [{ kind: 'memory-leak', day: 2, length: 240 }, { kind: 'outage', day: 5, length: 18 }] },
-    { name: 'api-c', seasonalAmplitude: 0.5, incidents: [{ kind: 'cpu-rise-flat-traffic', day: 3, length: 48 }] },
-    { name: 'batch-d', seasonalAmplitude: 0.2, incidents: [{ kind: 'disk-storm', day: 3, length: 24 }, { kind: 'cpu-runaway', day: 5, length: 30 }] },
-    { name: 'api-e', seasonalAmplitude: 0.4, incidents: [{ kind: 'outage', day: 4, length: 12 }] },
-    { name: 'web-seasonal', seasonalAmplitude: 0.9, incidents: [] },
-  ];
-  return plans.map((plan) => {
-    const rng = new SeededRandom(deriveSeed(seed, plan.name));
-    const incidents: LabelledIncident[] = plan.incidents.map((i) => ({ kind: i.kind, ...place(rng, i.day, i.length) }));
-    const phase = rng.next() * 24;
-    const base = { traffic: 30 + rng.next() * 40, cpuPerTraffic: 0.4 + rng.next() * 0.6, mem: 35 + rng.next() * 20, disk: 80 + rng.next() * 150 };
-    const times: number[] = [];
-    const values: number[][] = [];
-    for (let step = 0; step < DAYS * STEPS_PER_DAY; step++) {
-      const t = START_MS + step * STEP_MS;
-      const hours = (t / 3_600_000) % 24;
-      const wave = 1 + plan.seasonalAmplitude * Math.cos((2 * Math.PI * (hours - phase)) / 24);
-      const traffic = base.traffic * wave * (1 + 0.05 * rng.normal());
-      const cpuFor = (x: number) => 5 + base.cpuPerTraffic * x + 1.5 * rng.normal();
-      let load: ContainerLoad = {
-        traffic,
-        cpu: cpuFor(traffic),
-        mem: base.mem + 0.05 * traffic + rng.normal(),
-        disk: base.disk * (0.85 + 0.15 * wave) + 0.05 * base.disk * rng.normal(),
-      };
-      const incident = incidents.find((i) => step >= i.from && step <= i.to);
-      if (incident) {
-        load = applyIncident(load, incident.kind, { into: step - incident.from, length: incident.to - incident.from + 1, cpuFor, loadShare: 1, noise: () => rng.normal() });
-      }
-      const m = toMetrics(load);
-      times.push(t);
-      values.push([m.cpu_pct, m.mem_pct, m.net_mbps, m.disk_iops]);
-    }
-    return { name: plan.name, times, values, incidents };
+export function placeIncidents(seed: number): LabelledIncident[] {
+  return INCIDENTS.map((plan, i) => {
+    const rng = new SeededRandom(deriveSeed(seed, `incident#${i}`));
+    const [first, last] = plan.startHours;
+    const startMinute = plan.day * DAY_MINUTES + Math.floor(first * 60 + rng.next() * (last - first) * 60);
+    const fromMs = START_MS + startMinute * MINUTE_MS;
+    return { container: plan.container, kind: plan.kind, label: plan.label, fromMs, toMs: fromMs + plan.minutes * MINUTE_MS };
   });
 }
 
-/** The embedded detector with the Lambda's defaults: one key per container. */
-export function detectorFlags(container: LabelledContainer): boolean[] {
-  const d = FleetDetector.create();
-  return container.values.map((v, i) => d.update(container.name, container.name, container.times[i], v).isAnomaly);
-}
-
-/** The reference: a rolling 24 h z-score, |z| > 4 on any metric. */
-export function zScoreFlags(container: LabelledContainer, limit = 4): boolean[] {
-  const window = STEPS_PER_DAY;
-  return container.values.map((v, i) => {
-    if (i < window) return false;
-    return v.some((x, m) => {
-      let sum = 0;
-      let sq = 0;
-      for (let k = i - window; k < i; k++) {
-        sum += container.values[k][m];
-        sq += container.values[k][m] ** 2;
-      }
-      const mean = sum / window;
-      const std = Math.sqrt(Math.max(sq / window - mean * mean, 1e-12));
-      return Math.abs((x - mean) / std) > limit;
-    });
-  });
-}
-
-export interface Evaluation {
-  incidents: number;
-  found: number;
-  missed: string[];
-  falseAlarmEpisodes: number;
-}
-
-export function evaluate(containers: LabelledContainer[], flagsOf: (c: LabelledContainer) => boolean[]): Evaluation {
-  const result: Evaluation = { incidents: 0, found: 0, missed: [], falseAlarmEpisodes: 0 };
-  for (const c of containers) {
-    const flags = flagsOf(c);
-    const inIncident = (step: number) => c.incidents.some((i) => step >= i.from && step <= i.to + GRACE_STEPS);
-    for (const i of c.incidents) {
-      result.incidents++;
-      if (flags.slice(i.from, i.to + GRACE_STEPS + 1).some(Boolean)) result.found++;
-      else result.missed.push(`${c.name}:${i.kind}`);
-    }
-    let lastFalse = Number.NEGATIVE_INFINITY;
-    flags.forEach((f, step) => {
-      if (!f || inIncident(step)) return;
-      if (step - lastFalse > EPISODE_GAP_STEPS) result.falseAlarmEpisodes++;
-      lastFalse = step;
-    });
+/** An AR(1) walk with unit variance: slow wander that survives averaging, unlike white noise. */
+class Wander {
+  private x = 0;
+  constructor(
+    private readonly rng: SeededRandom,
+    private readonly keep: number,
+  ) {}
+  next(): number {
+    this.x = this.keep * this.x + Math.sqrt(1 - this.keep * this.keep) * this.rng.normal();
+    return this.x;
   }
-  return result;
+}
+
+/** One container's four metrics, minute by minute (`METRICS` order, minute-major). */
+function playContainer(seed: number, service: ServicePlan, container: string, incidents: LabelledIncident[], serviceWander: Float64Array): Float64Array {
+  const rng = new SeededRandom(deriveSeed(seed, container));
+  const own = new Wander(rng, 0.99);
+  const scale = 0.9 + 0.2 * rng.next();
+  const mem = service.mem + 6 * (rng.next() - 0.5);
+  const disk = service.disk * (0.9 + 0.2 * rng.next());
+  const out = new Float64Array(TOTAL_MINUTES * METRICS.length);
+  const mine = incidents.filter((i) => i.container === container);
+  for (let m = 0; m < TOTAL_MINUTES; m++) {
+    const minuteOfDay = m % DAY_MINUTES;
+    const weekday = Math.floor(m / DAY_MINUTES) % 7;
+    const level = weekday === 5 || weekday === 6 ? WEEKEND_LEVEL : 1;
+    const wave = 1 + service.amplitude * Math.cos((2 * Math.PI * (minuteOfDay / 60 - service.peakHour)) / 24);
+    const drift = 1 + 0.04 * serviceWander[m] + 0.02 * own.next();
+    const traffic = service.traffic * scale * wave * level * drift * (1 + 0.04 * rng.normal());
+    const cpuFor = (x: number) => 5 + service.cpuPerTraffic * x + 1.5 * rng.normal();
+    const deployed = service.service === SERVICE_SHIFT.service && m >= SERVICE_SHIFT.atMinute ? SERVICE_SHIFT.memPoints : 0;
+    let load: ContainerLoad = {
+      traffic,
+      cpu: cpuFor(traffic),
+      mem: mem + deployed + 0.05 * traffic + 0.8 * rng.normal(),
+      disk: disk * (0.85 + 0.15 * wave) * (1 + 0.05 * rng.normal()),
+    };
+    if (service.nightlyJob && minuteOfDay >= service.nightlyJob[0] && minuteOfDay < service.nightlyJob[1]) {
+      load = { ...load, cpu: load.cpu + 20, disk: load.disk * 3 };
+    }
+    const t = START_MS + m * MINUTE_MS;
+    const incident = mine.find((i) => t >= i.fromMs && t < i.toMs);
+    if (incident) {
+      const context = { into: (t - incident.fromMs) / MINUTE_MS, length: (incident.toMs - incident.fromMs) / MINUTE_MS, cpuFor, loadShare: 1, noise: () => rng.normal() };
+      load = applyIncident(load, incident.kind, context);
+    }
+    const v = toMetrics(load);
+    out.set([v.cpu_pct, v.mem_pct, v.net_mbps, v.disk_iops], m * METRICS.length);
+  }
+  return out;
+}
+
+/** The mean of each step's minutes, stamped at the step's start (how CloudWatch and Dynatrace roll up). */
+function sample(minutes: Float64Array, stepMinutes: number): number[][] {
+  const rows: number[][] = [];
+  for (let start = 0; start + stepMinutes <= TOTAL_MINUTES; start += stepMinutes) {
+    const mean = new Array<number>(METRICS.length).fill(0);
+    for (let m = start; m < start + stepMinutes; m++) for (let k = 0; k < METRICS.length; k++) mean[k] += minutes[m * METRICS.length + k] / stepMinutes;
+    rows.push(mean);
+  }
+  return rows;
+}
+
+interface Arrival {
+  row: IncidentRow;
+  /** When it arrives, and a tie-break that keeps a cycle's containers in fleet order. */
+  atMs: number;
+  order: number;
+}
+
+export function generateIncidentSet(seed: number, stepMinutes: number): IncidentSet {
+  if (!Number.isInteger(stepMinutes) || stepMinutes < 1 || DAY_MINUTES % stepMinutes !== 0) throw new Error(`step must be a whole number of minutes dividing a day, got ${stepMinutes}`);
+  const stepMs = stepMinutes * MINUTE_MS;
+  const incidents = placeIncidents(seed);
+  const delivery = { missing: 0, duplicates: 0, late: 0 };
+  const arrivals: Arrival[] = [];
+  let order = 0;
+  for (const service of SERVICES) {
+    const wanderRng = new SeededRandom(deriveSeed(seed, `wander#${service.service}`));
+    const wander = new Wander(wanderRng, 0.995);
+    const serviceWander = Float64Array.from({ length: TOTAL_MINUTES }, () => wander.next());
+    for (const container of service.containers) {
+      const rows = sample(playContainer(seed, service, container, incidents, serviceWander), stepMinutes);
+      // The delivery's dice depend on the step too, so each step's feed has its own irregularities.
+      const dice = new SeededRandom(deriveSeed(seed, `${container}#delivery#${stepMinutes}`));
+      rows.forEach((values, i) => {
+        const row = { key: container, group: service.service, timeMs: START_MS + i * stepMs, values };
+        const u = dice.next();
+        const base = { row, order: order++ };
+        if (u < DELIVERY.missing && i > 0) {
+          delivery.missing++;
+        } else if (u < DELIVERY.missing + DELIVERY.duplicate) {
+          delivery.duplicates++;
+          arrivals.push({ ...base, atMs: row.timeMs }, { ...base, atMs: row.timeMs + stepMs / 2 });
+        } else if (u < DELIVERY.missing + DELIVERY.duplicate + DELIVERY.late && i > 0) {
+          delivery.late++;
+          arrivals.push({ ...base, atMs: row.timeMs + (1 + Math.floor(dice.next() * 3)) * stepMs + stepMs / 2 });
+        } else {
+          arrivals.push({ ...base, atMs: row.timeMs });
+        }
+      });
+    }
+  }
+  arrivals.sort((a, b) => a.atMs - b.atMs || a.order - b.order);
+  return { seed, stepMs, rows: arrivals.map((a) => a.row), incidents, delivery };
 }

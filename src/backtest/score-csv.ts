@@ -1,90 +1,81 @@
 /**
- * The backtest CLI's logic: read `timestamp,<metrics…>` CSV, score every row
- * with the embedded detector exactly as the Lambda configures it (each row sees
- * only earlier rows), and write `timestamp,anomaly_score,is_anomaly,top_metric`.
+ * The backtest CLI's logic: score every row of one or several series with the
+ * embedded detector exactly as the Lambda configures it, and say what was
+ * irregular about the input. One output row per input row, in input order:
+ * `timestamp,anomaly_score,is_anomaly,top_metric` for a single series, with
+ * `container` first and `scope` last when there are several.
  */
-import { FleetDetector, type DetectorOptions } from '../detector';
+import { FleetDetector, resolveOptions, warmupMsOf, type Detection, type DetectorOptions } from '../detector';
+import { feed } from './feed';
+import type { BacktestInput } from './input';
+import { formatDuration, summaryLine, type SeriesIrregularities } from './irregularities';
 
-export class CsvInputError extends Error {
-  constructor(readonly line: number, message: string) {
-    super(`line ${line}: ${message}`);
-    this.name = 'CsvInputError';
-  }
+export { parseTimestamp } from './csv';
+export { inputFromTexts, readBacktestInput, type BacktestInput } from './input';
+
+export interface BacktestReport {
+  csv: string;
+  /** Per input row, in input order (what a benchmark scores). */
+  detections: Detection[];
+  series: SeriesIrregularities[];
+  /** The summary line for stderr. */
+  summary: string;
+  /** One line per series the detector could not judge fully. */
+  warnings: string[];
 }
 
-export interface ParsedSeries {
-  metrics: string[];
-  rows: Array<{ raw: string; timeMs: number; values: number[]; line: number }>;
+/** The detector options for these metric columns: CPU is expected from traffic when both container columns are there, as in the Lambda. */
+export function detectorOptionsFor(metrics: string[], overrides: Partial<DetectorOptions> = {}): Partial<DetectorOptions> {
+  const cpu = metrics.indexOf('cpu_pct');
+  const traffic = metrics.indexOf('net_mbps');
+  return { loadRelation: cpu >= 0 && traffic >= 0 ? [cpu, traffic] : null, ...overrides, dimensions: metrics.length };
 }
 
-const SPACE_STAMP = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d(?::\d\d(?:\.\d+)?)?)$/;
-const ISO_STAMP = /^\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?)?$/;
-
-/** ISO-8601; a space instead of `T` and no zone (`2014-02-14 14:30:00`) means UTC. */
-export function parseTimestamp(text: string): number {
-  const spaced = SPACE_STAMP.exec(text);
-  if (spaced) return Date.parse(`${spaced[1]}T${spaced[2]}Z`);
-  if (!ISO_STAMP.test(text)) return Number.NaN;
-  // An ISO date-time without a zone is read as UTC too, so results never depend on the machine's zone.
-  return Date.parse(/T[^Z+-]*$/.test(text) ? `${text}Z` : text);
-}
-
-export function parseSeriesCsv(text: string): ParsedSeries {
-  const lines = text.split(/\r?\n/);
-  while (lines.length && lines[lines.length - 1].trim() === '') lines.pop();
-  if (lines.length === 0) throw new CsvInputError(1, 'the file is empty; expected a header timestamp,<metric columns…>');
-  const header = lines[0].split(',').map((h) => h.trim());
-  if (header[0] !== 'timestamp') throw new CsvInputError(1, `the first column must be "timestamp", found "${header[0]}"`);
-  const metrics = header.slice(1);
-  if (metrics.length === 0) throw new CsvInputError(1, 'no metric columns after "timestamp"');
-  metrics.forEach((m, i) => {
-    if (!m) throw new CsvInputError(1, `column ${i + 2} has no name`);
-    if (metrics.indexOf(m) !== i) throw new CsvInputError(1, `column "${m}" appears twice`);
+/** `anomaly_score` is score / (score + threshold): 0.5 at the detector's own threshold, 0 while it warms up. */
+function scoreColumns(d: Detection, metrics: string[]): string[] {
+  const normalized = d.warmingUp ? 0 : d.score / (d.score + d.threshold);
+  let top = 0;
+  let best = -1;
+  metrics.forEach((_, k) => {
+    const w = d.attribution.high[k] + d.attribution.low[k];
+    if (w > best) [best, top] = [w, k];
   });
-  const rows: ParsedSeries['rows'] = [];
-  let previous = Number.NEGATIVE_INFINITY;
-  for (let i = 1; i < lines.length; i++) {
-    const line = i + 1;
-    const fields = lines[i].split(',').map((f) => f.trim());
-    if (fields.length !== header.length) {
-      throw new CsvInputError(line, `expected ${header.length} fields (${header.join(',')}), found ${fields.length}`);
-    }
-    const timeMs = parseTimestamp(fields[0]);
-    if (!Number.isFinite(timeMs)) throw new CsvInputError(line, `"${fields[0]}" is not an ISO-8601 timestamp`);
-    if (timeMs < previous) throw new CsvInputError(line, `timestamp ${fields[0]} goes backwards (rows must be in time order)`);
-    previous = timeMs;
-    const values = fields.slice(1).map((f, k) => {
-      const v = f === '' ? Number.NaN : Number(f);
-      if (!Number.isFinite(v)) throw new CsvInputError(line, `column "${metrics[k]}" value "${f}" is not a number`);
-      return v;
-    });
-    rows.push({ raw: fields[0], timeMs, values, line });
-  }
-  return { metrics, rows };
+  const direction = d.attribution.high[top] >= d.attribution.low[top] ? 'high' : 'low';
+  return [normalized.toFixed(6), d.isAnomaly ? '1' : '0', d.warmingUp ? '' : `${metrics[top]}:${direction}`];
 }
 
-/**
- * Scores a parsed series. `anomaly_score` is score / (score + threshold): 0.5
- * at the detector's own threshold, 0 while it warms up.
- */
-export function scoreSeries(series: ParsedSeries, options: Partial<DetectorOptions> = {}): string {
-  // CPU is expected from traffic when the file has both container columns, as in the Lambda.
-  const cpu = series.metrics.indexOf('cpu_pct');
-  const traffic = series.metrics.indexOf('net_mbps');
-  const loadRelation: [number, number] | null = cpu >= 0 && traffic >= 0 ? [cpu, traffic] : null;
-  const detector = FleetDetector.create({ loadRelation, ...options, dimensions: series.metrics.length });
-  const out = ['timestamp,anomaly_score,is_anomaly,top_metric'];
-  for (const row of series.rows) {
-    const d = detector.update('series', 'series', row.timeMs, row.values);
-    const normalized = d.warmingUp ? 0 : d.score / (d.score + d.threshold);
-    let top = 0;
-    let best = -1;
-    series.metrics.forEach((_, k) => {
-      const w = d.attribution.high[k] + d.attribution.low[k];
-      if (w > best) [best, top] = [w, k];
-    });
-    const direction = d.attribution.high[top] >= d.attribution.low[top] ? 'high' : 'low';
-    out.push(`${row.raw},${normalized.toFixed(6)},${d.isAnomaly ? 1 : 0},${d.warmingUp ? '' : `${series.metrics[top]}:${direction}`}`);
-  }
-  return out.join('\n') + '\n';
+/** Quotes a field that holds a comma, a quote or a line break (RFC 4180). */
+const csvField = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+
+/** A warning per series shorter than the warm-up, or longer but never judged (a detector that counts rows, not time, at a long step). */
+export function warningsFor(series: SeriesIrregularities[], judged: Set<string>, warmupMs: number): string[] {
+  return series.flatMap((s) => {
+    const span = s.lastMs - s.firstMs;
+    if (span < warmupMs) {
+      return [`warning: series "${s.key}" spans ${formatDuration(span)}, less than the detector's warm-up of ${formatDuration(warmupMs)}: it is never judged`];
+    }
+    return judged.has(s.key) ? [] : [`warning: series "${s.key}" never left the detector's warm-up in its ${s.rows} rows: every score is 0`];
+  });
+}
+
+export function backtest(input: BacktestInput, overrides: Partial<DetectorOptions> = {}): BacktestReport {
+  const options = detectorOptionsFor(input.metrics, overrides);
+  const result = feed(input.rows, FleetDetector.create(options));
+  const detections = result.rows.map((r) => r.detection);
+  const header = input.multi ? ['container', 'timestamp', 'anomaly_score', 'is_anomaly', 'top_metric', 'scope'] : ['timestamp', 'anomaly_score', 'is_anomaly', 'top_metric'];
+  const lines = [header.join(',')];
+  const judged = new Set<string>();
+  input.rows.forEach((row, i) => {
+    const d = detections[i];
+    if (!d.warmingUp) judged.add(row.key);
+    const columns = scoreColumns(d, input.metrics);
+    lines.push((input.multi ? [csvField(row.key), csvField(row.rawTime), ...columns, d.scope] : [csvField(row.rawTime), ...columns]).join(','));
+  });
+  return {
+    csv: lines.join('\n') + '\n',
+    detections,
+    series: result.series,
+    summary: summaryLine(result.series),
+    warnings: warningsFor(result.series, judged, warmupMsOf(resolveOptions(options))),
+  };
 }

@@ -5,7 +5,15 @@
  */
 import type { MetricVector } from '../core/model';
 
-export type IncidentKind = 'traffic-surge' | 'cpu-runaway' | 'outage' | 'memory-leak' | 'disk-storm' | 'cpu-rise-flat-traffic';
+export type IncidentKind =
+  | 'traffic-surge'
+  | 'cpu-runaway'
+  | 'outage'
+  | 'memory-leak'
+  | 'disk-storm'
+  | 'cpu-rise-flat-traffic'
+  | 'traffic-drop'
+  | 'hung-process';
 
 export interface ContainerLoad {
   traffic: number;
@@ -34,7 +42,8 @@ export function applyIncident(load: ContainerLoad, kind: IncidentKind, c: Incide
       return { ...load, traffic, cpu: c.cpuFor(traffic) };
     }
     case 'cpu-runaway':
-      return { ...load, cpu: load.cpu + Math.min(50, 5 + c.into * 2.5) * c.loadShare };
+      // Climbs with the incident's progress, not per sample, so it means the same at any sampling step (2.5 points a step over 24 steps).
+      return { ...load, cpu: load.cpu + Math.min(50, 5 + 60 * progress) * c.loadShare };
     case 'outage':
       return { ...load, traffic: load.traffic * 0.02, cpu: 1 + Math.abs(c.noise()) * 0.3, disk: load.disk * 0.05 };
     case 'memory-leak':
@@ -44,6 +53,14 @@ export function applyIncident(load: ContainerLoad, kind: IncidentKind, c: Incide
       return { ...load, disk: load.disk * 6 };
     case 'cpu-rise-flat-traffic':
       return { ...load, cpu: load.cpu + progress * 35 * c.loadShare };
+    case 'traffic-drop': {
+      // The load balancer stops sending this task most of its share (a flapping health check): its peers keep theirs.
+      const traffic = load.traffic * 0.35;
+      return { ...load, traffic, cpu: c.cpuFor(traffic), disk: load.disk * 0.6 };
+    }
+    case 'hung-process':
+      // Requests keep arriving but nothing is worked on: CPU and disk fall idle while traffic stays (the reverse decoupling).
+      return { ...load, cpu: 1 + Math.abs(c.noise()) * 0.5, disk: load.disk * 0.05 };
   }
 }
 

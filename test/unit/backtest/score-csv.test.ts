@@ -1,31 +1,25 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseSeriesCsv, parseTimestamp, scoreSeries } from '../../../src/backtest/score-csv';
+import { backtest, inputFromTexts, readBacktestInput, warningsFor } from '../../../src/backtest/score-csv';
 
 const root = join(__dirname, '..', '..', '..');
+const t0 = Date.UTC(2014, 1, 14);
+const stamp = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+const value = (i: number, spikeAt?: number) => 40 + 5 * Math.sin(i / 9) + ((i * 7919) % 13) / 13 + (i === spikeAt ? 60 : 0);
 
 function series(n: number, spikeAt?: number): string {
   const lines = ['timestamp,value'];
-  for (let i = 0; i < n; i++) {
-    const t = new Date(Date.UTC(2014, 1, 14) + i * 300_000).toISOString().replace('T', ' ').slice(0, 19);
-    const v = 40 + 5 * Math.sin(i / 9) + ((i * 7919) % 13) / 13 + (i === spikeAt ? 60 : 0);
-    lines.push(`${t},${v.toFixed(3)}`);
-  }
+  for (let i = 0; i < n; i++) lines.push(`${stamp(t0 + i * 300_000)},${value(i, spikeAt).toFixed(3)}`);
   return lines.join('\n') + '\n';
 }
 
-describe('backtest CSV', () => {
-  it('reads space-separated stamps without a zone as UTC, and ISO stamps as written', () => {
-    expect(parseTimestamp('2014-02-14 14:30:00')).toBe(Date.UTC(2014, 1, 14, 14, 30));
-    expect(parseTimestamp('2014-02-14T14:30:00+01:00')).toBe(Date.UTC(2014, 1, 14, 13, 30));
-    expect(parseTimestamp('2014-02-14T14:30:00')).toBe(Date.UTC(2014, 1, 14, 14, 30));
-    expect(parseTimestamp('14/02/2014')).toBeNaN();
-  });
+const score = (args: string[]) => spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'scripts', 'score.ts'), ...args], { cwd: root, encoding: 'utf8' });
 
-  it('writes one row per input row with the exact header, flagging the spike', () => {
-    const out = scoreSeries(parseSeriesCsv(series(700, 650))).trim().split('\n');
+describe('backtest scoring', () => {
+  it('writes one row per input row with the exact single-series header, flagging the spike', () => {
+    const out = backtest(inputFromTexts([['in.csv', series(700, 650)]], false)).csv.trim().split('\n');
     expect(out[0]).toBe('timestamp,anomaly_score,is_anomaly,top_metric');
     expect(out).toHaveLength(701);
     expect(out[1]).toBe('2014-02-14 00:00:00,0.000000,0,');
@@ -34,29 +28,73 @@ describe('backtest CSV', () => {
     expect(out[651]).toMatch(/^2014-02-16 06:10:00,0\.[5-9]\d+,1,value:high$/);
   });
 
-  it.each([
-    ['an empty file', '', 'line 1: the file is empty'],
-    ['a missing timestamp column', 'time,value\n', 'line 1: the first column must be "timestamp", found "time"'],
-    ['no metric column', 'timestamp\n', 'line 1: no metric columns after "timestamp"'],
-    ['a duplicate column', 'timestamp,a,a\n', 'line 1: column "a" appears twice'],
-    ['a short row', 'timestamp,a,b\n2014-02-14 00:00:00,1\n', 'line 2: expected 3 fields (timestamp,a,b), found 2'],
-    ['a non-numeric value', 'timestamp,a\n2014-02-14 00:00:00,1\n2014-02-14 00:05:00,abc\n', 'line 3: column "a" value "abc" is not a number'],
-    ['a bad timestamp', 'timestamp,a\nyesterday,1\n', 'line 2: "yesterday" is not an ISO-8601 timestamp'],
-    ['time going backwards', 'timestamp,a\n2014-02-14 00:05:00,1\n2014-02-14 00:00:00,2\n', 'line 3: timestamp 2014-02-14 00:00:00 goes backwards'],
-  ])('rejects %s, naming the line', (_what, text, message) => {
-    expect(() => parseSeriesCsv(text)).toThrow(message);
+  it('scores a clock that steps back an hour and carries on (a fall-back): the repeated hour is duplicates, nothing refused', () => {
+    const lines = ['timestamp,value'];
+    for (let i = 0; i < 200; i++) lines.push(`${stamp(t0 + i * 300_000)},${value(i).toFixed(3)}`);
+    for (let i = 188; i < 260; i++) lines.push(`${stamp(t0 + i * 300_000)},${value(i + 5).toFixed(3)}`);
+    const report = backtest(inputFromTexts([['in.csv', lines.join('\n')]], false));
+    expect(report.csv.trim().split('\n')).toHaveLength(lines.length);
+    expect(report.summary).toBe('1 series, 272 rows: 12 duplicates, 0 late, 0 gaps, 0 step changes; step 5m');
   });
 
-  it('runs as `npm run --silent score` with the exact interface and exits non-zero on bad input', () => {
+  it('reads several containers from a container column, writes container and scope, and keeps input order', () => {
+    const lines = ['timestamp,container,service,cpu_pct,net_mbps'];
+    for (let i = 0; i < 30; i++) lines.push(`${stamp(t0 + i * 300_000)},api-1,api,${20 + (i % 3)},${10 + (i % 2)}`);
+    for (let i = 0; i < 30; i++) lines.push(`${stamp(t0 + i * 300_000)},"api,2",api,${21 + (i % 3)},${11 + (i % 2)}`);
+    const input = inputFromTexts([['in.csv', lines.join('\n')]], false);
+    expect(input.rows.map((r) => r.group)).toEqual(new Array(60).fill('api'));
+    const out = backtest(input).csv.trim().split('\n');
+    expect(out[0]).toBe('container,timestamp,anomaly_score,is_anomaly,top_metric,scope');
+    expect(out[1]).toBe('api-1,2014-02-14 00:00:00,0.000000,0,,container');
+    expect(out[31]).toBe('"api,2",2014-02-14 00:00:00,0.000000,0,,container');
+  });
+
+  it('reads a folder as one container per CSV (named after the file), metrics matched by name', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cad-folder-'));
+    writeFileSync(join(dir, 'web-1.csv'), 'timestamp,a,b\n2014-02-14 00:00:00,1,2\n');
+    writeFileSync(join(dir, 'web-2.csv'), 'timestamp,b,a\n2014-02-14 00:00:00,20,10\n');
+    writeFileSync(join(dir, 'notes.txt'), 'not a series');
+    const input = readBacktestInput(dir);
+    expect(input.rows.map((r) => [r.key, r.group, r.values])).toEqual([['web-1', 'web-1', [1, 2]], ['web-2', 'web-2', [10, 20]]]);
+    writeFileSync(join(dir, 'web-3.csv'), 'timestamp,a,c\n2014-02-14 00:00:00,1,2\n');
+    expect(() => readBacktestInput(dir)).toThrow(`${join(dir, 'web-3.csv')}:1: metric columns (a,c) differ from ${join(dir, 'web-1.csv')}'s (a,b)`);
+    const empty = join(dir, 'empty');
+    mkdirSync(empty);
+    expect(() => readBacktestInput(empty)).toThrow('holds no .csv files');
+    expect(() => readBacktestInput(join(dir, 'missing.csv'))).toThrow('cannot read');
+  });
+
+  it('runs as `npm run --silent score`: the file, a summary line and a warm-up warning on stderr, exit 0', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cad-score-'));
-    writeFileSync(join(dir, 'in.csv'), series(50));
+    // One row an hour behind its neighbours, as in NAB's machine_temperature_system_failure.csv.
+    const lines = series(50).trim().split('\n');
+    lines.splice(31, 0, `${stamp(t0 + 29 * 300_000 - 3_600_000 + 60_000)},41.5`);
+    writeFileSync(join(dir, 'in.csv'), lines.join('\n') + '\n');
     const ok = spawnSync('npm', ['run', '--silent', 'score', '--', '--input', join(dir, 'in.csv'), '--output', join(dir, 'out.csv')], { cwd: root, encoding: 'utf8' });
     expect(ok.status).toBe(0);
     expect(ok.stdout).toBe('');
-    expect(readFileSync(join(dir, 'out.csv'), 'utf8').split('\n')[0]).toBe('timestamp,anomaly_score,is_anomaly,top_metric');
+    expect(ok.stderr.trim().split('\n')).toEqual([
+      'score: 1 series, 51 rows: 0 duplicates, 1 late, 0 gaps, 0 step changes; step 5m',
+      `score: warning: series "series" spans 4h5m, less than the detector's warm-up of 2d: it is never judged`,
+    ]);
+    expect(readFileSync(join(dir, 'out.csv'), 'utf8').trim().split('\n')).toHaveLength(52);
+  }, 60_000);
+
+  it('warns of a series shorter than the warm-up, and of a longer one the detector never judged', () => {
+    const day = 86_400_000;
+    const s = (key: string, days: number) => ({ key, rows: 10, duplicates: 0, late: 0, gaps: 0, stepChanges: 0, steps: [], firstMs: 0, lastMs: days * day });
+    expect(warningsFor([s('short', 0.5), s('long', 14), s('fine', 3)], new Set(['short', 'fine']), day)).toEqual([
+      `warning: series "short" spans 12h, less than the detector's warm-up of 1d: it is never judged`,
+      'warning: series "long" never left the detector\'s warm-up in its 10 rows: every score is 0',
+    ]);
+  });
+
+  it('exits non-zero on bad input, naming the file, the line and the field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cad-score-'));
     writeFileSync(join(dir, 'bad.csv'), 'timestamp,a\n2014-02-14 00:00:00,x\n');
-    const bad = spawnSync('npm', ['run', '--silent', 'score', '--', '--input', join(dir, 'bad.csv'), '--output', join(dir, 'o.csv')], { cwd: root, encoding: 'utf8' });
+    const bad = score(['--input', join(dir, 'bad.csv'), '--output', join(dir, 'o.csv')]);
     expect(bad.status).not.toBe(0);
-    expect(bad.stderr).toContain('score: line 2: column "a" value "x" is not a number');
+    expect(bad.stderr).toBe(`score: ${join(dir, 'bad.csv')}:2: field "a": "x" is not a number\n`);
+    expect(score([]).stderr).toContain('usage: npm run --silent score');
   }, 60_000);
 });
