@@ -9,7 +9,7 @@ import { countDrop } from '../../core/merge';
 import type { CollectWindow, Deadline, MetricSource, SecretProvider, SourceBatch, VersionedSecret } from '../../core/ports';
 import { requireKey } from '../vault/secret-provider';
 import { sleep } from '../retry';
-import { AuthRejectedError, defaultFetch, requestTimeoutMs, SAFETY_MARGIN_MS, withCredentialRetry, type FetchLike } from '../http';
+import { AuthRejectedError, defaultFetch, describeErrorBody, readErrorBody, requestTimeoutMs, SAFETY_MARGIN_MS, withCredentialRetry, type FetchLike } from '../http';
 
 /** Where container, service and cluster come from in each series' `dimensionMap`. */
 export interface DynatraceDimensions {
@@ -184,16 +184,17 @@ export class DynatraceSource implements MetricSource {
         await this.wait(waitMs);
         continue;
       }
-      const text = await res.text();
       if (res.status !== 200) {
-        let detail = text.slice(0, 300);
+        const body = await readErrorBody(res);
+        let detail: string | undefined;
         try {
-          detail = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? detail;
+          detail = (JSON.parse(body.text) as { error?: { message?: string } }).error?.message;
         } catch {
-          // Not JSON: keep the raw text.
+          // Not JSON (a gateway's page): the excerpt shows the body.
         }
-        throw new DynatraceError(`Dynatrace query for ${metric} failed (${res.status}): ${detail}`);
+        throw new DynatraceError(`Dynatrace query for ${metric} failed ${describeErrorBody(body, detail)}`);
       }
+      const text = await res.text();
       try {
         return JSON.parse(text) as QueryResponse;
       } catch {

@@ -8,7 +8,7 @@ import { METRIC_NAMES } from '../../core/model';
 import { countDrop } from '../../core/merge';
 import type { CollectWindow, Deadline, MetricSource, SecretProvider, SourceBatch, VersionedSecret } from '../../core/ports';
 import { requireKey } from '../vault/secret-provider';
-import { AuthRejectedError, defaultFetch, readLines, requestTimeoutMs, withCredentialRetry, type FetchLike } from '../http';
+import { AuthRejectedError, defaultFetch, describeErrorBody, readErrorBody, readLines, requestTimeoutMs, upstreamExcerpt, withCredentialRetry, type FetchLike } from '../http';
 
 export interface SplunkSourceOptions {
   baseUrl: string;
@@ -108,14 +108,14 @@ export class SplunkSource implements MetricSource {
       throw new AuthRejectedError('Splunk', res.status);
     }
     if (res.status !== 200) {
-      const text = await res.text();
-      let detail = text.slice(0, 500);
+      const body = await readErrorBody(res);
+      let detail: string | undefined;
       try {
-        detail = messagesText((JSON.parse(text) as ExportLine).messages, ['FATAL', 'ERROR', 'WARN', 'INFO']) ?? detail;
+        detail = messagesText((JSON.parse(body.text) as ExportLine).messages, ['FATAL', 'ERROR', 'WARN', 'INFO']);
       } catch {
-        // Not JSON: keep the raw text.
+        // Not JSON (a gateway's page): the excerpt shows the body.
       }
-      throw new SplunkSearchError(`Splunk rejected the search (${res.status}): ${detail || 'no message'}`);
+      throw new SplunkSearchError(`Splunk rejected the search ${describeErrorBody(body, detail)}`);
     }
     if (!res.body) throw new SplunkSearchError('Splunk returned an empty response (200 with no body)');
 
@@ -129,7 +129,7 @@ export class SplunkSource implements MetricSource {
       try {
         parsed = JSON.parse(line) as ExportLine;
       } catch {
-        throw new SplunkSearchError(`Splunk sent a line that is not JSON (line ${lines}): ${line.slice(0, 120)}`);
+        throw new SplunkSearchError(`Splunk sent a line that is not JSON (line ${lines}): ${upstreamExcerpt(line)}`);
       }
       const fatal = messagesText(parsed.messages, ['FATAL', 'ERROR']);
       if (fatal) throw new SplunkSearchError(`Splunk search failed: ${fatal}`);

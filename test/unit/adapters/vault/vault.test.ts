@@ -141,7 +141,20 @@ describe('VaultSecretProvider', () => {
     version = 3;
     t.clock.set('2026-11-24T10:05:01Z');
     expect((await t.secrets.get('ca/splunk')).version).toBe(3);
-    expect(t.vault.requests).toHaveLength(3);
+    // Three reads of the current version; each also looks up the one before it, for the redactor.
+    expect(t.vault.requests.filter((r) => !r.url.includes('?version='))).toHaveLength(3);
+  });
+
+  it('registers the previous version of a secret too, and is not failed by one it cannot read', async () => {
+    const t = make([
+      (r) => (r.url.endsWith('?version=2') ? kvAnswer({ username: 'svc-old', password: 'old-pa55word!' }, 2) : undefined),
+      (r) => (r.url.endsWith('?version=1') ? { status: 404, body: { data: { data: null, metadata: { version: 1, destroyed: true } } } } : undefined),
+      () => kvAnswer({ username: 'svc-detector', password: 'new-pa55word!' }, 3),
+    ]);
+    await t.secrets.get('ca/splunk');
+    const basicOld = Buffer.from('svc-old:old-pa55word!').toString('base64');
+    expect(t.redactor.redactText(`old-pa55word! Basic ${basicOld} new-pa55word!`)).toBe('*** Basic *** ***');
+    expect(t.vault.requests.map((r) => r.url.replace('https://vault.example.com/v1/', ''))).toEqual(['kv/data/ca/splunk', 'kv/data/ca/splunk?version=2']);
   });
 
   it('registers every value it reads with the redactor', async () => {
