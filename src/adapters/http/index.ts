@@ -93,7 +93,7 @@ export async function readErrorBody(res: Response, redactor: SecretRedactor = pr
         raw += decoder.decode(value, { stream: true });
         if (raw.length >= ERROR_BODY_READ_LIMIT) {
           // Cut here, the last word may be the start of a secret: drop it rather than show it.
-          raw = raw.replace(/\S*$/, '');
+          raw = raw.slice(0, ERROR_BODY_READ_LIMIT).replace(/\S*$/, '');
           break;
         }
       }

@@ -7,7 +7,7 @@ import type { DropCounts, PartialSample } from '../../core/model';
 import { METRIC_NAMES } from '../../core/model';
 import { countDrop } from '../../core/merge';
 import type { CollectWindow, Deadline, MetricSource, SecretProvider, SourceBatch, VersionedSecret } from '../../core/ports';
-import { requireKey } from '../vault/secret-provider';
+import { splunkAuthorization } from '../http/authorization';
 import { AuthRejectedError, defaultFetch, describeErrorBody, readErrorBody, readLines, requestTimeoutMs, upstreamExcerpt, withCredentialRetry, type FetchLike } from '../http';
 
 export interface SplunkSourceOptions {
@@ -84,9 +84,7 @@ export class SplunkSource implements MetricSource {
   }
 
   private authorization(secret: VersionedSecret): string {
-    if (this.options.authScheme === 'bearer') return `Bearer ${requireKey(secret, 'token')}`;
-    const user = requireKey(secret, 'username');
-    return `Basic ${Buffer.from(`${user}:${requireKey(secret, 'password')}`).toString('base64')}`;
+    return splunkAuthorization(this.options.authScheme, secret);
   }
 
   private async search(secret: VersionedSecret, window: CollectWindow, deadline: Deadline): Promise<Pick<SourceBatch, 'rawRows' | 'samples' | 'dropped'>> {
