@@ -47,7 +47,8 @@ export function encodedForms(value: string): string[] {
   const bytes = Buffer.from(value, 'utf8');
   const base64 = [bytes.toString('base64'), bytes.subarray(0, bytes.length - (bytes.length % 3)).toString('base64')];
   const base64url = base64.map((f) => f.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''));
-  return [value, ...base64, ...base64url, encodeURIComponent(value), jsonEscaped(value), htmlEscaped(value), jsonEscaped(encodeURIComponent(value))];
+  // JSON twice: an upstream's JSON error body quoted inside a JSON log line or archive record.
+  return [value, ...base64, ...base64url, encodeURIComponent(value), jsonEscaped(value), jsonEscaped(jsonEscaped(value)), htmlEscaped(value)];
 }
 
 export class SecretRedactor {

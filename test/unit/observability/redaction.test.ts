@@ -38,6 +38,8 @@ describe('SecretRedactor: known values', () => {
     ['URL-encoded', encodeURIComponent(PASSWORD)],
     ['JSON-escaped', JSON.stringify(PASSWORD).slice(1, -1)],
     ['HTML-escaped', PASSWORD.replace(/&/g, '&amp;').replace(/"/g, '&quot;')],
+    // Found by the canary: an upstream's JSON error body quoted in a JSON archive line.
+    ['twice JSON-escaped', JSON.stringify(JSON.stringify(PASSWORD).slice(1, -1)).slice(1, -1)],
   ])('redacts the %s form', (_form, text) => {
     expect(redactorWith({ password: PASSWORD }).redactText(`<p>${text}</p>`)).toBe(`<p>${REDACTED}</p>`);
   });

@@ -1,0 +1,271 @@
+/**
+ * The canary: secrets never leave Vault. Canary credentials (current and
+ * previous versions) live in a real OpenBao; the Lambda runtime — the same
+ * composition and handler the bundle runs — goes through every upstream
+ * failure an echoing gateway produces, and one upstream that puts the
+ * credential into the data itself. Then every sink is searched: captured log
+ * output, thrown errors and the runtime's log line, every archive object in
+ * moto's S3, the SNS alerts received through an SQS subscription, and the
+ * dead-letter queue. Zero hits with the boundary; and with the boundary left
+ * off any one sink, that sink leaks — so the boundary is what protects it.
+ */
+import { randomBytes } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { renderDetectorPolicy } from '../../modules/vault-secrets';
+import { parseRuntimeConfig, type RuntimeConfigInput } from '../../src/config/runtime-config';
+import { FleetDetector } from '../../src/detector';
+import { startDynatraceServer, type LocalDynatrace } from '../../src/local/dynatrace-server';
+import { startSplunkServer, type LocalSplunk } from '../../src/local/splunk-server';
+import { DetectorRunError, RedactionBoundary, type Sink, type SinkBoundary } from '../../src/observability/boundary';
+import { processRedactor } from '../../src/observability/redaction';
+import { createHandler, type DetectEvent } from '../../src/runtime/handler';
+import { createLambdaRuntime } from '../../src/runtime/lambda';
+import { FleetSim, SIM_SERVICES, STEP_MS, containerIdOf } from '../../src/sim/fleet';
+import { canaryDynatraceToken, canaryPassword, canarySet, findCanaries } from '../support/canary';
+import { startEchoingGateway, type EchoingGateway, type GatewayOptions } from '../support/echoing-gateway';
+import { invokeAsync } from '../support/lambda-invoke';
+import { startBao, startMoto, type Bao, type ManagedServer } from '../support/servers';
+
+const REGION = 'us-east-1';
+const BUCKET = 'cad-canary-archive';
+const KV = 'container-anomaly-canary';
+const SPLUNK_PATH = 'container-anomaly/canary/splunk';
+const DYNATRACE_PATH = 'container-anomaly/canary/dynatrace';
+const HISTORY = 600;
+const HOUR_MS = 3_600_000;
+
+const USER = `svc-canary-${randomBytes(3).toString('hex')}`;
+const PASSWORD_OLD = canaryPassword();
+const PASSWORD = canaryPassword();
+const DT_TOKEN_OLD = canaryDynatraceToken();
+const DT_TOKEN = canaryDynatraceToken();
+const basic = (password: string) => `Basic ${Buffer.from(`${USER}:${password}`).toString('base64')}`;
+const CANARIES = canarySet(
+  { 'splunk password': PASSWORD, 'previous splunk password': PASSWORD_OLD, 'dynatrace token': DT_TOKEN, 'previous dynatrace token': DT_TOKEN_OLD },
+  { 'splunk basic auth': [USER, PASSWORD], 'previous splunk basic auth': [USER, PASSWORD_OLD] },
+);
+/** An upstream that puts the credential into the data (a field extracted from access logs that captured it): it reaches alerts. */
+const LEAKY_SERVICE = `billing-${PASSWORD}`;
+
+/** What a gateway remembers from a request sent before the rotation, by another sandbox. */
+const PREVIOUS_REQUEST = [
+  `POST /services/search/v2/jobs/export`,
+  `authorization: ${basic(PASSWORD_OLD)}`,
+  `body: ${JSON.stringify({ username: USER, password: PASSWORD_OLD })}`,
+  `GET /api/v2/metrics/query?Api-Token=${DT_TOKEN_OLD}`,
+].join('\n');
+
+interface Scenario {
+  name: string;
+  /** Which upstreams go through the gateway; the others are the documented local servers. */
+  via: Array<'splunk' | 'dynatrace'>;
+  gateway?: GatewayOptions;
+}
+
+const SCENARIOS: Scenario[] = [
+  { name: 'anomaly on a service whose label carries the credential', via: [] },
+  { name: '502 HTML page dumping the request', via: ['splunk', 'dynatrace'], gateway: { mode: 'html-5xx', previousRequest: PREVIOUS_REQUEST } },
+  // The old cut points: Splunk 500, Dynatrace 300, the Splunk non-JSON line 120.
+  ...[105, 285, 480].map((padding): Scenario => ({ name: `credential straddling a cut at ${padding}`, via: ['splunk', 'dynatrace'], gateway: { mode: 'html-5xx', padding } })),
+  { name: '401 echoing headers', via: ['splunk', 'dynatrace'], gateway: { mode: 'echo-401', previousRequest: PREVIOUS_REQUEST } },
+  { name: '403 echoing headers', via: ['splunk', 'dynatrace'], gateway: { mode: 'echo-403' } },
+  { name: 'token moved into the query string', via: ['splunk', 'dynatrace'], gateway: { mode: 'query-token', padding: 280 } },
+  { name: '200 that is not the service: FATAL message and login page quoting the request', via: ['splunk', 'dynatrace'], gateway: { mode: 'fatal-200', previousRequest: PREVIOUS_REQUEST } },
+  { name: 'one source echoing, the other fine (degraded run)', via: ['dynatrace'], gateway: { mode: 'html-5xx', padding: 100, previousRequest: PREVIOUS_REQUEST } },
+];
+
+/** Every sink's output for one variant, as text. */
+interface Outputs {
+  logs: string[];
+  thrown: string[];
+  deadLetters: string[];
+  archive: string[];
+  alerts: string[];
+}
+
+/** A boundary that leaves one sink unwrapped (the variants that prove each wrapper matters). */
+function boundaryWithout(sink: Sink | undefined): SinkBoundary {
+  const full = new RedactionBoundary(processRedactor);
+  return {
+    log: (l) => (sink === 'log' ? l : full.log(l)),
+    store: (s) => (sink === 'store' ? s : full.store(s)),
+    alerter: (a) => (sink === 'alerter' ? a : full.alerter(a)),
+    thrown: (e, runId) => (sink === 'thrown' && e instanceof Error ? e : full.thrown(e, runId)),
+  };
+}
+
+describe('canary: no secret value leaves through any sink', () => {
+  let moto: ManagedServer;
+  let bao: Bao;
+  let splunk: LocalSplunk;
+  let dynatrace: LocalDynatrace;
+  let gateway: EchoingGateway;
+  let detectorToken: string;
+  let learned: Uint8Array;
+  const aws = { credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, region: REGION, endpoint: '' };
+  const s3 = () => new S3Client({ ...aws, forcePathStyle: true });
+  const sqs = () => new SQSClient(aws);
+
+  beforeAll(async () => {
+    [moto, bao] = await Promise.all([startMoto(), startBao()]);
+    aws.endpoint = moto.url;
+    const now = Math.floor(Date.now() / STEP_MS) * STEP_MS;
+    const profile = (name: string) => SIM_SERVICES.find((s) => s.name === name)!;
+    const sim = new FleetSim({
+      seed: 11,
+      startMs: now - HISTORY * STEP_MS,
+      // The traffic wave pinned to around noon, whatever the hour the suite runs (as in handler.test.ts).
+      waveShiftMs: Math.round((12 * HOUR_MS - (now % (24 * HOUR_MS))) / HOUR_MS) * HOUR_MS,
+      services: [profile('checkout-api'), { ...profile('payments-worker'), name: LEAKY_SERVICE }],
+      containersPerService: 2,
+      incidents: [{ service: LEAKY_SERVICE, containerId: containerIdOf(LEAKY_SERVICE, 1), kind: 'outage', fromStep: HISTORY - 2, toStep: HISTORY + 40 }],
+    });
+    const detector = FleetDetector.create();
+    for (let step = 0; step < HISTORY - 2; step++) {
+      for (const c of sim.fleetAt(step)) detector.update(c.containerId, c.service, sim.timeOf(step), [c.metrics.cpu_pct, c.metrics.mem_pct, c.metrics.net_mbps, c.metrics.disk_iops]);
+    }
+    learned = detector.serialize();
+    splunk = await startSplunkServer({ sim, acceptedAuthorization: [basic(PASSWORD)] });
+    dynatrace = await startDynatraceServer({ sim, selectors: { cpu_pct: 'cpu', mem_pct: 'mem', net_mbps: 'net', disk_iops: 'disk' }, acceptedTokens: [DT_TOKEN], gapRate: 0 });
+    gateway = await startEchoingGateway({ mode: 'html-5xx' });
+
+    await bao.api('POST', `sys/mounts/${KV}`, { type: 'kv', options: { version: '2' } });
+    // Version 1, then the rotation to version 2: the Lambda reads 2 and must redact 1 as well.
+    await bao.api('POST', `${KV}/data/${SPLUNK_PATH}`, { data: { username: USER, password: PASSWORD_OLD } });
+    await bao.api('POST', `${KV}/data/${SPLUNK_PATH}`, { data: { username: USER, password: PASSWORD } });
+    await bao.api('POST', `${KV}/data/${DYNATRACE_PATH}`, { data: { apiToken: DT_TOKEN_OLD } });
+    await bao.api('POST', `${KV}/data/${DYNATRACE_PATH}`, { data: { apiToken: DT_TOKEN } });
+    await bao.api('PUT', 'sys/policies/acl/cad-canary-detector-read', { policy: renderDetectorPolicy(KV, [SPLUNK_PATH, DYNATRACE_PATH]) });
+    detectorToken = ((await bao.api('POST', 'auth/token/create', { policies: ['cad-canary-detector-read'], no_default_policy: true, ttl: '1h' })).body as { auth: { client_token: string } }).auth.client_token;
+    await s3().send(new CreateBucketCommand({ Bucket: BUCKET }));
+    Object.assign(process.env, {
+      VAULT_TOKEN: detectorToken, AWS_ENDPOINT_URL: moto.url, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: REGION,
+      S3_FORCE_PATH_STYLE: 'true', POWERTOOLS_LOG_LEVEL: 'DEBUG',
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.allSettled([splunk?.close(), dynatrace?.close(), gateway?.close(), moto?.stop(), bao?.stop()]);
+  });
+
+  async function queue(name: string): Promise<{ url: string; arn: string }> {
+    const url = (await sqs().send(new CreateQueueCommand({ QueueName: name }))).QueueUrl!;
+    const arn = (await sqs().send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+    return { url, arn };
+  }
+
+  async function drain(url: string): Promise<string[]> {
+    const out: string[] = [];
+    for (;;) {
+      const res = await sqs().send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageAttributeNames: ['All'] }));
+      if (!res.Messages?.length) return out;
+      for (const m of res.Messages) out.push(m.Body ?? '', JSON.stringify(m.MessageAttributes ?? {}));
+    }
+  }
+
+  async function archiveObjects(environment: string): Promise<string[]> {
+    const listed = await s3().send(new ListObjectsV2Command({ Bucket: BUCKET }));
+    const keys = (listed.Contents ?? []).map((o) => o.Key!).filter((k) => k.includes(`env=${environment}/`));
+    return Promise.all(keys.map(async (key) => {
+      const body = Buffer.from(await (await s3().send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToByteArray());
+      return key.endsWith('.gz') ? gunzipSync(body).toString('utf8') : body.toString(key.endsWith('.bin') ? 'latin1' : 'utf8');
+    }));
+  }
+
+  function config(environment: string, topicArn: string, scenario: Scenario): RuntimeConfigInput {
+    const upstream = (service: 'splunk' | 'dynatrace', local: string) => (scenario.via.includes(service) ? gateway.url : local);
+    return {
+      environment, region: REGION, dryRun: false,
+      archive: { bucket: BUCKET },
+      alerts: { topicArn, suppressionMinutes: 60 },
+      sagemaker: {},
+      vault: { address: bao.url, kvMount: KV, splunkPath: SPLUNK_PATH, dynatracePath: DYNATRACE_PATH, auth: { method: 'token' } },
+      splunk: { baseUrl: upstream('splunk', splunk.url), index: 'ecs', spl: 'search index=ecs | stats avg(cpu_pct) by container_id', lookbackMinutes: 10, authScheme: 'basic' },
+      dynatrace: { environmentUrl: upstream('dynatrace', dynatrace.url), metricSelectors: { cpu_pct: 'cpu', mem_pct: 'mem', net_mbps: 'net', disk_iops: 'disk' }, resolution: '1m', entitySelector: 'type(CONTAINER_GROUP_INSTANCE)' },
+      ecs: { cluster: 'canary-apps', services: [{ name: 'checkout-api', minTasks: 2, maxTasks: 2 }], step: 1, criticalStep: 1, cooldownMinutes: 15 },
+    };
+  }
+
+  /** Runs every scenario, each as a fresh sandbox's first invocation, and gathers what each sink received. */
+  async function runScenarios(environment: string, boundary: SinkBoundary): Promise<Outputs & { errors: Array<Error | undefined> }> {
+    const alerts = await queue(`${environment}-alerts`);
+    const deadLetters = await queue(`${environment}-dlq`);
+    const topicArn = (await new SNSClient(aws).send(new CreateTopicCommand({ Name: `${environment}-alerts` }))).TopicArn!;
+    await new SNSClient(aws).send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: alerts.arn }));
+    await s3().send(new PutObjectCommand({ Bucket: BUCKET, Key: `state/env=${environment}/detector-state.bin`, Body: learned }));
+
+    const out: Outputs & { errors: Array<Error | undefined> } = { logs: [], thrown: [], deadLetters: [], archive: [], alerts: [], errors: [] };
+    const capture = (chunk: string | Uint8Array) => (out.logs.push(String(chunk)), true);
+    const spies = [jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture)];
+    try {
+      for (const [i, scenario] of SCENARIOS.entries()) {
+        if (scenario.gateway) gateway.set(scenario.gateway);
+        const runtimeConfig = parseRuntimeConfig(JSON.stringify(config(environment, topicArn, scenario)));
+        const handler = createHandler(() => createLambdaRuntime(runtimeConfig, { boundary }), boundary);
+        const event = { id: `evt-${environment}-${i}`, version: '0', account: '123456789012', time: new Date().toISOString(), region: REGION, resources: [], source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} } as DetectEvent;
+        const invocation = await invokeAsync(handler, event, { sqs: sqs(), queueUrl: deadLetters.url });
+        out.errors.push(invocation.error);
+        if (invocation.error) out.thrown.push(invocation.error.message, invocation.error.stack ?? '', ...invocation.runtimeLog);
+      }
+    } finally {
+      for (const s of spies) s.mockRestore();
+    }
+    out.deadLetters = await drain(deadLetters.url);
+    out.alerts = await drain(alerts.url);
+    out.archive = await archiveObjects(environment);
+    return out;
+  }
+
+  describe('with the boundary on every sink', () => {
+    let out: Awaited<ReturnType<typeof runScenarios>>;
+    beforeAll(async () => {
+      out = await runScenarios('cy-full', boundaryWithout(undefined));
+    }, 180_000);
+
+    it('went through every scenario: an alert, a failed run per echoing scenario, a degraded run, an archive per run', () => {
+      const failed = out.errors.filter((e) => e !== undefined);
+      expect(out.errors[0]).toBeUndefined();
+      expect(out.errors[out.errors.length - 1]).toBeUndefined();
+      expect(failed).toHaveLength(SCENARIOS.length - 2);
+      expect(out.alerts.length).toBeGreaterThanOrEqual(2);
+      expect(out.deadLetters).toHaveLength(2 * failed.length);
+      expect(out.archive.filter((t) => t.includes('"record":"run"'))).toHaveLength(SCENARIOS.length);
+      expect(gateway.requests).toBeGreaterThan(0);
+    });
+
+    it('throws the run id and a redacted message only; the details are in the log under that run id', () => {
+      for (const error of out.errors.filter((e): e is Error => e !== undefined)) {
+        expect(error).toBeInstanceOf(DetectorRunError);
+        const { runId } = error as DetectorRunError;
+        expect(error.message.startsWith(`run ${runId} failed: `)).toBe(true);
+        expect(error.cause).toBeUndefined();
+        expect(out.logs.some((l) => l.includes(`"runId":"${runId}"`) && l.includes('"message":"run failed"'))).toBe(true);
+      }
+    });
+
+    it.each(['logs', 'thrown', 'deadLetters', 'archive', 'alerts'] as const)('finds no canary in %s', (sink) => {
+      expect(out[sink].length).toBeGreaterThan(0);
+      expect(findCanaries(CANARIES, out[sink])).toEqual([]);
+    });
+  });
+
+  // Each wrapper, left off, lets its sink leak: the canary search above can fail, and the boundary is what passes it.
+  describe.each([
+    ['log', ['logs']],
+    ['store', ['archive']],
+    ['alerter', ['alerts']],
+    ['thrown', ['thrown', 'deadLetters']],
+  ] as const)('with the boundary left off the %s sink', (sink, leaking) => {
+    let out: Awaited<ReturnType<typeof runScenarios>>;
+    beforeAll(async () => {
+      out = await runScenarios(`cy-${sink}`, boundaryWithout(sink));
+    }, 180_000);
+
+    it.each(leaking)('the canary search finds the secret in %s', (where) => {
+      expect(findCanaries(CANARIES, out[where])).not.toEqual([]);
+    });
+  });
+});
