@@ -6,20 +6,25 @@
 import { createGunzip, createGzip } from 'node:zlib';
 import { StringDecoder } from 'node:string_decoder';
 
-/** Feeds each line of the gunzipped `body` (newline included) to `onLine`. */
-async function eachLine(body: Uint8Array, onLine: (line: string) => void): Promise<void> {
+/**
+ * Feeds the gunzipped `body` to `onLines` in blocks of whole lines (newlines
+ * included): one call per decompressed chunk, not per line, and no secret is
+ * split between two blocks, since secrets never span a line.
+ */
+async function eachLines(body: Uint8Array, onLines: (lines: string) => void): Promise<void> {
   const gunzip = createGunzip();
   const decoder = new StringDecoder('utf8');
   let pending = '';
   gunzip.on('data', (chunk: Buffer) => {
-    const parts = (pending + decoder.write(chunk)).split('\n');
-    pending = parts.pop() ?? '';
-    for (const p of parts) onLine(p + '\n');
+    const text = pending + decoder.write(chunk);
+    const end = text.lastIndexOf('\n') + 1;
+    pending = text.slice(end);
+    if (end > 0) onLines(text.slice(0, end));
   });
   await new Promise<void>((resolve, reject) => {
     gunzip.on('end', () => {
       pending += decoder.end();
-      if (pending) onLine(pending);
+      if (pending) onLines(pending);
       resolve();
     });
     gunzip.on('error', reject);
@@ -27,10 +32,10 @@ async function eachLine(body: Uint8Array, onLine: (line: string) => void): Promi
   });
 }
 
-export async function redactGzipLines(body: Uint8Array, redact: (line: string) => string): Promise<Uint8Array> {
+export async function redactGzipLines(body: Uint8Array, redact: (lines: string) => string): Promise<Uint8Array> {
   let changed = false;
-  await eachLine(body, (line) => {
-    if (!changed && redact(line) !== line) changed = true;
+  await eachLines(body, (lines) => {
+    if (!changed && redact(lines) !== lines) changed = true;
   });
   if (!changed) return body;
 
@@ -41,7 +46,7 @@ export async function redactGzipLines(body: Uint8Array, redact: (line: string) =
     gzip.on('end', resolve);
     gzip.on('error', reject);
   });
-  await eachLine(body, (line) => gzip.write(redact(line)));
+  await eachLines(body, (lines) => gzip.write(redact(lines)));
   gzip.end();
   await finished;
   return Buffer.concat(chunks);
