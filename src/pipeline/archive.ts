@@ -1,7 +1,9 @@
 /**
  * The archived form of one run: gzip JSON lines, one record per line, tagged by
  * `record` so one Athena table (JSON SerDe) can read raw rows, samples and the
- * run header side by side.
+ * run header side by side. Secrets are not this file's concern: the object
+ * store it is written to is wrapped by the redaction boundary
+ * (`src/observability/boundary.ts`), which redacts the gzip line by line.
  */
 import { createGzip } from 'node:zlib';
 import type { ContainerSample, DropCounts, SourceName } from '../core/model';

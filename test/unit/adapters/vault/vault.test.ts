@@ -123,6 +123,19 @@ describe('token lifecycle', () => {
   });
 });
 
+describe('Vault behind a gateway', () => {
+  // Bug: a non-JSON error page was cut at 200 characters and kept, whatever it echoed (the X-Vault-Token header).
+  it('redacts the token a gateway page echoes, before cutting the page', async () => {
+    const token = 'hvs.GatewayEchoed-Token-7Kq2';
+    const page = `<html>${'x'.repeat(165)} X-Vault-Token: ${token}</html>`;
+    const fetchFn = async () => new Response(page, { status: 502, headers: { 'content-type': 'text/html' } });
+    const client = new VaultClient({ address: 'https://vault.example.com', auth: new TokenAuth(token), fetch: fetchFn });
+    const error = (await new VaultSecretProvider(client, { kvMount: 'kv' }).get('ca/splunk').catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(/unexpected answer reading kv\/ca\/splunk \(502\)/);
+    for (let i = 0; i + 8 <= token.length; i++) expect(error.message).not.toContain(token.slice(i, i + 8));
+  });
+});
+
 describe('VaultSecretProvider', () => {
   const make = (routes: Parameters<typeof fakeFetch>[0], clock = fixedClock('2026-11-24T10:00:00Z'), redactor = new SecretRedactor()) => {
     const vault = fakeFetch(routes);
