@@ -3,8 +3,9 @@
  * uncompressed batch is never held whole. Recompresses only when a line
  * changed: the clean case, every run, costs one decompression.
  */
-import { createGunzip, createGzip } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import { StringDecoder } from 'node:string_decoder';
+import { gzipPieces } from '../pipeline/archive';
 
 /**
  * Feeds the gunzipped `body` to `onLines` in blocks of whole lines (newlines
@@ -39,15 +40,5 @@ export async function redactGzipLines(body: Uint8Array, redact: (lines: string) 
   });
   if (!changed) return body;
 
-  const gzip = createGzip();
-  const chunks: Buffer[] = [];
-  gzip.on('data', (c: Buffer) => chunks.push(c));
-  const finished = new Promise<void>((resolve, reject) => {
-    gzip.on('end', resolve);
-    gzip.on('error', reject);
-  });
-  await eachLines(body, (lines) => gzip.write(redact(lines)));
-  gzip.end();
-  await finished;
-  return Buffer.concat(chunks);
+  return gzipPieces((write) => eachLines(body, (lines) => write(redact(lines))));
 }
