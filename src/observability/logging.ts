@@ -1,17 +1,15 @@
 /**
  * The detector's structured logger: Powertools Logger (JSON, one line per
- * event), with `runId` on every line. Secrets are removed by the redaction
- * boundary (`boundary.ts`) that wraps it where the sinks are wired; `createLog`
- * returns it already wrapped, so no caller can forget.
+ * event), with `runId` on every line. It writes what it is given: secrets are
+ * removed by the redaction boundary (`boundary.ts`) that wraps it where the
+ * sinks are wired (`src/runtime/lambda.ts`).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Log } from '../pipeline/ports';
-import { RedactionBoundary } from './boundary';
-import { processRedactor, type SecretRedactor } from './redaction';
 
 export const LOGGER_SERVICE_NAME = 'container-anomaly-detector';
 
-/** Powertools Logger behind the pipeline's `Log` port. Writes what it is given: wrap it with the boundary. */
+/** Powertools Logger behind the pipeline's `Log` port. */
 export class StructuredLog implements Log {
   constructor(readonly logger: Logger) {}
 
@@ -41,11 +39,4 @@ export function createStructuredLog(options: { environment: string; level?: stri
     persistentKeys: { environment: options.environment },
   });
   return new StructuredLog(logger);
-}
-
-/** A structured logger behind the redaction boundary, with `setRunContext` kept. */
-export function createLog(options: { environment: string; level?: string; redactor?: SecretRedactor }): Log & Pick<StructuredLog, 'setRunContext'> {
-  const structured = createStructuredLog(options);
-  const redactor = options.redactor ?? processRedactor;
-  return { ...new RedactionBoundary(redactor).log(structured), setRunContext: (keys) => structured.setRunContext(redactor.redact(keys)) };
 }

@@ -68,11 +68,14 @@ export class SecretRedactor {
 
   /**
    * Registers a secret's values, plus `user:password` as Basic auth encodes it
-   * (its base64 shares no substring with the password's own base64).
+   * (its base64 shares no substring with the password's own base64). The
+   * username alone is an identifier, not a credential, and often a plain word
+   * (`splunk`, `admin`): redacting it everywhere would corrupt the archive's
+   * own fields, so it is redacted only inside the Basic credential.
    */
   registerSecret(data: Readonly<Record<string, string>>): void {
-    this.registerAll(Object.values(data));
-    if (data.username !== undefined && data.password) this.add([`${data.username}:${data.password}`].flatMap(encodedForms));
+    this.registerAll(Object.entries(data).filter(([key]) => key !== 'username').map(([, value]) => value));
+    if (data.username !== undefined && data.password) this.add(encodedForms(`${data.username}:${data.password}`));
   }
 
   redactText(text: string): string {

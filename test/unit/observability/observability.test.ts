@@ -1,4 +1,5 @@
-import { createLog } from '../../../src/observability/logging';
+import { createStructuredLog } from '../../../src/observability/logging';
+import { RedactionBoundary } from '../../../src/observability/boundary';
 import { SecretRedactor } from '../../../src/observability/redaction';
 import { EmfMetrics } from '../../../src/observability/metrics';
 
@@ -24,9 +25,10 @@ describe('structured logging', () => {
   it('writes JSON lines with runId, environment and service on every line, and never a secret', () => {
     const redactor = new SecretRedactor();
     redactor.register('dt0c01.SECRETVALUE');
-    const log = createLog({ environment: 'prod', level: 'DEBUG', redactor });
+    const structured = createStructuredLog({ environment: 'prod', level: 'DEBUG' });
+    const log = new RedactionBoundary(redactor).log(structured);
     const lines = captureOutput(() => {
-      log.setRunContext({ runId: 'run-42' });
+      structured.setRunContext({ runId: 'run-42' });
       log.info('collected', { containers: 3 });
       log.error('Dynatrace rejected Api-Token dt0c01.SECRETVALUE', { body: { token: 'dt0c01.SECRETVALUE' } });
     });

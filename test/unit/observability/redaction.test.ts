@@ -32,6 +32,11 @@ describe('SecretRedactor: known values', () => {
     expect(r.redactText(`dump ${b64(`svc-detector:${PASSWORD}\r\nHost: x`)}`)).not.toContain(basic.slice(0, 12));
   });
 
+  it('keeps a username that is a plain word, redacting it only inside the Basic credential', () => {
+    const r = redactorWith({ username: 'splunk', password: PASSWORD });
+    expect(r.redactText(`{"source":"splunk"} Basic ${b64(`splunk:${PASSWORD}`)}`)).toBe(`{"source":"splunk"} Basic ${REDACTED}`);
+  });
+
   it.each([
     ['raw', PASSWORD],
     ['base64', b64(PASSWORD)],

@@ -170,10 +170,11 @@ describe('VaultSecretProvider', () => {
     expect(t.vault.requests.map((r) => r.url.replace('https://vault.example.com/v1/', ''))).toEqual(['kv/data/ca/splunk', 'kv/data/ca/splunk?version=2']);
   });
 
-  it('registers every value it reads with the redactor', async () => {
-    const t = make([() => kvAnswer({ username: 'svc-detector', password: 'pa55word!' }, 1)]);
+  it('registers every credential it reads with the redactor (the username only inside the Basic credential)', async () => {
+    const t = make([() => kvAnswer({ username: 'svc-detector', password: 'pa55word!', token: 'tok-abcdef' }, 1)]);
     await t.secrets.get('ca/splunk');
-    expect(t.redactor.redactText('login svc-detector / pa55word!')).toBe('login *** / ***');
+    const basic = Buffer.from('svc-detector:pa55word!').toString('base64');
+    expect(t.redactor.redactText(`login svc-detector / pa55word! / tok-abcdef / ${basic}`)).toBe('login svc-detector / *** / *** / ***');
   });
 
   it.each([
