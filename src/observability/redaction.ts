@@ -24,8 +24,8 @@ const MIN_SECRET_LENGTH = 6;
  * delimiters so a replacement never eats the JSON or HTML around it.
  */
 const SHAPES: ReadonlyArray<readonly [RegExp, string]> = [
-  // Header name, separator (`: `, `":"`, `=`), optional scheme, credential.
-  [/((?:proxy-)?authorization|x-vault-token|x-splunk-token|cookie|api-token)(["']?\s*[:=]\s*["']?)(?:(?:basic|bearer|splunk|api-token)\s+)?[^\s"'\\,;&<>]+/gi, `$1$2${REDACTED}`],
+  // Header name, separator (`: `, `":"`, `=`, PHP's `[HTTP_AUTHORIZATION] => `), optional scheme, credential.
+  [/((?:proxy-)?authorization|x-vault-token|x-splunk-token|cookie|api-token)(["']?\]?\s*(?:=>|[:=])\s*["']?)(?:(?:basic|bearer|splunk|api-token)\s+)?[^\s"'\\,;&<>]+/gi, `$1$2${REDACTED}`],
   // Query-string credentials: Dynatrace accepts `Api-Token=` (Dynatrace API, "Tokens and authentication").
   [/([?&;](?:api[-_]?token|access[-_]?token|token|apikey|api[-_]?key|password|passwd|secret|signature|sig)=)[^&\s"'\\#<>]+/gi, `$1${REDACTED}`],
   // Dynatrace token: prefix, 24-character public portion, 64-character secret portion

@@ -68,13 +68,15 @@ interface Scenario {
 const SCENARIOS: Scenario[] = [
   { name: 'anomaly on a service whose label carries the credential', via: [] },
   { name: '502 HTML page dumping the request', via: ['splunk', 'dynatrace'], gateway: { mode: 'html-5xx', previousRequest: PREVIOUS_REQUEST } },
-  // The old cut points: Splunk 500, Dynatrace 300, the Splunk non-JSON line 120.
-  ...[105, 285, 480].map((padding): Scenario => ({ name: `credential straddling a cut at ${padding}`, via: ['splunk', 'dynatrace'], gateway: { mode: 'html-5xx', padding } })),
+  // The collectors' old cut points: Splunk error bodies at 500 characters, Dynatrace at 300, a Splunk line that is not JSON at 120.
+  ...[500, 300].map((straddle): Scenario => ({ name: `credential straddling a cut at ${straddle}`, via: ['splunk', 'dynatrace'], gateway: { mode: 'html-5xx', straddle } })),
+  { name: 'credential straddling a cut at 120 in a 200 login page', via: ['splunk', 'dynatrace'], gateway: { mode: 'login-200', straddle: 120 } },
+  { name: 'proxy quoting the decoded password, unlabelled, across the cut at 500', via: ['splunk', 'dynatrace'], gateway: { mode: 'bind-5xx', straddle: 500 } },
   { name: '401 echoing headers', via: ['splunk', 'dynatrace'], gateway: { mode: 'echo-401', previousRequest: PREVIOUS_REQUEST } },
   { name: '403 echoing headers', via: ['splunk', 'dynatrace'], gateway: { mode: 'echo-403' } },
-  { name: 'token moved into the query string', via: ['splunk', 'dynatrace'], gateway: { mode: 'query-token', padding: 280 } },
+  { name: 'token moved into the query string', via: ['splunk', 'dynatrace'], gateway: { mode: 'query-token', straddle: 280 } },
   { name: '200 that is not the service: FATAL message and login page quoting the request', via: ['splunk', 'dynatrace'], gateway: { mode: 'fatal-200', previousRequest: PREVIOUS_REQUEST } },
-  { name: 'one source echoing, the other fine (degraded run)', via: ['dynatrace'], gateway: { mode: 'html-5xx', padding: 100, previousRequest: PREVIOUS_REQUEST } },
+  { name: 'one source echoing, the other fine (degraded run)', via: ['dynatrace'], gateway: { mode: 'html-5xx', straddle: 300, previousRequest: PREVIOUS_REQUEST } },
 ];
 
 /** Every sink's output for one variant, as text. */
@@ -218,6 +220,18 @@ describe('canary: no secret value leaves through any sink', () => {
     out.archive = await archiveObjects(environment);
     return out;
   }
+
+  it.each([
+    ['html-5xx', 500, '/services/search/v2/jobs/export', basic(PASSWORD)],
+    ['html-5xx', 300, '/api/v2/metrics/query', `Api-Token ${DT_TOKEN}`],
+    ['login-200', 120, '/services/search/v2/jobs/export', basic(PASSWORD)],
+    ['bind-5xx', 500, '/services/search/v2/jobs/export', basic(PASSWORD)],
+  ] as const)('the gateway (%s) puts the credential across a cut at %i characters', async (mode, straddle, path, authorization) => {
+    gateway.set({ mode, straddle });
+    const body = await (await fetch(`${gateway.url}${path}`, { headers: { authorization } })).text();
+    const credential = mode === 'bind-5xx' ? PASSWORD : authorization.split(' ')[1];
+    expect(body.slice(0, straddle).endsWith(credential.slice(0, 10))).toBe(true);
+  });
 
   describe('with the boundary on every sink', () => {
     let out: Awaited<ReturnType<typeof runScenarios>>;

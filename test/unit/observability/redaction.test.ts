@@ -77,6 +77,7 @@ describe('SecretRedactor: credential shapes never read by this process', () => {
     ['an Authorization header', 'Authorization: Basic dXNlcjpwYXNzd29yZA==', 'Authorization: ***'],
     ['a quoted JSON header', '{"authorization":"Bearer abc.def-ghi"}', '{"authorization":"***"}'],
     ['a Vault token header', 'X-Vault-Token: hvs.CAESIJ', 'X-Vault-Token: ***'],
+    ['a PHP server dump', '[HTTP_AUTHORIZATION] => Bearer abc123def', '[HTTP_AUTHORIZATION] => ***'],
     ['a Dynatrace token', 'token dt0c01.ST2EY72KQINMH574WMNVI7YN.G3DFPBEJYMODIDAEX454M7YWBUVEF used', 'token *** used'],
     ['a JWT', 'jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.sig_nature-1 end', 'jwt *** end'],
     // Bug: only the registered part of a query-string token was masked.
