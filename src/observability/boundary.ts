@@ -1,8 +1,10 @@
 /**
  * The redaction boundary: decorators for every port through which the
- * detector writes something out — logs, the archive bucket, alerts, and the
- * error a failed run throws to the Lambda runtime (which logs it and, for an
- * asynchronous invocation, puts its message on the dead-letter queue). The
+ * detector writes something out — logs, the archive bucket, alerts, the
+ * summary the handler returns (to a synchronous caller or an on-success
+ * destination), and the error a failed run throws to the Lambda runtime
+ * (which logs it and, for an asynchronous invocation, puts its message on the
+ * dead-letter queue). The
  * composition root wraps each sink once; whatever the code behind a sink
  * does, what leaves the process has been through the redactor.
  *
@@ -16,12 +18,14 @@ import { excerpt, processRedactor, type SecretRedactor } from './redaction';
 import { redactGzipLines } from './redact-gzip';
 
 /** The sinks the boundary guards; a test can leave one unwrapped to prove the boundary is what protects it. */
-export type Sink = 'log' | 'store' | 'alerter' | 'thrown';
+export type Sink = 'log' | 'store' | 'alerter' | 'returned' | 'thrown';
 
 export interface SinkBoundary {
   log(inner: Log): Log;
   store(inner: ObjectStore): ObjectStore;
   alerter(inner: Alerter): Alerter;
+  /** A copy of what the handler returns, redacted. */
+  returned<T>(value: T): T;
   /** The error to throw out of the handler for a failed run. */
   thrown(error: unknown, runId: string): Error;
 }
@@ -80,6 +84,10 @@ export class RedactionBoundary implements SinkBoundary {
           attributes: { environment: r.redactText(message.attributes.environment), severity: message.attributes.severity },
         }),
     };
+  }
+
+  returned<T>(value: T): T {
+    return this.redactor.redact(value);
   }
 
   thrown(error: unknown, runId: string): Error {

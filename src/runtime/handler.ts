@@ -22,6 +22,7 @@ export interface DetectorRuntime {
 export type DetectHandler = (event: DetectEvent, context: Pick<Context, 'getRemainingTimeInMillis'>) => Promise<DetectResult>;
 
 /**
+ * The summary returned passes the redaction boundary like every other sink.
  * Whatever fails — the cold start, the event, the run — the error that leaves
  * carries the run id and a redacted message only: the Lambda runtime logs it
  * and copies its message to the dead-letter queue. Details are in the run's
@@ -38,12 +39,13 @@ export function createHandler(createRuntime: () => Promise<DetectorRuntime>, bou
         runtime = undefined;
         throw e;
       });
-      return await rt.run({
+      const summary = await rt.run({
         runKey: event.id,
         runId,
         deadline: { remainingMs: () => context.getRemainingTimeInMillis() },
         shard: parseShard(event.detail?.shard),
       });
+      return boundary.returned(summary);
     } catch (e) {
       throw boundary.thrown(e, runId);
     }

@@ -5,8 +5,8 @@
  * failure an echoing gateway produces, and one upstream that puts the
  * credential into the data itself. Then every sink is searched: captured log
  * output, thrown errors and the runtime's log line, every archive object in
- * moto's S3, the SNS alerts received through an SQS subscription, and the
- * dead-letter queue. Zero hits with the boundary; and with the boundary left
+ * moto's S3, the SNS alerts received through an SQS subscription, the
+ * dead-letter queue, and the summaries the handler returned. Zero hits with the boundary; and with the boundary left
  * off any one sink, that sink leaks — so the boundary is what protects it.
  */
 import { randomBytes } from 'node:crypto';
@@ -86,6 +86,8 @@ interface Outputs {
   deadLetters: string[];
   archive: string[];
   alerts: string[];
+  /** What the handler returned (a synchronous caller, or an on-success destination, receives it). */
+  returned: string[];
 }
 
 /** A boundary that leaves one sink unwrapped (the variants that prove each wrapper matters). */
@@ -95,6 +97,7 @@ function boundaryWithout(sink: Sink | undefined): SinkBoundary {
     log: (l) => (sink === 'log' ? l : full.log(l)),
     store: (s) => (sink === 'store' ? s : full.store(s)),
     alerter: (a) => (sink === 'alerter' ? a : full.alerter(a)),
+    returned: (v) => (sink === 'returned' ? v : full.returned(v)),
     thrown: (e, runId) => (sink === 'thrown' && e instanceof Error ? e : full.thrown(e, runId)),
   };
 }
@@ -199,7 +202,7 @@ describe('canary: no secret value leaves through any sink', () => {
     await new SNSClient(aws).send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: alerts.arn }));
     await s3().send(new PutObjectCommand({ Bucket: BUCKET, Key: `state/env=${environment}/detector-state.bin`, Body: learned }));
 
-    const out: Outputs & { errors: Array<Error | undefined> } = { logs: [], thrown: [], deadLetters: [], archive: [], alerts: [], errors: [] };
+    const out: Outputs & { errors: Array<Error | undefined> } = { logs: [], thrown: [], deadLetters: [], archive: [], alerts: [], returned: [], errors: [] };
     const capture = (chunk: string | Uint8Array) => (out.logs.push(String(chunk)), true);
     const spies = [jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture)];
     try {
@@ -210,6 +213,7 @@ describe('canary: no secret value leaves through any sink', () => {
         const event = { id: `evt-${environment}-${i}`, version: '0', account: '123456789012', time: new Date().toISOString(), region: REGION, resources: [], source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} } as DetectEvent;
         const invocation = await invokeAsync(handler, event, { sqs: sqs(), queueUrl: deadLetters.url });
         out.errors.push(invocation.error);
+        if (invocation.result) out.returned.push(JSON.stringify(invocation.result));
         if (invocation.error) out.thrown.push(invocation.error.message, invocation.error.stack ?? '', ...invocation.runtimeLog);
       }
     } finally {
@@ -260,7 +264,7 @@ describe('canary: no secret value leaves through any sink', () => {
       }
     });
 
-    it.each(['logs', 'thrown', 'deadLetters', 'archive', 'alerts'] as const)('finds no canary in %s', (sink) => {
+    it.each(['logs', 'thrown', 'deadLetters', 'archive', 'alerts', 'returned'] as const)('finds no canary in %s', (sink) => {
       expect(out[sink].length).toBeGreaterThan(0);
       expect(findCanaries(CANARIES, out[sink])).toEqual([]);
     });
@@ -271,6 +275,7 @@ describe('canary: no secret value leaves through any sink', () => {
     ['log', ['logs']],
     ['store', ['archive']],
     ['alerter', ['alerts']],
+    ['returned', ['returned']],
     ['thrown', ['thrown', 'deadLetters']],
   ] as const)('with the boundary left off the %s sink', (sink, leaking) => {
     let out: Awaited<ReturnType<typeof runScenarios>>;

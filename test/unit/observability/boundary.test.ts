@@ -84,6 +84,16 @@ describe('redaction boundary', () => {
   });
 });
 
+describe('what the handler returns', () => {
+  it('passes the boundary: the summary carries source errors and upstream labels', async () => {
+    const summary = { runId: 'r', containers: 1, anomalies: 1, actions: 0, degraded: true, sourceErrors: [{ source: 'splunk', message: ECHO }], anomalyDetails: [{ service: `billing-${PASSWORD}` }] };
+    const handler = createHandler(async () => ({ run: async () => summary as never }), boundary());
+    const result = await handler({ id: 'e', detail: {} } as DetectEvent, { getRemainingTimeInMillis: () => 60_000 });
+    expectClean(JSON.stringify(result));
+    expect(result).toMatchObject({ runId: 'r', containers: 1, degraded: true, anomalyDetails: [{ service: 'billing-***' }] });
+  });
+});
+
 describe('errors thrown out of the handler', () => {
   const event = { id: 'evt-1', detail: {} } as DetectEvent;
   const context = { getRemainingTimeInMillis: () => 60_000 };
