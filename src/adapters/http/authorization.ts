@@ -1,7 +1,8 @@
 /**
  * How a credential read from Vault becomes the `Authorization` header each
- * service gets. The collectors and `rotate --verify` both build it here, so an
- * operator's check proves exactly what the Lambda will send.
+ * service gets. The Splunk collector and `rotate --verify` both build it here,
+ * so an operator's check proves exactly what the Lambda will send; the
+ * Dynatrace collector sends the same `Api-Token <apiToken>` on every page.
  */
 import type { VersionedSecret } from '../../core/ports';
 import { requireKey } from '../vault/secret-provider';

@@ -65,7 +65,7 @@ export async function withCredentialRetry<T>(
 /** Most of an error body read: enough for any message, bounded for a gateway that streams a whole page. */
 const ERROR_BODY_READ_LIMIT = 64 * 1024;
 /** Characters of an upstream error kept in the error message. */
-export const ERROR_EXCERPT_LIMIT = 160;
+const ERROR_EXCERPT_LIMIT = 160;
 
 /** An upstream error answer, read once and redacted whole. */
 export interface ErrorBody {
