@@ -16,6 +16,8 @@ export type DetectEvent = EventBridgeEvent<string, { shard?: { index: number; co
 export type DetectResult = Pick<RunSummary, 'runId' | 'containers' | 'anomalies' | 'actions' | 'degraded'> & Partial<RunSummary>;
 
 export interface DetectorRuntime {
+  /** The boundary the runtime wrapped its sinks with: the handler puts its result and errors through the same one. */
+  readonly boundary: SinkBoundary;
   run(invocation: Invocation): Promise<RunSummary>;
 }
 
@@ -28,10 +30,13 @@ export type DetectHandler = (event: DetectEvent, context: Pick<Context, 'getRema
  * and copies its message to the dead-letter queue. Details are in the run's
  * (redacted) log, under the same run id.
  */
-export function createHandler(createRuntime: () => Promise<DetectorRuntime>, boundary: SinkBoundary): DetectHandler {
+export function createHandler(createRuntime: () => Promise<DetectorRuntime>, coldStartBoundary: SinkBoundary): DetectHandler {
   let runtime: Promise<DetectorRuntime> | undefined;
   return async (event, context) => {
     const runId = newRunId(new Date());
+    // Until a runtime exists, its errors go through the cold-start boundary; after, through the runtime's own,
+    // which knows every secret the runtime read (whatever module instances a loader gives each side).
+    let boundary = coldStartBoundary;
     try {
       runtime ??= createRuntime();
       const rt = await runtime.catch((e: unknown) => {
@@ -39,6 +44,7 @@ export function createHandler(createRuntime: () => Promise<DetectorRuntime>, bou
         runtime = undefined;
         throw e;
       });
+      boundary = rt.boundary;
       const summary = await rt.run({
         runKey: event.id,
         runId,

@@ -67,6 +67,7 @@ export async function createLambdaRuntime(config: RuntimeConfig, options: Runtim
   const detectors = fleetDetectorFactory();
 
   return {
+    boundary,
     async run(invocation) {
       const now = new Date();
       const options = cycleOptionsFrom(config, invocation, now);

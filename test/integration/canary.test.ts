@@ -10,20 +10,23 @@
  * off any one sink, that sink leaks — so the boundary is what protects it.
  */
 import { randomBytes } from 'node:crypto';
-import { gunzipSync } from 'node:zlib';
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { bundleLambda, PROJECT_ROOT } from '../../modules/detector-function/bundle';
 import { renderDetectorPolicy } from '../../modules/vault-secrets';
-import { parseRuntimeConfig, type RuntimeConfigInput } from '../../src/config/runtime-config';
+import { DETECTOR_CONFIG_ENV, parseRuntimeConfig, type RuntimeConfigInput } from '../../src/config/runtime-config';
 import { FleetDetector } from '../../src/detector';
 import { startDynatraceServer, type LocalDynatrace } from '../../src/local/dynatrace-server';
 import { startSplunkServer, type LocalSplunk } from '../../src/local/splunk-server';
-import { DetectorRunError, RedactionBoundary, type Sink, type SinkBoundary } from '../../src/observability/boundary';
+import { RedactionBoundary, type DetectorRunError, type Sink, type SinkBoundary } from '../../src/observability/boundary';
 import { processRedactor } from '../../src/observability/redaction';
-import { createHandler, type DetectEvent } from '../../src/runtime/handler';
+import { createHandler, type DetectEvent, type DetectHandler } from '../../src/runtime/handler';
 import { createLambdaRuntime } from '../../src/runtime/lambda';
 import { FleetSim, SIM_SERVICES, STEP_MS, containerIdOf } from '../../src/sim/fleet';
+import { createQueue, drainQueue, objectTexts } from '../support/aws-sinks';
 import { canaryDynatraceToken, canaryPassword, canarySet, findCanaries } from '../support/canary';
 import { startEchoingGateway, type EchoingGateway, type GatewayOptions } from '../support/echoing-gateway';
 import { invokeAsync } from '../support/lambda-invoke';
@@ -91,7 +94,7 @@ interface Outputs {
 }
 
 /** A boundary that leaves one sink unwrapped (the variants that prove each wrapper matters). */
-function boundaryWithout(sink: Sink | undefined): SinkBoundary {
+function boundaryWithout(sink: Sink): SinkBoundary {
   const full = new RedactionBoundary(processRedactor);
   return {
     log: (l) => (sink === 'log' ? l : full.log(l)),
@@ -100,6 +103,17 @@ function boundaryWithout(sink: Sink | undefined): SinkBoundary {
     returned: (v) => (sink === 'returned' ? v : full.returned(v)),
     thrown: (e, runId) => (sink === 'thrown' && e instanceof Error ? e : full.thrown(e, runId)),
   };
+}
+
+/** The deployed artifact itself: the esbuild bundle of `handlers/detect.ts`, loaded fresh as a cold start loads it. */
+const BUNDLE = join(PROJECT_ROOT, '.gen', 'canary-bundle', 'index.js');
+function productionHandler(config: RuntimeConfigInput): DetectHandler {
+  process.env[DETECTOR_CONFIG_ENV] = JSON.stringify(config);
+  let handler: DetectHandler | undefined;
+  jest.isolateModules(() => {
+    handler = (require(BUNDLE) as { handler: DetectHandler }).handler;
+  });
+  return handler!;
 }
 
 describe('canary: no secret value leaves through any sink', () => {
@@ -136,6 +150,8 @@ describe('canary: no secret value leaves through any sink', () => {
     splunk = await startSplunkServer({ sim, acceptedAuthorization: [basic(PASSWORD)] });
     dynatrace = await startDynatraceServer({ sim, selectors: { cpu_pct: 'cpu', mem_pct: 'mem', net_mbps: 'net', disk_iops: 'disk' }, acceptedTokens: [DT_TOKEN], gapRate: 0 });
     gateway = await startEchoingGateway({ mode: 'html-5xx' });
+    mkdirSync(dirname(BUNDLE), { recursive: true });
+    writeFileSync(BUNDLE, bundleLambda().code);
 
     await bao.api('POST', `sys/mounts/${KV}`, { type: 'kv', options: { version: '2' } });
     // Version 1, then the rotation to version 2: the Lambda reads 2 and must redact 1 as well.
@@ -156,30 +172,6 @@ describe('canary: no secret value leaves through any sink', () => {
     await Promise.allSettled([splunk?.close(), dynatrace?.close(), gateway?.close(), moto?.stop(), bao?.stop()]);
   });
 
-  async function queue(name: string): Promise<{ url: string; arn: string }> {
-    const url = (await sqs().send(new CreateQueueCommand({ QueueName: name }))).QueueUrl!;
-    const arn = (await sqs().send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
-    return { url, arn };
-  }
-
-  async function drain(url: string): Promise<string[]> {
-    const out: string[] = [];
-    for (;;) {
-      const res = await sqs().send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageAttributeNames: ['All'] }));
-      if (!res.Messages?.length) return out;
-      for (const m of res.Messages) out.push(m.Body ?? '', JSON.stringify(m.MessageAttributes ?? {}));
-    }
-  }
-
-  async function archiveObjects(environment: string): Promise<string[]> {
-    const listed = await s3().send(new ListObjectsV2Command({ Bucket: BUCKET }));
-    const keys = (listed.Contents ?? []).map((o) => o.Key!).filter((k) => k.includes(`env=${environment}/`));
-    return Promise.all(keys.map(async (key) => {
-      const body = Buffer.from(await (await s3().send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToByteArray());
-      return key.endsWith('.gz') ? gunzipSync(body).toString('utf8') : body.toString(key.endsWith('.bin') ? 'latin1' : 'utf8');
-    }));
-  }
-
   function config(environment: string, topicArn: string, scenario: Scenario): RuntimeConfigInput {
     const upstream = (service: 'splunk' | 'dynatrace', local: string) => (scenario.via.includes(service) ? gateway.url : local);
     return {
@@ -195,9 +187,10 @@ describe('canary: no secret value leaves through any sink', () => {
   }
 
   /** Runs every scenario, each as a fresh sandbox's first invocation, and gathers what each sink received. */
-  async function runScenarios(environment: string, boundary: SinkBoundary): Promise<Outputs & { errors: Array<Error | undefined> }> {
-    const alerts = await queue(`${environment}-alerts`);
-    const deadLetters = await queue(`${environment}-dlq`);
+  /** `boundary`: the production wiring, or the runtime composed with a boundary that leaves one sink off. */
+  async function runScenarios(environment: string, boundary: SinkBoundary | 'production'): Promise<Outputs & { errors: Array<Error | undefined> }> {
+    const alerts = await createQueue(sqs(), `${environment}-alerts`);
+    const deadLetters = await createQueue(sqs(), `${environment}-dlq`);
     const topicArn = (await new SNSClient(aws).send(new CreateTopicCommand({ Name: `${environment}-alerts` }))).TopicArn!;
     await new SNSClient(aws).send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: alerts.arn }));
     await s3().send(new PutObjectCommand({ Bucket: BUCKET, Key: `state/env=${environment}/detector-state.bin`, Body: learned }));
@@ -208,8 +201,8 @@ describe('canary: no secret value leaves through any sink', () => {
     try {
       for (const [i, scenario] of SCENARIOS.entries()) {
         if (scenario.gateway) gateway.set(scenario.gateway);
-        const runtimeConfig = parseRuntimeConfig(JSON.stringify(config(environment, topicArn, scenario)));
-        const handler = createHandler(() => createLambdaRuntime(runtimeConfig, { boundary }), boundary);
+        const cfg = config(environment, topicArn, scenario);
+        const handler = boundary === 'production' ? productionHandler(cfg) : createHandler(() => createLambdaRuntime(parseRuntimeConfig(JSON.stringify(cfg)), { boundary }), boundary);
         const event = { id: `evt-${environment}-${i}`, version: '0', account: '123456789012', time: new Date().toISOString(), region: REGION, resources: [], source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} } as DetectEvent;
         const invocation = await invokeAsync(handler, event, { sqs: sqs(), queueUrl: deadLetters.url });
         out.errors.push(invocation.error);
@@ -219,9 +212,9 @@ describe('canary: no secret value leaves through any sink', () => {
     } finally {
       for (const s of spies) s.mockRestore();
     }
-    out.deadLetters = await drain(deadLetters.url);
-    out.alerts = await drain(alerts.url);
-    out.archive = await archiveObjects(environment);
+    out.deadLetters = await drainQueue(sqs(), deadLetters.url);
+    out.alerts = await drainQueue(sqs(), alerts.url);
+    out.archive = await objectTexts(s3(), BUCKET, `env=${environment}/`);
     return out;
   }
 
@@ -237,10 +230,10 @@ describe('canary: no secret value leaves through any sink', () => {
     expect(body.slice(0, straddle).endsWith(credential.slice(0, 10))).toBe(true);
   });
 
-  describe('with the boundary on every sink', () => {
+  describe('as deployed (the Lambda bundle, its default boundary on every sink)', () => {
     let out: Awaited<ReturnType<typeof runScenarios>>;
     beforeAll(async () => {
-      out = await runScenarios('cy-full', boundaryWithout(undefined));
+      out = await runScenarios('cy-full', 'production');
     }, 180_000);
 
     it('went through every scenario: an alert, a failed run per echoing scenario, a degraded run, an archive per run', () => {
@@ -256,8 +249,10 @@ describe('canary: no secret value leaves through any sink', () => {
 
     it('throws the run id and a redacted message only; the details are in the log under that run id', () => {
       for (const error of out.errors.filter((e): e is Error => e !== undefined)) {
-        expect(error).toBeInstanceOf(DetectorRunError);
+        // Own fields: the run id and the original error's name, nothing an upstream sent.
+        expect(Object.keys(error).sort()).toEqual(['name', 'runId']);
         const { runId } = error as DetectorRunError;
+        expect(runId).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{8}$/);
         expect(error.message.startsWith(`run ${runId} failed: `)).toBe(true);
         expect(error.cause).toBeUndefined();
         expect(out.logs.some((l) => l.includes(`"runId":"${runId}"`) && l.includes('"message":"run failed"'))).toBe(true);

@@ -87,7 +87,8 @@ describe('redaction boundary', () => {
 describe('what the handler returns', () => {
   it('passes the boundary: the summary carries source errors and upstream labels', async () => {
     const summary = { runId: 'r', containers: 1, anomalies: 1, actions: 0, degraded: true, sourceErrors: [{ source: 'splunk', message: ECHO }], anomalyDetails: [{ service: `billing-${PASSWORD}` }] };
-    const handler = createHandler(async () => ({ run: async () => summary as never }), boundary());
+    const b = boundary();
+    const handler = createHandler(async () => ({ boundary: b, run: async () => summary as never }), b);
     const result = await handler({ id: 'e', detail: {} } as DetectEvent, { getRemainingTimeInMillis: () => 60_000 });
     expectClean(JSON.stringify(result));
     expect(result).toMatchObject({ runId: 'r', containers: 1, degraded: true, anomalyDetails: [{ service: 'billing-***' }] });
@@ -102,7 +103,8 @@ describe('errors thrown out of the handler', () => {
   it('carry the run id and a redacted message only: no cause, no upstream fields', async () => {
     const cause = Object.assign(new Error(ECHO), { body: ECHO });
     const failing = Object.assign(new Error(`every metric source failed: splunk: ${ECHO}`, { cause }), { name: 'RunFailedError', archiveKey: 'k' });
-    const handler = createHandler(async () => ({ run: async () => Promise.reject(failing) }), boundary());
+    const b = boundary();
+    const handler = createHandler(async () => ({ boundary: b, run: async () => Promise.reject(failing) }), b);
     const error = (await handler(event, context).catch((e: unknown) => e)) as DetectorRunError;
     expect(error).toBeInstanceOf(DetectorRunError);
     expect(error.name).toBe('RunFailedError');
@@ -125,9 +127,18 @@ describe('errors thrown out of the handler', () => {
     expect(starts).toBe(2);
   });
 
+  // Bug (found by the canary): the handler redacted with its own redactor, which a module loader may give a
+  // different instance from the runtime's: the secrets the runtime read were unknown to it.
+  it('go through the runtime\'s boundary, which knows what the runtime read; a cold start\'s through the handler\'s', async () => {
+    const handler = createHandler(async () => ({ boundary: boundary(), run: async () => Promise.reject(new Error(`401 for ${PASSWORD}`)) }), new RedactionBoundary(new SecretRedactor()));
+    const error = (await handler(event, context).catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(/failed: 401 for \*\*\*$/);
+  });
+
   it('pass the run id they name to the run', async () => {
     const seen: string[] = [];
-    const handler = createHandler(async () => ({ run: async (inv) => (seen.push(inv.runId!), Promise.reject(new Error('boom'))) }), boundary());
+    const b = boundary();
+    const handler = createHandler(async () => ({ boundary: b, run: async (inv) => (seen.push(inv.runId!), Promise.reject(new Error('boom'))) }), b);
     const error = (await handler(event, context).catch((e: unknown) => e)) as DetectorRunError;
     expect(seen).toEqual([error.runId]);
   });
