@@ -4,14 +4,13 @@
  * summary the handler returns (to a synchronous caller or an on-success
  * destination), and the error a failed run throws to the Lambda runtime
  * (which logs it and, for an asynchronous invocation, puts its message on the
- * dead-letter queue). The
- * composition root wraps each sink once; whatever the code behind a sink
- * does, what leaves the process has been through the redactor.
+ * dead-letter queue). The composition root wraps each sink once; whatever the
+ * code behind a sink does, what leaves the process has been through the redactor.
  *
  * @example
  * const boundary = new RedactionBoundary(processRedactor);
  * const deps = { log: boundary.log(structuredLog), store: boundary.store(s3Store), alerter: boundary.alerter(sns), ... };
- * try { await runCycle(deps, options); } catch (e) { throw boundary.thrown(e, options.runId); }
+ * try { return boundary.returned(await runCycle(deps, options)); } catch (e) { throw boundary.thrown(e, options.runId); }
  */
 import type { Alerter, AlertMessage, Log, ObjectStore, StoredObject, WriteCondition } from '../pipeline/ports';
 import { excerpt, processRedactor, type SecretRedactor } from './redaction';
@@ -61,9 +60,9 @@ export class RedactionBoundary implements SinkBoundary {
   }
 
   /**
-   * Objects are redacted by content: gzip NDJSON line by line (the 10,000-container
-   * archive never exists as one string), text whole, binary (detector state) masked
-   * byte for byte. Reads pass through.
+   * Objects are redacted by content: gzip text (the NDJSON archive) line by line, so
+   * the 10,000-container archive never exists as one string; text whole; anything
+   * else (the detector state) masked byte for byte. Reads pass through.
    */
   store(inner: ObjectStore): ObjectStore {
     return {
@@ -97,11 +96,12 @@ export class RedactionBoundary implements SinkBoundary {
   }
 
   private async redactObject(body: Uint8Array, contentType = '', contentEncoding = ''): Promise<Uint8Array> {
-    if (contentEncoding === 'gzip') return redactGzipLines(body, (line) => this.redactor.redactText(line));
-    if (TEXT_TYPES.test(contentType)) {
-      const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
-      const clean = this.redactor.redactText(text);
-      return clean === text ? body : Buffer.from(clean, 'utf8');
+    const text = contentType === '' || TEXT_TYPES.test(contentType);
+    if (contentEncoding === 'gzip' && text) return redactGzipLines(body, (lines) => this.redactor.redactText(lines));
+    if (contentEncoding !== 'gzip' && TEXT_TYPES.test(contentType)) {
+      const decoded = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+      const clean = this.redactor.redactText(decoded);
+      return clean === decoded ? body : Buffer.from(clean, 'utf8');
     }
     return this.redactor.redactBytes(body);
   }
