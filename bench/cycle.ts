@@ -9,6 +9,7 @@
  *   tsx bench/cycle.ts <containers>
  *   tsx bench/cycle.ts --servers <containers> <nowMs>   (the child: prints the servers' URLs, runs until stdin closes)
  */
+import { DEFAULT_DYNATRACE_DIMENSIONS, DEFAULT_DYNATRACE_METRICS, DEFAULT_SPLUNK_FIELDS } from '../src/config/source-defaults';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { RedactionBoundary } from '../src/observability/boundary';
@@ -46,11 +47,10 @@ class SlowStore implements ObjectStore {
 const scaler: ServiceScaler = {
   describe: async (): Promise<ServiceState> => (await latency(), { desiredCount: 3, runningCount: 3 }),
   setDesiredCount: async () => latency().then(() => undefined),
-  raiseMinCapacity: async () => latency().then(() => undefined),
+  setMinCapacity: async () => latency().then(() => undefined),
 };
 const alerter: Alerter = { publish: async (_m: AlertMessage) => (await latency(), 'bench-message') };
 
-const selectors = { cpu_pct: 'cpu', mem_pct: 'mem', net_mbps: 'net', disk_iops: 'disk' };
 
 function fleetOf(containers: number) {
   const serviceCount = Math.max(1, Math.ceil(containers / CONTAINERS_PER_SERVICE));
@@ -63,7 +63,7 @@ async function serveFleet(containers: number, now: number): Promise<void> {
   const { services, perService } = fleetOf(containers);
   const sim = new FleetSim({ seed: 3, startMs: now - 10 * STEP_MS, services, containersPerService: perService });
   const splunk = await startSplunkServer({ sim, acceptedAuthorization: ['Bearer bench'], latencyMs: 30 });
-  const dynatrace = await startDynatraceServer({ sim, selectors, acceptedTokens: ['dt0c01.bench'], pageSize: 1000, latencyMs: 30 });
+  const dynatrace = await startDynatraceServer({ sim, acceptedTokens: ['dt0c01.bench'], pageSize: 1000, latencyMs: 30 });
   process.stdout.write(JSON.stringify({ splunk: splunk.url, dynatrace: dynatrace.url }) + '\n');
   process.stdin.resume();
   process.stdin.on('end', () => void Promise.all([splunk.close(), dynatrace.close()]).then(() => process.exit(0)));
@@ -88,8 +88,9 @@ async function main(): Promise<void> {
   const config = parseRuntimeConfig(JSON.stringify({
     environment: 'bench', region: 'local', dryRun: false, archive: { bucket: 'b' }, alerts: { topicArn: 't', suppressionMinutes: 60 }, sagemaker: {},
     vault: { address: 'http://127.0.0.1:8200', kvMount: 'kv', splunkPath: 's', dynatracePath: 'd', auth: { method: 'token' } },
-    splunk: { baseUrl: servers.splunk, index: 'i', spl: 'search index=i', lookbackMinutes: 10, authScheme: 'bearer' },
-    dynatrace: { environmentUrl: servers.dynatrace, metricSelectors: selectors, resolution: '1m', entitySelector: 'e' },
+    splunk: { baseUrl: servers.splunk, index: 'i', spl: 'search index=i', lookbackMinutes: 10, authScheme: 'bearer', fields: DEFAULT_SPLUNK_FIELDS },
+    dynatrace: { environmentUrl: servers.dynatrace, resolution: '1m', entitySelector: 'type(CONTAINER_GROUP_INSTANCE)', dimensions: DEFAULT_DYNATRACE_DIMENSIONS, metrics: DEFAULT_DYNATRACE_METRICS },
+    staleAfterMinutes: 10,
     ecs: { cluster: 'c', services: services.map((s) => ({ name: s.name, minTasks: 1, maxTasks: 10 })), step: 1, criticalStep: 2, cooldownMinutes: 15 },
   }));
   const workDir = mkdtempSync(join(tmpdir(), 'cad-bench-'));
@@ -104,7 +105,7 @@ async function main(): Promise<void> {
   };
   const options = (run: number) => ({
     environment: 'bench', runId: `bench-${run}`, runKey: `bench-${run}`, deadline: { remainingMs: () => 240_000 }, lookbackMinutes: 10,
-    scaling: { cluster: 'c', services: config.ecs.services, step: 1, criticalStep: 2, cooldownMinutes: 15 }, dryRun: false, suppressionMinutes: 60,
+    scaling: { services: config.ecs.services.map((s) => ({ ...s, cluster: 'c' })), step: 1, criticalStep: 2, cooldownMinutes: 15 }, dryRun: false, suppressionMinutes: 60,
   });
   // The first cycle creates every container's model; the measured one is a steady-state run.
   await runCycle(deps, options(1));

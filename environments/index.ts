@@ -7,13 +7,15 @@ import { basename, join } from 'node:path';
 import { EnvironmentConfig, EnvironmentConfigError, parseEnvironment } from './schema';
 
 const NOT_ENVIRONMENTS = new Set(['schema', 'index']);
+/** Rules split out of `schema.ts` live in `<topic>-schema.ts` files, which are not environments. */
+const isSchemaPart = (name: string) => name.endsWith('-schema');
 
 /** Names of the environment files, sorted. */
 export function environmentNames(dir: string = __dirname): string[] {
   return readdirSync(dir)
     .filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts'))
     .map((f) => basename(f, '.ts'))
-    .filter((n) => !NOT_ENVIRONMENTS.has(n))
+    .filter((n) => !NOT_ENVIRONMENTS.has(n) && !isSchemaPart(n))
     .sort();
 }
 

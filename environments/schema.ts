@@ -5,15 +5,13 @@
  * `prod.ecs.services[1].maxTasks: must be ≥ minTasks`.
  */
 import { z } from 'zod';
-import { METRIC_NAMES } from '../src/core/model';
+import { checkSources, serviceUrl, sourcesShape } from './sources-schema';
+import { checkTimeoutFitsSchedule, ecsName, scalableTargetTag, scheduleExpression } from './actions-schema';
 
 const name = z
   .string()
   .regex(/^[a-z][a-z0-9-]{1,20}$/, 'must be 2-21 lowercase letters, digits or dashes, starting with a letter');
-const httpsUrl = z
-  .string()
-  .url('must be a URL')
-  .refine((u) => u.startsWith('https://'), 'must use https://');
+const httpsUrl = serviceUrl();
 const awsRegion = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as eu-west-1');
 const s3BucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name');
 /** Relative path inside a KV mount: no leading/trailing slash, no `..`. */
@@ -24,20 +22,13 @@ const vaultPath = z
 export const serviceSchema = z
   .strictObject({
     /** ECS service name, as in `aws ecs list-services`. */
-    name: z.string().min(1).max(255),
+    name: ecsName,
     minTasks: z.number().int().min(0),
     maxTasks: z.number().int().min(1),
   })
   .superRefine((s, ctx) => {
     if (s.maxTasks < s.minTasks) ctx.addIssue({ code: 'custom', path: ['maxTasks'], message: 'must be ≥ minTasks' });
   });
-
-const metricSelectors = z.strictObject(
-  Object.fromEntries(METRIC_NAMES.map((m) => [m, z.string().min(1)])) as Record<
-    (typeof METRIC_NAMES)[number],
-    z.ZodString
-  >,
-);
 
 export const environmentSchema = z
   .strictObject({
@@ -75,39 +66,20 @@ export const environmentSchema = z
       tokenTtlSeconds: z.number().int().min(60).max(3600).default(900),
       secretMaxVersions: z.number().int().min(1).max(100).default(10),
     }),
-    splunk: z.strictObject({
-      baseUrl: httpsUrl,
-      index: z.string().min(1).default('container_metrics'),
-      /** Search string; defaults to per-container averages from `index`. */
-      spl: z.string().min(1).optional(),
-      lookbackMinutes: z.number().int().min(1).max(1440).default(10),
-      authScheme: z.enum(['bearer', 'basic']).default('bearer'),
-    }),
-    dynatrace: z.strictObject({
-      environmentUrl: httpsUrl,
-      metricSelectors: metricSelectors.default({
-        cpu_pct: 'builtin:containers.cpu.usagePercent',
-        mem_pct: 'builtin:containers.memory.usagePercent',
-        net_mbps: 'builtin:containers.net.bytesRx:rate(1s)',
-        disk_iops: 'builtin:containers.disk.iops',
-      }),
-      resolution: z.string().regex(/^\d+[smhd]$/, 'must be a resolution such as 1m').default('1m'),
-      entitySelector: z.string().min(1).default('type(CONTAINER_GROUP_INSTANCE)'),
-    }),
+    ...sourcesShape(),
     ecs: z.strictObject({
-      clusterName: z.string().min(1).max(255),
+      clusterName: ecsName,
       /** The only services the detector may scale. */
       services: z.array(serviceSchema).min(1, 'must list at least one service'),
       step: z.number().int().min(1).default(1),
       criticalStep: z.number().int().min(1).default(2),
       cooldownMinutes: z.number().int().min(1).default(15),
+      /** Set when the services' auto-scaling targets carry this tag: IAM then allows only those targets. */
+      scalableTargetTag: scalableTargetTag.optional(),
     }),
     schedule: z
       .strictObject({
-        expression: z
-          .string()
-          .regex(/^(rate\(\d+ (minute|minutes|hour|hours)\)|cron\(.+\))$/, 'must be rate(...) or cron(...)')
-          .default('rate(5 minutes)'),
+        expression: scheduleExpression.default('rate(5 minutes)'),
       })
       .default({ expression: 'rate(5 minutes)' }),
     lambda: z
@@ -150,7 +122,10 @@ export const environmentSchema = z
       .strictObject({
         emails: z.array(z.string().email('must be an e-mail address')).default([]),
         httpsEndpoints: z.array(httpsUrl).default([]),
-        /** The same container and kind is not alerted again inside this window. */
+        /**
+         * The quiet period: a service's incident resolves (one "resolved" alert) once it has been
+         * clear this long, and only then are its temporary scale-outs given back.
+         */
         suppressionMinutes: z.number().int().min(1).default(60),
       })
       .default({ emails: [], httpsEndpoints: [], suppressionMinutes: 60 }),
@@ -170,6 +145,7 @@ export const environmentSchema = z
     dryRun: z.boolean().default(false),
   })
   .superRefine((env, ctx) => {
+    checkSources(env, ctx);
     if (env.ecs.criticalStep < env.ecs.step) {
       ctx.addIssue({ code: 'custom', path: ['ecs', 'criticalStep'], message: 'must be ≥ step' });
     }
@@ -178,13 +154,7 @@ export const environmentSchema = z
       if (seen.has(s.name)) ctx.addIssue({ code: 'custom', path: ['ecs', 'services', i, 'name'], message: `duplicate service ${s.name}` });
       seen.add(s.name);
     });
-    if (scheduleMinutes(env.schedule.expression) * 60 <= env.lambda.timeoutSeconds) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['lambda', 'timeoutSeconds'],
-        message: 'must be shorter than the schedule interval, so runs never overlap',
-      });
-    }
+    checkTimeoutFitsSchedule(env, ctx);
   });
 
 /** An environment as written in `environments/<name>.ts` (defaults not yet applied). */
@@ -192,13 +162,6 @@ export type EnvironmentInput = z.input<typeof environmentSchema>;
 /** An environment after validation, every default applied. */
 export type EnvironmentConfig = z.output<typeof environmentSchema>;
 export type ScalableService = z.output<typeof serviceSchema>;
-
-/** The interval of a `rate(...)` expression in minutes; cron expressions are not checked (Infinity). */
-export function scheduleMinutes(expression: string): number {
-  const m = /^rate\((\d+) (minute|minutes|hour|hours)\)$/.exec(expression);
-  if (!m) return Number.POSITIVE_INFINITY;
-  return Number(m[1]) * (m[2].startsWith('hour') ? 60 : 1);
-}
 
 export class EnvironmentConfigError extends Error {
   constructor(

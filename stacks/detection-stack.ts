@@ -135,6 +135,7 @@ export class DetectionStack extends TerraformStack {
         ecsServiceArns: env.ecs.services.map(
           (s) => `arn:${partition}:ecs:${region}:${accountId}:service/${env.ecs.clusterName}/${s.name}`,
         ),
+        scalableTargetTag: env.ecs.scalableTargetTag,
       },
       logsKeyArn: logsKey.arn,
       memoryMb: env.lambda.memoryMb,
@@ -146,6 +147,7 @@ export class DetectionStack extends TerraformStack {
     new Schedule(this, 'schedule', {
       ruleName: `cad-${env.name}-detector-schedule`,
       expression: env.schedule.expression,
+      timeoutSeconds: env.lambda.timeoutSeconds,
       functionName: detector.functionName,
       functionArn: detector.functionArn,
       deadLetterQueueArn: deadLetters.queueArn,

@@ -9,6 +9,7 @@ import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-
 import { ARCHIVE_PREFIXES, DETECTOR_CONFIG_ENV, type RuntimeConfigInput } from '../../src/config/runtime-config';
 import { detectorMetrics } from '../../src/config/naming';
 import { policyDocument, PolicyStatement, serviceTrustPolicy } from '../iam/policy-document';
+import { checkServiceArns, scalingStatements } from '../iam/scaling-statements';
 import { bundleLambda, writeBundleZip, type LambdaBundle } from './bundle';
 import { FUNCTION_DEFAULTS } from './defaults';
 
@@ -23,6 +24,8 @@ export interface DetectorFunctionAccess {
   /** Absent while no model is deployed: no SageMaker permission at all. */
   readonly endpointArn?: string;
   readonly ecsServiceArns: string[];
+  /** Set when the services' scalable targets carry this tag: RegisterScalableTarget is limited to them. */
+  readonly scalableTargetTag?: { key: string; value: string };
 }
 
 export interface DetectorFunctionProps {
@@ -82,19 +85,7 @@ export function detectorStatements(
     { Sid: 'UseMessagingKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: [access.messagingKeyArn] },
     { Sid: 'DeadLetterFailedRuns', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [access.deadLetterQueueArn] },
     { Sid: 'DecryptEnvironment', Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [logsKeyArn] },
-    {
-      Sid: 'ScaleAllowListedServices',
-      Effect: 'Allow',
-      Action: ['ecs:DescribeServices', 'ecs:UpdateService'],
-      Resource: access.ecsServiceArns,
-    },
-    {
-      // Scalable target ids are random, so the narrowest ARN is this account's ECS targets in this region.
-      Sid: 'RaiseAutoScalingMinimum',
-      Effect: 'Allow',
-      Action: ['application-autoscaling:RegisterScalableTarget'],
-      Resource: [`arn:${partition}:application-autoscaling:${region}:${accountId}:scalable-target/*`],
-    },
+    ...scalingStatements(access, region, accountId, partition),
     { Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [`${logGroupArn}:*`] },
     {
       // X-Ray and DescribeScalableTargets support no resource-level permissions (IAM service authorization reference).
@@ -133,9 +124,7 @@ export class DetectorFunction extends Construct {
       POWERTOOLS_LOG_LEVEL: 'INFO',
     };
     validateEnvironmentSize(props.functionName, variables);
-    if (props.access.ecsServiceArns.length === 0) {
-      throw new Error('DetectorFunction.access.ecsServiceArns: must list at least one service the detector may scale');
-    }
+    checkServiceArns(props.access.ecsServiceArns);
 
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
       name: `/aws/lambda/${props.functionName}`,

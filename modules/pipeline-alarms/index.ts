@@ -51,6 +51,25 @@ export class PipelineAlarms extends Construct {
         name: 'heartbeat', namespace: detectorMetrics.namespace, metricName: detectorMetrics.names.successfulRuns, dimensions: own, statistic: 'Sum',
         period: 900, evaluationPeriods: 1, threshold: 1, comparisonOperator: 'LessThanThreshold', treatMissingData: 'breaching',
       },
+      // Degraded modes page: a run that completed without doing all of its job (a source down, an
+      // action or alert that failed, a ledger reset). Two in 15 minutes, so one blip does not page.
+      {
+        name: 'degraded-runs', namespace: detectorMetrics.namespace, metricName: detectorMetrics.names.degradedRuns, dimensions: own, statistic: 'Sum',
+        period: 900, evaluationPeriods: 1, threshold: 2, comparisonOperator: 'GreaterThanOrEqualToThreshold', treatMissingData: 'notBreaching',
+      },
+      // Detection is limited while fresh embedded models warm up (a state format change): in alarm until it is over.
+      {
+        name: 'detector-warming', namespace: detectorMetrics.namespace, metricName: detectorMetrics.names.detectorWarming, dimensions: own, statistic: 'Maximum',
+        period: 900, evaluationPeriods: 1, threshold: 1, comparisonOperator: 'GreaterThanOrEqualToThreshold', treatMissingData: 'notBreaching',
+      },
+      // The action ledger had to be started afresh: earlier scale-outs will not be given back automatically.
+      {
+        name: 'ledger-resets', namespace: detectorMetrics.namespace, metricName: detectorMetrics.names.ledgerResets, dimensions: own, statistic: 'Sum',
+        period: 900, evaluationPeriods: 1, threshold: 0, comparisonOperator: 'GreaterThanThreshold', treatMissingData: 'notBreaching',
+      },
+      // A source or one of its metrics missing: the run still completes, so only these say the data is partial.
+      { name: 'source-errors', namespace: detectorMetrics.namespace, metricName: detectorMetrics.names.sourceErrors, dimensions: own, statistic: 'Sum', period: 900, evaluationPeriods: 1, threshold: 0, comparisonOperator: 'GreaterThanThreshold', treatMissingData: 'notBreaching' },
+      { name: 'source-metrics-degraded', namespace: detectorMetrics.namespace, metricName: detectorMetrics.names.sourceMetricsDegraded, dimensions: own, statistic: 'Sum', period: 900, evaluationPeriods: 1, threshold: 0, comparisonOperator: 'GreaterThanThreshold', treatMissingData: 'notBreaching' },
       {
         name: 'dead-letters', namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: props.deadLetterQueueName },
         statistic: 'Maximum', period: 300, evaluationPeriods: 1, threshold: 0, comparisonOperator: 'GreaterThanThreshold', treatMissingData: 'notBreaching',
@@ -88,8 +107,10 @@ export class PipelineAlarms extends Construct {
     const n = detectorMetrics.names;
     const widgets: MetricWidget[] = [
       widget('Containers scored and anomalies', 'Sum', [ownMetric(n.containersScored), ownMetric(n.anomalies)]),
-      widget('Scale actions, alerts, fallbacks', 'Sum', [ownMetric(n.scaleActions), ownMetric(n.alertsPublished), ownMetric(n.scorerFallbacks)]),
-      widget('Runs', 'Sum', [ownMetric(n.successfulRuns), ownMetric(n.degradedRuns), ownMetric(n.sourceErrors), ownMetric(n.rowsDropped)]),
+      widget('Scale actions, restores, alerts, fallbacks', 'Sum', [ownMetric(n.scaleActions), ownMetric(n.scaleRestores), ownMetric(n.alertsPublished), ownMetric(n.scorerFallbacks)]),
+      widget('Runs', 'Sum', [
+        ownMetric(n.successfulRuns), ownMetric(n.degradedRuns), ownMetric(n.detectorWarming), ownMetric(n.ledgerResets), ownMetric(n.sourceErrors), ownMetric(n.rowsDropped),
+      ]),
       widget('Stage duration (ms)', 'Average', [ownMetric(n.collectMs), ownMetric(n.archiveMs), ownMetric(n.scoreMs), ownMetric(n.actMs)]),
       widget('Lambda', 'Sum', [
         ['AWS/Lambda', 'Errors', 'FunctionName', props.functionName],

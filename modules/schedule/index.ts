@@ -4,11 +4,14 @@ import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { policyDocument } from '../iam/policy-document';
+import { shortestIntervalSeconds } from './expression';
 
 export interface ScheduleProps {
   readonly ruleName: string;
-  /** `rate(...)` or `cron(...)`. */
+  /** `rate(...)` or `cron(...)`, as EventBridge parses them (checked at synth). */
   readonly expression: string;
+  /** The function's timeout: it must be shorter than the schedule's shortest interval, so runs never overlap. */
+  readonly timeoutSeconds?: number;
   readonly functionName: string;
   readonly functionArn: string;
   readonly deadLetterQueueArn: string;
@@ -28,8 +31,9 @@ export class Schedule extends Construct {
 
   constructor(scope: Construct, id: string, props: ScheduleProps) {
     super(scope, id);
-    if (!/^(rate|cron)\(.+\)$/.test(props.expression)) {
-      throw new Error(`Schedule.expression: must be rate(...) or cron(...), got ${props.expression}`);
+    const interval = shortestIntervalSeconds(props.expression);
+    if (props.timeoutSeconds !== undefined && props.timeoutSeconds >= interval) {
+      throw new Error(`Schedule.timeoutSeconds: ${props.timeoutSeconds} s must be shorter than the schedule's shortest interval (${interval} s)`);
     }
     this.rule = new CloudwatchEventRule(this, 'rule', {
       name: props.ruleName,

@@ -5,7 +5,8 @@
  */
 import type { EnvironmentConfig } from '../../environments/schema';
 import { archiveKeys, names } from './naming';
-import { defaultSpl, type RuntimeConfigInput } from './runtime-config';
+import type { RuntimeConfigInput } from './runtime-config';
+import { defaultEntitySelector, defaultSpl } from './source-defaults';
 
 /** Names and addresses of deployed resources; Terraform tokens at synth time. */
 export interface DeployedResources {
@@ -46,16 +47,19 @@ export function toRuntimeConfig(env: EnvironmentConfig, resources: DeployedResou
     splunk: {
       baseUrl: env.splunk.baseUrl,
       index: env.splunk.index,
-      spl: env.splunk.spl ?? defaultSpl(env.splunk.index),
+      spl: env.splunk.spl ?? defaultSpl(env.splunk.index, env.splunk.fields, env.ecs.clusterName),
       lookbackMinutes: env.splunk.lookbackMinutes,
       authScheme: env.splunk.authScheme,
+      fields: env.splunk.fields,
     },
     dynatrace: {
       environmentUrl: env.dynatrace.environmentUrl,
-      metricSelectors: env.dynatrace.metricSelectors,
       resolution: env.dynatrace.resolution,
-      entitySelector: env.dynatrace.entitySelector,
+      entitySelector: env.dynatrace.entitySelector ?? defaultEntitySelector(env.ecs.clusterName),
+      dimensions: env.dynatrace.dimensions,
+      metrics: env.dynatrace.metrics,
     },
+    staleAfterMinutes: env.staleAfterMinutes,
     ecs: {
       cluster: env.ecs.clusterName,
       services: env.ecs.services,

@@ -46,8 +46,16 @@ export const detectorMetrics = {
     containersScored: 'ContainersScored',
     anomalies: 'Anomalies',
     scaleActions: 'ScaleActions',
+    /** Scale-outs given back after their incident. */
+    scaleRestores: 'ScaleRestores',
+    /** 1 while detection is limited: fresh embedded models are warming up. */
+    detectorWarming: 'DetectorWarming',
+    /** 1 when the action ledger was unreadable and had to be started afresh. */
+    ledgerResets: 'LedgerResets',
     alertsPublished: 'AlertsPublished',
     sourceErrors: 'SourceErrors',
+    /** Metrics a source is configured for but did not give (e.g. a key the tenant lacks). */
+    sourceMetricsDegraded: 'SourceMetricsDegraded',
     rowsDropped: 'RowsDropped',
     scorerFallbacks: 'ScorerFallbacks',
     successfulRuns: 'SuccessfulRuns',

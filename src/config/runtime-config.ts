@@ -7,6 +7,7 @@
  */
 // zod/mini keeps the Lambda bundle small (the classic API pulls in ~450 KB).
 import * as z from 'zod/mini';
+import { dynatraceRuntimeSchema, splunkRuntimeSchema, staleAfterMinutesSchema } from './sources-config';
 
 export const DETECTOR_CONFIG_ENV = 'DETECTOR_CONFIG';
 
@@ -65,19 +66,9 @@ export const runtimeConfigSchema = z.strictObject({
     auth: vaultAuth,
     cacheTtlSeconds: z._default(count(0), 300),
   }),
-  splunk: z.strictObject({
-    baseUrl: z.url(),
-    index: name(),
-    spl: name(),
-    lookbackMinutes: count(1),
-    authScheme: z.enum(['bearer', 'basic']),
-  }),
-  dynatrace: z.strictObject({
-    environmentUrl: z.url(),
-    metricSelectors: z.strictObject({ cpu_pct: name(), mem_pct: name(), net_mbps: name(), disk_iops: name() }),
-    resolution: name(),
-    entitySelector: name(),
-  }),
+  splunk: splunkRuntimeSchema,
+  dynatrace: dynatraceRuntimeSchema,
+  staleAfterMinutes: staleAfterMinutesSchema,
   ecs: z.strictObject({
     cluster: name(),
     services: z.array(z.strictObject({ name: name(), minTasks: count(0), maxTasks: count(1) })).check(z.minLength(1)),
@@ -96,14 +87,6 @@ export function describeIssues(issues: ReadonlyArray<{ path: PropertyKey[]; code
 
 export type RuntimeConfig = z.output<typeof runtimeConfigSchema>;
 export type RuntimeConfigInput = z.input<typeof runtimeConfigSchema>;
-
-/** The default SPL: per-container averages of the four features over the look-back window. */
-export function defaultSpl(index: string): string {
-  return [
-    `search index=${index} sourcetype=ecs:container:metrics`,
-    '| stats avg(cpu_pct) AS cpu_pct avg(mem_pct) AS mem_pct avg(net_mbps) AS net_mbps avg(disk_iops) AS disk_iops latest(_time) AS _time BY container_id service cluster',
-  ].join(' ');
-}
 
 /** Parses `DETECTOR_CONFIG`; the message names the field, never a value. */
 export function parseRuntimeConfig(json: string | undefined): RuntimeConfig {

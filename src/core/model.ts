@@ -23,6 +23,12 @@ export interface PartialSample {
   /** ISO-8601, UTC. */
   timestamp: string;
   metrics: Partial<MetricVector>;
+  /**
+   * When each metric's value was measured (ISO-8601), where it differs from
+   * `timestamp`: sources report metrics of different ages, and the merge keeps
+   * the freshest point of each metric, not of each sample.
+   */
+  observedAt?: Partial<Record<MetricName, string>>;
   source: SourceName;
 }
 
@@ -38,8 +44,15 @@ export interface ContainerSample {
   sources: SourceName[];
 }
 
-/** Why a row was dropped instead of scored; counted, never fatal. */
-export type DropReason = 'missing_id' | 'not_a_number' | 'negative' | 'impossible' | 'incomplete';
+/**
+ * Why a row or value was dropped instead of scored; counted, never fatal.
+ * `blank`: an empty value; `duplicate`: an older row for a container already
+ * seen; `missing_time`: no usable time; `stale`: older than the staleness
+ * bound; `malformed_series`: a series whose timestamps and values disagree.
+ */
+export type DropReason =
+  | 'missing_id' | 'not_a_number' | 'negative' | 'impossible' | 'incomplete'
+  | 'blank' | 'duplicate' | 'missing_time' | 'stale' | 'malformed_series';
 export type DropCounts = Partial<Record<DropReason, number>>;
 
 /** Per-metric contribution to an anomaly score, split by direction of the deviation. */

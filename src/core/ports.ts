@@ -3,7 +3,7 @@
  * the edges (Vault, Splunk, Dynatrace, AWS, local files) implement them and are
  * injected, so every branch of the pipeline is testable without a network.
  */
-import type { DropCounts, PartialSample, SourceName } from './model';
+import type { DropCounts, MetricName, PartialSample, SourceName } from './model';
 
 /** The time a run has left; every outbound call derives its timeout from it. */
 export interface Deadline {
@@ -31,6 +31,25 @@ export interface CollectWindow {
   latest: Date;
 }
 
+/** A metric a source is configured for but could not give this run, and why (in plain words). */
+export interface MetricGap {
+  metric: MetricName;
+  reason: string;
+}
+
+/** What a source saw, for the run summary and `check-sources`. */
+export interface SourceStats {
+  /** Result rows (Splunk) or series (Dynatrace) received. */
+  rows: number;
+  /** Distinct containers with at least one usable value. */
+  containers: number;
+  metricsFound: MetricName[];
+  /** The source's clock (its `Date` header) minus ours, when it sent one. */
+  clockSkewMs?: number;
+  /** Problems worth a person's attention, most important first. */
+  problems: string[];
+}
+
 /** What one metric source returned for one run. */
 export interface SourceBatch {
   source: SourceName;
@@ -42,10 +61,14 @@ export interface SourceBatch {
   secretVersion: number;
   /** True when the first credential was rejected and a re-read one succeeded. */
   recoveredFromRotation: boolean;
+  /** Configured metrics this source could not give: each degrades alone, the source still counts. */
+  missingMetrics?: MetricGap[];
+  stats?: SourceStats;
 }
 
 /** A place container metrics come from (Splunk, Dynatrace, a local simulator). */
 export interface MetricSource {
   readonly name: SourceName;
-  collect(window: CollectWindow, deadline: Deadline): Promise<SourceBatch>;
+  /** `signal` aborts every request still in flight (the collection's time budget ran out). */
+  collect(window: CollectWindow, deadline: Deadline, signal?: AbortSignal): Promise<SourceBatch>;
 }

@@ -1,18 +1,28 @@
 /**
- * A local stand-in for the Dynatrace Metrics API v2 query endpoint:
- * `GET /api/v2/metrics/query` with `metricSelector`, `resolution`, `from`, `to`,
- * `entitySelector`, paged with `nextPageKey`, `Api-Token` auth, `null` for
- * missing points, and Dynatrace's error envelope `{"error":{"code","message"}}`.
+ * A local stand-in for the Dynatrace Metrics API v2 query endpoint, shaped as
+ * documented (docs.dynatrace.com, "Metrics API - GET metric data points"):
+ * `GET /api/v2/metrics/query` with `metricSelector` (a comma-separated list
+ * answers one `result[]` entry per selector), `resolution`, `from`, `to`,
+ * `entitySelector`; paged with `nextPageKey` (sent alone on later pages);
+ * `Api-Token` auth; `null` for missing points; 404 for a metric key the tenant
+ * does not have; 429 with `Retry-After`; errors in `{"error":{"code","message"}}`.
+ * Series carry only what the built-in container metrics carry: the
+ * `dt.entity.container_group_instance` entity id, plus its `.name` when the
+ * selector asks for `:names` ("Metrics API - Metric selector", "Names").
  */
-import { METRIC_NAMES, type MetricName } from '../core/model';
-import type { FleetSim } from '../sim/fleet';
-import { DEFAULT_UNIT_SCALE } from '../adapters/dynatrace/source';
+import { createHash } from 'node:crypto';
+import type { MetricName } from '../core/model';
+import type { FleetSim, SimContainer } from '../sim/fleet';
+import { DEFAULT_DYNATRACE_METRICS, DYNATRACE_CLUSTER_TAG } from '../config/source-defaults';
 import { sendJson, startServer, type RunningServer } from './http-server';
+import { metricKeyOf, parseSelectorList } from '../adapters/dynatrace/selectors';
 
 export interface DynatraceServerOptions {
   sim: FleetSim;
-  /** Selector → feature, e.g. `builtin:containers.cpu.usagePercent` → cpu_pct. */
-  selectors: Record<MetricName, string>;
+  /** Metric key → the simulated metric it serves and the factor from the key's unit to the metric's. */
+  metricKeys?: Record<string, { metric: MetricName; unitScale: number }>;
+  /** Keys this tenant lacks: queried, they answer 404 as Dynatrace does. */
+  missingKeys?: string[];
   acceptedTokens: string[];
   pageSize?: number;
   /** Share of data points reported as null (gaps). */
@@ -28,13 +38,42 @@ export interface LocalDynatrace extends RunningServer {
 }
 
 const RESOLUTION_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const ENTITY_DIMENSION = 'dt.entity.container_group_instance';
+
+/** The built-in keys of the default selectors, each serving its metric. */
+export function defaultMetricKeys(): Record<string, { metric: MetricName; unitScale: number }> {
+  return Object.fromEntries(
+    (Object.entries(DEFAULT_DYNATRACE_METRICS) as Array<[MetricName, { selector: string; unitScale: number }]>).map(([metric, m]) => [metricKeyOf(m.selector), { metric, unitScale: m.unitScale }]),
+  );
+}
+
+/** A 32-bit FNV-1a hash of a container id, the seed of its gaps. */
+function seedOf(containerId: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < containerId.length; i++) h = Math.imul(h ^ containerId.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+/** A stable Dynatrace-style entity id for a simulated container. */
+export function entityIdOf(containerId: string): string {
+  return `CONTAINER_GROUP_INSTANCE-${createHash('sha1').update(containerId).digest('hex').slice(0, 16).toUpperCase()}`;
+}
+
+/** The containers an entity selector picks: `type(CONTAINER_GROUP_INSTANCE)`, optionally narrowed by the cluster tag. */
+function selectEntities(sim: FleetSim, entitySelector: string | null): SimContainer[] | string {
+  if (!entitySelector) return sim.containers;
+  if (!/^type\(\s*"?CONTAINER_GROUP_INSTANCE"?\s*\)/.test(entitySelector)) return `Unsupported entity selector ${entitySelector}`;
+  const tags = [...entitySelector.matchAll(/tag\("([^"]*)"\)/g)].map((m) => m[1]);
+  return sim.containers.filter((c) => tags.every((t) => t === `${DYNATRACE_CLUSTER_TAG}:${c.cluster}`));
+}
 
 export async function startDynatraceServer(options: DynatraceServerOptions): Promise<LocalDynatrace> {
   let accepted = new Set(options.acceptedTokens);
   let limited = 0;
   let retryAfter = 1;
   let requests = 0;
-  const bySelector = new Map(METRIC_NAMES.map((m) => [options.selectors[m], m]));
+  const keys = options.metricKeys ?? defaultMetricKeys();
+  const missing = new Set(options.missingKeys ?? []);
   const pageSize = options.pageSize ?? 25;
   const pending = new Map<string, URLSearchParams>();
   const server = await startServer(
@@ -43,7 +82,7 @@ export async function startDynatraceServer(options: DynatraceServerOptions): Pro
       const url = new URL(req.url ?? '/', 'http://localhost');
       const token = /^Api-Token (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       if (!token || !accepted.has(token)) return sendJson(res, 401, { error: { code: 401, message: 'Token Authentication failed' } });
-      if (url.pathname === '/api/v2/metrics') return sendJson(res, 200, { totalCount: 4, nextPageKey: null, metrics: [] });
+      if (url.pathname === '/api/v2/metrics') return sendJson(res, 200, { totalCount: Object.keys(keys).length, nextPageKey: null, metrics: Object.keys(keys).filter((k) => !missing.has(k)).map((metricId) => ({ metricId })) });
       if (url.pathname !== '/api/v2/metrics/query') return sendJson(res, 404, { error: { code: 404, message: 'Not found' } });
       if (limited > 0) {
         limited--;
@@ -62,40 +101,50 @@ export async function startDynatraceServer(options: DynatraceServerOptions): Pro
         params = saved;
         offset = Number(key.split(':')[1]);
       }
-      const selector = params.get('metricSelector') ?? '';
-      const metric = bySelector.get(selector);
-      if (!metric) return sendJson(res, 400, { error: { code: 400, message: `The metric selector ${selector} could not be resolved` } });
+      const selectors = parseSelectorList(params.get('metricSelector') ?? '');
+      if (selectors.length === 0) return sendJson(res, 400, { error: { code: 400, message: 'metricSelector must not be empty' } });
+      if (selectors.length > 10) return sendJson(res, 400, { error: { code: 400, message: 'A query may contain at most 10 metric selectors' } });
+      for (const s of selectors) {
+        if (!keys[s.key] || missing.has(s.key)) return sendJson(res, 404, { error: { code: 404, message: `The metric key ${s.key} could not be found` } });
+      }
       const resolution = /^(\d+)([smhd])$/.exec(params.get('resolution') ?? '1m');
       const from = Number(params.get('from'));
       const to = Number(params.get('to'));
       if (!resolution || !Number.isFinite(from) || !Number.isFinite(to) || from >= to) return sendJson(res, 400, { error: { code: 400, message: 'Invalid resolution or timeframe' } });
+      const entities = selectEntities(options.sim, params.get('entitySelector'));
+      if (typeof entities === 'string') return sendJson(res, 400, { error: { code: 400, message: entities } });
       const stepMs = Number(resolution[1]) * RESOLUTION_MS[resolution[2]];
       const sim = options.sim;
-      const containers = sim.containers.slice(offset, offset + pageSize);
+      const page = entities.slice(offset, offset + pageSize);
       const gapRate = options.gapRate ?? 0.05;
-      const data = containers.map((c) => {
-        const timestamps: number[] = [];
-        const values: Array<number | null> = [];
-        for (let t = Math.ceil(from / stepMs) * stepMs; t < to; t += stepMs) {
-          const step = sim.stepOf(t);
-          timestamps.push(t);
-          // Gaps are deterministic per (container, point), like a flaky agent.
-          const gap = ((c.containerId.length * 7919 + t / stepMs) % 1000) / 1000 < gapRate;
-          values.push(gap ? null : sim.sample(c, step)[metric] / DEFAULT_UNIT_SCALE[metric]);
-        }
+      const result = selectors.map((s) => {
+        const { metric, unitScale } = keys[s.key];
         return {
-          dimensions: [c.containerId],
-          dimensionMap: { 'dt.entity.container_group_instance': c.containerId, 'aws.ecs.service': c.service, 'aws.ecs.cluster': c.cluster },
-          timestamps,
-          values,
+          metricId: s.text,
+          dataPointCountRatio: 0.001,
+          dimensionCountRatio: 0.01,
+          data: page.map((c) => {
+            const timestamps: number[] = [];
+            const values: Array<number | null> = [];
+            for (let t = Math.ceil(from / stepMs) * stepMs; t < to; t += stepMs) {
+              timestamps.push(t);
+              // Gaps are deterministic per (container, point) and scattered, like a flaky agent.
+              const gap = (Math.imul(seedOf(c.containerId) ^ (t / stepMs), 2654435761) >>> 0) % 1000 < gapRate * 1000;
+              values.push(gap ? null : sim.sample(c, sim.stepOf(t))[metric] / unitScale);
+            }
+            const id = entityIdOf(c.containerId);
+            // The collector reads dimensionMap only; `dimensions` lists the same values.
+            const dimensionMap: Record<string, string> = s.names ? { [ENTITY_DIMENSION]: id, [`${ENTITY_DIMENSION}.name`]: c.containerId } : { [ENTITY_DIMENSION]: id };
+            return { dimensions: Object.values(dimensionMap), dimensionMap, timestamps, values };
+          }),
         };
       });
       let nextPageKey: string | null = null;
-      if (offset + pageSize < sim.containers.length) {
+      if (offset + pageSize < entities.length) {
         nextPageKey = `page-${requests}:${offset + pageSize}`;
         pending.set(nextPageKey, params);
       }
-      return sendJson(res, 200, { totalCount: sim.containers.length, nextPageKey, resolution: resolution[0], result: [{ metricId: selector, dataPointCountRatio: 0.001, dimensionCountRatio: 0.01, data }] });
+      return sendJson(res, 200, { totalCount: entities.length * selectors.length, nextPageKey, resolution: resolution[0], result });
     },
     { latencyMs: options.latencyMs },
   );

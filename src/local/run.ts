@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { EnvironmentConfig } from '../../environments/schema';
-import { defaultSpl, parseRuntimeConfig, type RuntimeConfig } from '../config/runtime-config';
+import { parseRuntimeConfig, type RuntimeConfig } from '../config/runtime-config';
+import { DEFAULT_DYNATRACE_DIMENSIONS, DEFAULT_DYNATRACE_METRICS, DEFAULT_SPLUNK_FIELDS, defaultEntitySelector, defaultSpl } from '../config/source-defaults';
 import { toRuntimeConfig } from '../config/from-environment';
 import type { Anomaly, ContainerScore, ContainerSample } from '../core/model';
 import type { SecretProvider } from '../core/ports';
@@ -62,6 +63,8 @@ export interface LocalRunResult {
 /** Simulation start: a fixed UTC midnight, so a seed always gives the same run. */
 export const SIM_START_MS = Date.UTC(2026, 10, 16);
 const LOCAL_ENVIRONMENT = 'local';
+/** The simulated fleet's ECS cluster (FleetSim's default). */
+const LOCAL_CLUSTER = 'local-apps';
 const quiet: Log = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const noMetrics: RunMetrics = { add: () => undefined };
 
@@ -83,20 +86,25 @@ function localRuntimeConfig(splunkUrl: string, dynatraceUrl: string, env?: Envir
         dynatracePath: base?.vault.dynatracePath ?? 'container-anomaly/local/dynatrace',
         auth: { method: 'token' },
       },
-      splunk: { baseUrl: splunkUrl, index: 'ecs_metrics', spl: base?.splunk.spl ?? defaultSpl('ecs_metrics'), lookbackMinutes: 10, authScheme: 'bearer' },
+      // The searches filter to the simulated fleet's cluster, as an environment's defaults filter to its own.
+      splunk: {
+        baseUrl: splunkUrl,
+        index: 'ecs_metrics',
+        spl: env?.splunk.spl ?? defaultSpl('ecs_metrics', env?.splunk.fields ?? DEFAULT_SPLUNK_FIELDS, LOCAL_CLUSTER),
+        lookbackMinutes: 10,
+        authScheme: 'bearer',
+        fields: env?.splunk.fields ?? DEFAULT_SPLUNK_FIELDS,
+      },
       dynatrace: {
         environmentUrl: dynatraceUrl,
-        metricSelectors: base?.dynatrace.metricSelectors ?? {
-          cpu_pct: 'builtin:containers.cpu.usagePercent',
-          mem_pct: 'builtin:containers.memory.usagePercent',
-          net_mbps: 'builtin:containers.net.bytesRx:rate(1s)',
-          disk_iops: 'builtin:containers.disk.iops',
-        },
         resolution: '1m',
-        entitySelector: 'type(CONTAINER_GROUP_INSTANCE)',
+        entitySelector: env?.dynatrace.entitySelector ?? defaultEntitySelector(LOCAL_CLUSTER),
+        dimensions: env?.dynatrace.dimensions ?? DEFAULT_DYNATRACE_DIMENSIONS,
+        metrics: env?.dynatrace.metrics ?? DEFAULT_DYNATRACE_METRICS,
       },
+      staleAfterMinutes: env?.staleAfterMinutes ?? 10,
       ecs: {
-        cluster: 'local-apps',
+        cluster: LOCAL_CLUSTER,
         // The simulated fleet's services: an environment's own allow-list names services the simulation does not run.
         services: allowList,
         step: base?.ecs.step ?? 1,
@@ -137,7 +145,7 @@ function progressBar(done: number, total: number): string {
 
 export async function localRun(o: LocalRunOptions): Promise<LocalRunResult> {
   const historySteps = o.historyDays * 288;
-  const sim = new FleetSim({ seed: o.seed, startMs: SIM_START_MS, incidents: defaultIncidents(historySteps) });
+  const sim = new FleetSim({ seed: o.seed, startMs: SIM_START_MS, cluster: LOCAL_CLUSTER, incidents: defaultIncidents(historySteps) });
   const archiveRoot = join(o.workdir, 'archive');
   const alertsPath = join(o.workdir, 'alerts.jsonl');
   rmSync(archiveRoot, { recursive: true, force: true });
@@ -145,9 +153,8 @@ export async function localRun(o: LocalRunOptions): Promise<LocalRunResult> {
   mkdirSync(o.workdir, { recursive: true });
 
   const tokens = { splunk: randomBytes(16).toString('hex'), dynatrace: `dt0c01.${randomBytes(12).toString('hex')}` };
-  const config0 = localRuntimeConfig('http://127.0.0.1', 'http://127.0.0.1', o.environment);
   const splunk = await startSplunkServer({ sim, acceptedAuthorization: [`Bearer ${tokens.splunk}`] });
-  const dynatrace = await startDynatraceServer({ sim, selectors: config0.dynatrace.metricSelectors, acceptedTokens: [tokens.dynatrace] });
+  const dynatrace = await startDynatraceServer({ sim, acceptedTokens: [tokens.dynatrace] });
   try {
     const config = localRuntimeConfig(splunk.url, dynatrace.url, o.environment);
     const { secrets, where } = await provisionSecrets(config, tokens, o);
@@ -177,7 +184,8 @@ export async function localRun(o: LocalRunOptions): Promise<LocalRunResult> {
     const ecs = new SimulatedEcs(sim);
     const events: ReportEvent[] = [];
     const alerter = boundary.alerter(new FileAlerter(alertsPath, (m, at) => {
-      o.print(`  ALERT ${m.attributes.severity.toUpperCase()} ${m.subject}`);
+      // The subject carries the severity (or RESOLVED) already.
+      o.print(`  ALERT ${m.subject}`);
       for (const a of (JSON.parse(m.body) as { anomalies: Array<{ service: string }> }).anomalies) events.push({ t: at.getTime(), service: a.service, kind: 'alert', label: m.subject });
     }, () => new Date(clockMs)));
     const series = new Map<string, ReportSeries>();
@@ -215,7 +223,7 @@ export async function localRun(o: LocalRunOptions): Promise<LocalRunResult> {
       summaries.push(summary);
       const acted = summary.actionDetails.filter((a) => a.outcome !== 'skipped').map((a) => `${a.outcome} ${a.service} ${a.from}→${a.to}`);
       o.print(
-        `cycle ${String(cycle).padStart(3)}  ${new Date(clockMs).toISOString().slice(11, 16)}  containers ${summary.containers}  anomalies ${summary.anomalies}  actions ${summary.actions}${acted.length ? `  (${acted.join(', ')})` : ''}${summary.degraded ? '  DEGRADED' : ''}`,
+        `cycle ${String(cycle).padStart(3)}  ${new Date(clockMs).toISOString().slice(11, 16)}  containers ${summary.containers}  anomalies ${summary.anomalies}  actions ${summary.actions}  joined ${summary.join.joined}${acted.length ? `  (${acted.join(', ')})` : ''}${summary.degraded ? '  DEGRADED' : ''}`,
       );
     }
 
@@ -244,6 +252,15 @@ export async function localRun(o: LocalRunOptions): Promise<LocalRunResult> {
   }
 }
 
+/** Whether both sources reached every scored container: the merge's join, stated in the closing summary. */
+export function joinLine(summaries: readonly RunSummary[]): string {
+  const joined = summaries.map((s) => s.join.joined);
+  const containers = summaries.map((s) => s.containers);
+  const degraded = summaries.filter((s) => s.sourceErrors.length || s.degradedMetrics.length).length;
+  const range = (xs: number[]) => (Math.min(...xs) === Math.max(...xs) ? String(xs[0]) : `${Math.min(...xs)}–${Math.max(...xs)}`);
+  return `Sources: Splunk and Dynatrace joined on ${range(joined)} of ${range(containers)} containers per cycle; ${degraded} of ${summaries.length} cycles had a source or metric missing`;
+}
+
 /** The closing tables: every anomaly with what was done, and each injected incident found or missed. */
 export function summaryTable(result: LocalRunResult, stepMs = STEP_MS): string[] {
   const lines: string[] = [];
@@ -253,7 +270,7 @@ export function summaryTable(result: LocalRunResult, stepMs = STEP_MS): string[]
   const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ');
   lines.push('', fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt));
   if (rows.length === 0) lines.push('(no anomalies)');
-  lines.push('', 'Injected incidents:');
+  lines.push('', joinLine(result.summaries), '', 'Injected incidents:');
   for (const { incident, detectedAtCycle } of result.incidents) {
     const duration = ((incident.toStep - incident.fromStep + 1) * stepMs) / 60_000;
     lines.push(`  ${incident.kind.padEnd(14)} ${incident.containerId.padEnd(26)} ${duration} min  ${detectedAtCycle ? `found at cycle ${detectedAtCycle}` : 'MISSED'}`);

@@ -23,7 +23,8 @@ export class SimulatedEcs implements ServiceScaler {
     this.sim.desired.set(service, desiredCount);
   }
 
-  async raiseMinCapacity(cluster: string, service: string, minCapacity: number): Promise<void> {
+  /** The simulated services have no auto-scaling target, so the minimum is the desired count. */
+  async setMinCapacity(cluster: string, service: string, minCapacity: number): Promise<void> {
     await this.setDesiredCount(cluster, service, minCapacity);
   }
 }

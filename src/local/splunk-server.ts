@@ -1,13 +1,18 @@
 /**
- * A local stand-in for Splunk's export search endpoint, as the collector calls
- * it: `POST /services/search/v2/jobs/export` with a form body (`search`,
+ * A local stand-in for Splunk's export search endpoint, shaped as documented
+ * (docs.splunk.com, REST API Reference, "search/jobs/export"; output_mode=json):
+ * `POST /services/search/v2/jobs/export` with a form body (`search`,
  * `output_mode=json`, `earliest_time`, `latest_time`), Bearer or Basic auth,
- * answered with one JSON object per line (`{"preview":false,"offset":n,"result":{...}}`,
- * values as strings, as Splunk sends them). Errors carry Splunk's `messages`.
- * Results are per-container averages over the window, what the default SPL computes.
+ * answered with one JSON object per line: a reporting search first streams
+ * `{"preview":true,…}` partial rows, then the final `{"preview":false,"offset":n,"result":{…}}`
+ * rows, the last one with `"lastrow":true`; every value is a string. Errors
+ * carry Splunk's `messages` (`[{type, text}]`). Results are per-container
+ * averages over the window, what the default SPL computes, for the cluster
+ * its `cluster="…"` filter names.
  */
 import { METRIC_NAMES } from '../core/model';
 import type { FleetSim } from '../sim/fleet';
+import { DEFAULT_SPLUNK_FIELDS as FIELDS } from '../config/source-defaults';
 import { sendJson, startServer, type RunningServer } from './http-server';
 
 export interface SplunkServerOptions {
@@ -49,21 +54,24 @@ export async function startSplunkServer(options: SplunkServerOptions): Promise<L
         return sendJson(res, 400, messages('FATAL', 'Invalid earliest_time/latest_time.'));
       }
       const sim = options.sim;
+      const cluster = /\bcluster="([^"]*)"/.exec(search)?.[1];
+      const containers = sim.containers.filter((c) => cluster === undefined || c.cluster === cluster);
       const steps: number[] = [];
       for (let s = sim.stepOf(earliest) + 1; s <= sim.stepOf(latest); s++) steps.push(s);
       res.writeHead(200, { 'Content-Type': 'application/json' });
-      sim.containers.forEach((c, offset) => {
+      if (steps.length && containers.length) res.write(JSON.stringify({ preview: true, offset: 0, result: { [FIELDS.container]: containers[0].containerId } }) + '\n');
+      containers.forEach((c, offset) => {
         if (steps.length === 0) return;
         const sums = METRIC_NAMES.map(() => 0);
         for (const s of steps) METRIC_NAMES.forEach((m, i) => (sums[i] += sim.sample(c, s)[m]));
         const result: Record<string, string> = {
-          container_id: c.containerId,
-          service: c.service,
-          cluster: c.cluster,
-          _time: (sim.timeOf(steps[steps.length - 1]) / 1000).toFixed(3),
+          [FIELDS.container]: c.containerId,
+          [FIELDS.service]: c.service,
+          [FIELDS.cluster]: c.cluster,
+          [FIELDS.time]: (sim.timeOf(steps[steps.length - 1]) / 1000).toFixed(3),
         };
-        METRIC_NAMES.forEach((m, i) => (result[m] = (sums[i] / steps.length).toFixed(4)));
-        const last = offset === sim.containers.length - 1;
+        METRIC_NAMES.forEach((m, i) => (result[FIELDS.metrics[m] ?? m] = (sums[i] / steps.length).toFixed(4)));
+        const last = offset === containers.length - 1;
         res.write(JSON.stringify({ preview: false, offset, ...(last ? { lastrow: true } : {}), result }) + '\n');
       });
       res.end();

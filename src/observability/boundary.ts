@@ -80,7 +80,7 @@ export class RedactionBoundary implements SinkBoundary {
           subject: r.redactText(message.subject),
           // The body is JSON text: the redactor knows every secret's JSON-escaped form and its shapes stop at quotes.
           body: r.redactText(message.body),
-          attributes: { environment: r.redactText(message.attributes.environment), severity: message.attributes.severity },
+          attributes: { ...message.attributes, environment: r.redactText(message.attributes.environment) },
         }),
     };
   }

@@ -1,135 +1,148 @@
 /**
- * Step 5 of a cycle: scale the services whose anomalies call for it, then
- * alert once per run. The ledger in the archive bucket makes both idempotent
- * across retries and concurrent runs.
+ * Step 5 of a cycle: scale out the services whose anomalies call for it, give
+ * back earlier scale-outs whose incident is over, and alert at most once per
+ * run, on incident transitions only. The ledger in the archive bucket makes
+ * all of it idempotent across retries and concurrent runs.
  */
-import { planAlert, type ActionOutcome } from '../core/alerting';
-import { pruneLedger, scaleKey, type ScaleStatus } from '../core/ledger';
+import { escalateFailures, markNotices, pendingNotices, planAlert, revertTransitions, updateIncidents, type ActionOutcome, type Transition } from '../core/alerting';
+import type { Notice } from '../core/alert-message';
+import { pruneLedger, serviceKey, type ActionLedger } from '../core/ledger';
 import type { Anomaly } from '../core/model';
-import type { ObservedService, ScaleOut, ScalingPlan } from '../core/scaling';
-import { planScaling } from '../core/scaling';
+import { planScaling, restoreCandidates, scaleCandidates, type ObservedService } from '../core/scaling';
 import { archiveKeys } from '../config/naming';
-import { updateLedger } from './ledger-store';
+import { readLedger, resetUnreadableLedger, updateLedger, type LedgerLocation } from './ledger-store';
+import { errorMessage, execute, reserve, settle } from './scale-actions';
+import type { DetectorWarming } from './detector-state';
 import type { CycleDeps, CycleOptions } from './run-cycle';
 
 const DEFAULT_LEDGER_RETENTION_MS = 7 * 24 * 3600_000;
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 export interface ActResult {
   actions: ActionOutcome[];
   alertMessageId?: string;
   failures: number;
+  /** The ledger was unreadable and had to be started afresh (its copy is kept aside). */
+  ledgerReset: boolean;
+  /** Set while detection is limited because the embedded models are re-learning. */
+  warmingUntil?: string;
 }
 
-/** Scales and alerts. A failure for one service never stops the others. */
-export async function act(deps: CycleDeps, options: CycleOptions, anomalies: Anomaly[], now: Date): Promise<ActResult> {
-  const { log } = deps;
-  const ledgerKey = archiveKeys.actionLedger(options.environment);
-  const retention = options.ledgerRetentionMs ?? DEFAULT_LEDGER_RETENTION_MS;
-  let failures = 0;
+/** What the rest of the run knows that acting needs. */
+export interface ActContext {
+  /** This run's archive key: a truncated alert's full list is written beside it. */
+  archiveKey: string;
+  /** Set when this run had to start the embedded models afresh. */
+  warming?: DetectorWarming;
+  /** Service keys (`<cluster>/<service>`) scored in this run: only those can be seen to be healthy again. */
+  seen: ReadonlySet<string>;
+}
 
-  // Describe only allow-listed services with scalable anomalies.
-  const allowed = new Set(options.scaling.services.map((s) => s.name));
-  const candidates = [...new Set(anomalies.filter((a) => a.kind === 'saturation' && allowed.has(a.service)).map((a) => a.service))].sort();
+/** Records a new warm-up (the later `until` wins) and forgets one that has ended. */
+function trackWarming(ledger: ActionLedger, warming: DetectorWarming | undefined, now: Date): void {
+  const current = ledger.notices.warming;
+  if (warming && (!current || Date.parse(current.until) < warming.until.getTime())) {
+    ledger.notices.warming = { reason: warming.reason, since: now.toISOString(), until: warming.until.toISOString(), notified: false };
+  } else if (current && Date.parse(current.until) <= now.getTime()) {
+    delete ledger.notices.warming;
+  }
+}
+
+async function describeAll(deps: CycleDeps, keys: readonly string[], byKey: ReadonlyMap<string, { cluster: string; name: string }>) {
   const observed = new Map<string, ObservedService>();
+  const errors = new Map<string, string>();
   await Promise.all(
-    candidates.map(async (service) => {
+    keys.map(async (key) => {
+      const [cluster, ...rest] = key.split('/');
+      const service = byKey.get(key) ?? { cluster, name: rest.join('/') };
       try {
-        observed.set(service, await deps.scaler.describe(options.scaling.cluster, service));
+        observed.set(key, await deps.scaler.describe(service.cluster, service.name));
       } catch (e) {
-        failures++;
-        log.error('could not describe service', { service, error: message(e) });
+        errors.set(key, errorMessage(e));
+        deps.log.error('could not describe service', { cluster: service.cluster, service: service.name, error: errorMessage(e) });
       }
     }),
   );
+  return { observed, errors };
+}
 
-  // Reserve the scale-outs in the ledger first: whoever wins the conditional write acts.
-  const plan: ScalingPlan = await updateLedger(deps.store, ledgerKey, (ledger) => {
-    const p = planScaling({ anomalies, observed, config: options.scaling, ledger, runKey: options.runKey, now });
-    const status: ScaleStatus = options.dryRun ? 'dry-run' : 'reserved';
-    for (const s of p.scaleOuts) {
-      ledger.scaleActions[scaleKey(options.runKey, s.service)] = { at: now.toISOString(), service: s.service, from: s.from, to: s.to, mode: s.mode, status };
-      if (!options.dryRun) ledger.lastScaledAt[s.service] = now.toISOString();
-    }
-    return { ledger: pruneLedger(ledger, now, retention), result: p };
+/** Scales, restores and alerts. A failure for one service never stops the others. */
+export async function act(deps: CycleDeps, options: CycleOptions, anomalies: Anomaly[], now: Date, context: ActContext): Promise<ActResult> {
+  const { log } = deps;
+  const loc: LedgerLocation = { store: deps.store, key: archiveKeys.actionLedger(options.environment), services: options.scaling.services };
+  const retention = options.ledgerRetentionMs ?? DEFAULT_LEDGER_RETENTION_MS;
+  const quietMs = options.suppressionMinutes * 60_000;
+
+  const ledgerProblem = await resetUnreadableLedger(loc, options.runId, now);
+  if (ledgerProblem) log.error('action ledger unreadable: kept aside, started afresh', { key: loc.key, problem: ledgerProblem });
+
+  // Describe only what this run may touch: configured services with saturation, and scale-outs due back.
+  const preview = await readLedger(loc);
+  updateIncidents(preview, anomalies, now, quietMs);
+  const due = restoreCandidates(preview, options.scaling, now, context.seen).filter((k) => !preview.raised[k].dryRun);
+  const byKey = new Map(options.scaling.services.map((s) => [serviceKey(s.cluster, s.name), s]));
+  const keys = [...new Set([...scaleCandidates(anomalies, options.scaling), ...due])].sort();
+  const { observed, errors } = await describeAll(deps, keys, byKey);
+
+  const reserved = await updateLedger(loc, (ledger) => {
+    trackWarming(ledger, context.warming, now);
+    const transitions = updateIncidents(ledger, anomalies, now, quietMs);
+    const plan = planScaling({ anomalies, observed, seen: context.seen, config: options.scaling, ledger, runKey: options.runKey, now });
+    const previous = reserve(ledger, plan, options.runKey, options.dryRun, now);
+    return { ledger: pruneLedger(ledger, now, retention), result: { plan, transitions, previous } };
   });
+  const { plan, previous } = reserved;
 
-  const actions: ActionOutcome[] = plan.skipped.map((s) => ({ service: s.service, outcome: 'skipped', reason: s.reason }));
-  const results = await Promise.all(plan.scaleOuts.map((s) => scaleOne(deps, options.dryRun, s)));
-  actions.push(...results);
-  const failedScales = results.filter((r) => r.outcome === 'failed');
-  failures += failedScales.length;
+  const executed = await execute(deps.scaler, log, plan, options.dryRun);
+  const actions: ActionOutcome[] = plan.skipped.map((s) =>
+    s.reason === 'describe-failed'
+      ? { cluster: s.cluster, service: s.service, outcome: 'failed', reason: `describe failed: ${errors.get(serviceKey(s.cluster, s.service)) ?? 'unknown error'}` }
+      : { cluster: s.cluster, service: s.service, outcome: 'skipped', reason: s.reason },
+  );
+  actions.push(...executed.map((e) => e.outcome));
+  const failed = actions.filter((a) => a.outcome === 'failed');
 
-  // Alert once per run, then record what was alerted and how each scale-out ended.
-  const alert = await updateLedger(deps.store, ledgerKey, (ledger) => {
-    for (const r of results) {
-      const record = ledger.scaleActions[scaleKey(options.runKey, r.service)];
-      if (!record) continue;
-      if (r.outcome === 'failed') {
-        // A failed scale-out must not hold the cooldown: the next run may try again.
-        delete ledger.scaleActions[scaleKey(options.runKey, r.service)];
-        delete ledger.lastScaledAt[r.service];
-      } else if (record.status === 'reserved') {
-        record.status = 'done';
-      }
-    }
-    const p = planAlert({
-      environment: options.environment,
-      runId: options.runId,
-      runKey: options.runKey,
-      anomalies,
-      actions,
-      ledger,
-      suppressionMinutes: options.suppressionMinutes,
-      now,
-    });
-    if (p.message) {
-      for (const key of p.alertedKeys) ledger.alerted[key] = now.toISOString();
+  const fullListKey = context.archiveKey.replace(/\.jsonl\.gz$/, '.alert.json');
+  const decided = await updateLedger(loc, (ledger) => {
+    settle(ledger, executed, previous, options.runKey);
+    const transitions: Transition[] = [...reserved.transitions, ...escalateFailures(ledger, failed)];
+    const notices = pendingNotices(ledger);
+    const message = planAlert({ ...options, transitions, notices, anomalies, actions, ledger, now, fullListKey });
+    if (message) {
+      markNotices(ledger, notices, true);
       ledger.alertsByRun[options.runKey] = { messageId: 'pending', at: now.toISOString() };
     }
-    return { ledger, result: p };
+    return { ledger, result: { message, transitions, notices, warmingUntil: ledger.notices.warming?.until } };
   });
 
-  if (!alert.message) return { actions, failures };
+  const result: ActResult = { actions, failures: failed.length, ledgerReset: ledgerProblem !== undefined, warmingUntil: decided.warmingUntil };
+  if (!decided.message) return result;
+  const { message } = decided;
   try {
+    if (message.fullList) await deps.store.put(fullListKey, new TextEncoder().encode(message.fullList), { contentType: 'application/json' });
     const messageId = await deps.alerter.publish({
-      subject: alert.message.subject,
-      body: alert.message.body,
-      attributes: { environment: options.environment, severity: alert.message.severity },
+      subject: message.subject,
+      body: message.body,
+      attributes: { environment: options.environment, severity: message.severity, status: message.status },
     });
-    await updateLedger(deps.store, ledgerKey, (ledger) => {
+    await updateLedger(loc, (ledger) => {
       ledger.alertsByRun[options.runKey] = { messageId, at: now.toISOString() };
       return { ledger, result: undefined };
     });
-    log.info('alert published', { messageId, subject: alert.message.subject });
-    return { actions, alertMessageId: messageId, failures };
+    log.info('alert published', { messageId, subject: message.subject });
+    return { ...result, alertMessageId: messageId };
   } catch (e) {
-    log.error('alert could not be published: released for the next run', { error: message(e) });
-    await updateLedger(deps.store, ledgerKey, (ledger) => {
-      delete ledger.alertsByRun[options.runKey];
-      for (const key of alert.alertedKeys) delete ledger.alerted[key];
-      return { ledger, result: undefined };
-    });
-    return { actions, failures: failures + 1 };
+    log.error('alert could not be published: released for the next run', { error: errorMessage(e) });
+    await releaseAlert(loc, options.runKey, decided.transitions, decided.notices);
+    return { ...result, failures: result.failures + 1 };
   }
 }
 
-async function scaleOne(deps: CycleDeps, dryRun: boolean, s: ScaleOut): Promise<ActionOutcome> {
-  const base = { service: s.service, from: s.from, to: s.to };
-  if (dryRun) {
-    deps.log.info('dry run: would scale out', { ...s });
-    return { ...base, outcome: 'would-scale', reason: s.mode };
-  }
-  try {
-    if (s.mode === 'min-capacity') await deps.scaler.raiseMinCapacity(s.cluster, s.service, s.to, s.maxCapacity);
-    else await deps.scaler.setDesiredCount(s.cluster, s.service, s.to);
-    deps.log.info('scaled out', { ...s });
-    return { ...base, outcome: s.mode === 'min-capacity' ? 'min-capacity-raised' : 'scaled' };
-  } catch (e) {
-    deps.log.error('scale-out failed', { service: s.service, error: message(e) });
-    return { ...base, outcome: 'failed', reason: message(e) };
-  }
+/** Undoes what the unsent alert would have reported, so the next run reports it. */
+async function releaseAlert(loc: LedgerLocation, runKey: string, transitions: readonly Transition[], notices: readonly Notice[]): Promise<void> {
+  await updateLedger(loc, (ledger) => {
+    delete ledger.alertsByRun[runKey];
+    revertTransitions(ledger, transitions);
+    markNotices(ledger, notices, false);
+    return { ledger, result: undefined };
+  });
 }

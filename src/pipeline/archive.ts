@@ -6,7 +6,7 @@
  * (`src/observability/boundary.ts`), which redacts the gzip line by line.
  */
 import { createGzip } from 'node:zlib';
-import type { ContainerSample, DropCounts, SourceName } from '../core/model';
+import type { ContainerSample, DropCounts, MetricName, SourceName } from '../core/model';
 
 export interface RawSourceRows {
   source: SourceName;
@@ -22,6 +22,7 @@ export interface ArchivedRun {
   samples: readonly ContainerSample[];
   dropped: DropCounts;
   sourceErrors: ReadonlyArray<{ source: SourceName; message: string }>;
+  degradedMetrics: ReadonlyArray<{ source: SourceName; metric: MetricName; reason: string }>;
 }
 
 /** Gzips the text `produce` writes, piece by piece, so it never has to exist as one string. */
@@ -53,6 +54,7 @@ function writeRecords(run: ArchivedRun, line: (record: unknown) => void): void {
     window: run.window,
     dropped: run.dropped,
     sourceErrors: run.sourceErrors,
+    degradedMetrics: run.degradedMetrics,
   });
   for (const { source, rows } of run.raw) for (const row of rows) line({ record: 'raw', source, row });
   for (const sample of run.samples) line({ record: 'sample', ...sample });

@@ -68,18 +68,20 @@ export interface ServiceState {
   autoScaling?: { minCapacity: number; maxCapacity: number };
 }
 
-/** Reads and scales ECS services. Dry-run is decided by the pipeline, not here. */
+/** Reads and scales ECS services. Dry-run and every safety check are decided by the pipeline, not here. */
 export interface ServiceScaler {
   describe(cluster: string, service: string): Promise<ServiceState>;
   setDesiredCount(cluster: string, service: string, desiredCount: number): Promise<void>;
-  raiseMinCapacity(cluster: string, service: string, minCapacity: number, maxCapacity: number): Promise<void>;
+  /** Sets only the auto-scaling target's minimum: its maximum is the service owner's and is never sent. */
+  setMinCapacity(cluster: string, service: string, minCapacity: number): Promise<void>;
 }
 
 export interface AlertMessage {
   subject: string;
-  /** JSON document listing anomalies and actions. */
+  /** JSON document listing incidents, anomalies and actions. */
   body: string;
-  attributes: { environment: string; severity: 'warning' | 'critical' };
+  /** `status` is what on-call tools key on: `firing` until the incident resolves. */
+  attributes: { environment: string; severity: 'warning' | 'critical'; status: 'firing' | 'resolved' };
 }
 
 export interface Alerter {

@@ -6,14 +6,17 @@
 import { createHash } from 'node:crypto';
 import { decideAnomalies, DEFAULT_SEVERITY_POLICY, type SeverityPolicy } from '../core/policy';
 import type { ScalingConfig } from '../core/scaling';
+import { serviceKey } from '../core/ledger';
 import type { ActionOutcome } from '../core/alerting';
 import type { Anomaly, ContainerSample, ContainerScore, DropCounts, ScorerName, SourceName } from '../core/model';
 import type { Deadline, MetricSource } from '../core/ports';
 import { archiveKeys, detectorMetrics } from '../config/naming';
 import { encodeArchive } from './archive';
 import { act } from './act';
-import { collect } from './collect';
+import { collect, type MetricDegradation } from './collect';
+import type { JoinCounts } from '../core/merge';
 import { loadDetector } from './detector-state';
+import { warmupMsOf, DEFAULT_DETECTOR_OPTIONS } from '../detector';
 import { scoreBatch } from './scoring';
 import type { Alerter, Clock, EmbeddedDetectorFactory, Log, ObjectStore, RemoteScorer, RunMetrics, ServiceScaler } from './ports';
 
@@ -45,6 +48,8 @@ export interface CycleOptions {
   runKey: string;
   deadline: Deadline;
   lookbackMinutes: number;
+  /** Points older than this are dropped, not scored (defaults to the look-back). */
+  staleAfterMinutes?: number;
   scaling: ScalingConfig;
   dryRun: boolean;
   suppressionMinutes: number;
@@ -54,6 +59,8 @@ export interface CycleOptions {
   detectorMaxIdleMs?: number;
   /** Ledger entries older than this are dropped. */
   ledgerRetentionMs?: number;
+  /** How long fresh embedded models need before they judge; defaults to the default detector's. */
+  detectorWarmupMs?: number;
 }
 
 export interface RunSummary {
@@ -63,11 +70,17 @@ export interface RunSummary {
   anomalies: number;
   actions: number;
   degraded: boolean;
+  /** Set while detection is limited (fresh embedded models warming up): until when. */
+  warmingUntil?: string;
   scorer: ScorerName;
   fallbackReason?: string;
   archiveKey: string;
   dropped: DropCounts;
   sourceErrors: Array<{ source: SourceName; message: string }>;
+  /** Metrics a source did not give: each degrades the run on its own. */
+  degradedMetrics: MetricDegradation[];
+  /** Containers scored, and how many of them both sources reported. */
+  join: JoinCounts;
   alertMessageId?: string;
   anomalyDetails: Anomaly[];
   actionDetails: ActionOutcome[];
@@ -112,7 +125,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
 
   // 1–2. Collect from every source at once, merge, keep this shard's containers.
   const [collected, collectMs] = await timed(() => collect(deps, window, options));
-  const { batches, sourceErrors, samples, dropped } = collected;
+  const { batches, sourceErrors, samples, dropped, degradedMetrics, join } = collected;
 
   // 3. Archive before anything else can fail; an archive failure fails the run loudly.
   const archiveKey = archiveKeys.metricsBatch(env, now, options.runId);
@@ -128,24 +141,27 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
         samples,
         dropped,
         sourceErrors,
+        degradedMetrics,
       }),
       { contentType: 'application/x-ndjson', contentEncoding: 'gzip' },
     ),
   );
   log.info('batch archived', { archiveKey, containers: samples.length, sources: batches.map((b) => b.source) });
+  // The raw rows are in the archive now; letting them go keeps a fleet's rows out of memory while it is scored.
+  for (const b of batches) b.rawRows = [];
   if (batches.length === 0 && deps.sources.length > 0) {
     throw new RunFailedError(`every metric source failed: ${sourceErrors.map((e) => `${e.source}: ${e.message}`).join('; ')}`, archiveKey);
   }
-  const degraded = sourceErrors.length > 0;
+  const degraded = sourceErrors.length > 0 || degradedMetrics.length > 0;
 
   // 4. Score: the embedded detector always learns; the remote model decides when it is healthy.
   const stateKey = stateKeyFor(env, options.shard);
   const [scored, scoreMs] = await timed(async () => {
-    const detector = await loadDetector(deps, stateKey, options.runId);
+    const { detector, warming } = await loadDetector(deps, stateKey, options.runId, now, options.detectorWarmupMs ?? warmupMsOf(DEFAULT_DETECTOR_OPTIONS));
     const result = await scoreBatch(samples, detector, deps.remoteScorer, options.deadline);
     detector.prune(now.getTime(), options.detectorMaxIdleMs ?? DEFAULT_MAX_IDLE_MS);
     await deps.store.put(stateKey, detector.serialize(), { contentType: 'application/octet-stream' });
-    return result;
+    return { ...result, warming };
   });
   if (scored.fallbackReason) {
     log.warn('remote model unavailable: scored with the embedded detector', { reason: scored.fallbackReason });
@@ -157,9 +173,13 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
   const anomalies = decideAnomalies(samples, scored.scores, options.severityPolicy ?? DEFAULT_SEVERITY_POLICY);
   metrics.add(names.anomalies, 'Count', anomalies.length);
   for (const a of anomalies) log.info('anomaly', { ...a });
-  const [acted, actMs] = await timed(() => act(deps, options, anomalies, now));
+  const seen = new Set(samples.map((s) => serviceKey(s.cluster, s.service)));
+  const [acted, actMs] = await timed(() => act(deps, options, anomalies, now, { archiveKey, warming: scored.warming, seen }));
   metrics.add(names.scaleActions, 'Count', acted.actions.filter((a) => a.outcome === 'scaled' || a.outcome === 'min-capacity-raised').length);
+  metrics.add(names.scaleRestores, 'Count', acted.actions.filter((a) => a.outcome === 'restored').length);
   metrics.add(names.alertsPublished, 'Count', acted.alertMessageId ? 1 : 0);
+  metrics.add(names.detectorWarming, 'Count', acted.warmingUntil ? 1 : 0);
+  metrics.add(names.ledgerResets, 'Count', acted.ledgerReset ? 1 : 0);
 
   deps.observer?.({ samples, scores: scored.scores, anomalies, actions: acted.actions });
   const durationsMs = { collect: collectMs, archive: archiveMs, score: scoreMs, act: actMs };
@@ -167,7 +187,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
   metrics.add(names.archiveMs, 'Milliseconds', archiveMs);
   metrics.add(names.scoreMs, 'Milliseconds', scoreMs);
   metrics.add(names.actMs, 'Milliseconds', actMs);
-  const runDegraded = degraded || acted.failures > 0;
+  const runDegraded = degraded || acted.failures > 0 || acted.ledgerReset;
   // A degraded run still completed: the heartbeat counts it, the degraded metric tells them apart.
   metrics.add(names.successfulRuns, 'Count', 1);
   metrics.add(names.degradedRuns, 'Count', runDegraded ? 1 : 0);
@@ -179,11 +199,14 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
     anomalies: anomalies.length,
     actions: acted.actions.filter((a) => a.outcome !== 'skipped').length,
     degraded: runDegraded,
+    warmingUntil: acted.warmingUntil,
     scorer: scored.scorer,
     fallbackReason: scored.fallbackReason,
     archiveKey,
     dropped,
     sourceErrors,
+    degradedMetrics,
+    join,
     alertMessageId: acted.alertMessageId,
     anomalyDetails: anomalies.slice(0, SUMMARY_ANOMALY_LIMIT),
     actionDetails: acted.actions,

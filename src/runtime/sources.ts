@@ -13,20 +13,36 @@ export function createSecretProvider(config: RuntimeConfig, auth: VaultAuthMetho
 }
 
 export function createSources(config: RuntimeConfig, secrets: SecretProvider, fetchFn?: FetchLike): MetricSource[] {
-  return [
+  return createSourcesFrom(config, { splunk: config.vault.splunkPath, dynatrace: config.vault.dynatracePath }, secrets, fetchFn);
+}
+
+/** The sources from their settings alone (what `check-sources` has without a whole runtime config). */
+export function createSourcesFrom(
+  { splunk, dynatrace }: Pick<RuntimeConfig, 'splunk' | 'dynatrace'>,
+  secretPaths: { splunk: string; dynatrace: string },
+  secrets: SecretProvider,
+  fetchFn?: FetchLike,
+): MetricSource[] {
+  const sources: MetricSource[] = [
+    // Splunk is always asked: even with no metric mapped, it names each container's service and cluster.
     new SplunkSource(
-      { baseUrl: config.splunk.baseUrl, spl: config.splunk.spl, authScheme: config.splunk.authScheme, secretPath: config.vault.splunkPath },
-      { secrets, fetch: fetchFn },
-    ),
-    new DynatraceSource(
-      {
-        environmentUrl: config.dynatrace.environmentUrl,
-        metricSelectors: config.dynatrace.metricSelectors,
-        resolution: config.dynatrace.resolution,
-        entitySelector: config.dynatrace.entitySelector,
-        secretPath: config.vault.dynatracePath,
-      },
+      { baseUrl: splunk.baseUrl, spl: splunk.spl, authScheme: splunk.authScheme, secretPath: secretPaths.splunk, fields: splunk.fields },
       { secrets, fetch: fetchFn },
     ),
   ];
+  if (Object.keys(dynatrace.metrics).length === 0) return sources;
+  sources.push(
+    new DynatraceSource(
+      {
+        environmentUrl: dynatrace.environmentUrl,
+        resolution: dynatrace.resolution,
+        entitySelector: dynatrace.entitySelector,
+        dimensions: dynatrace.dimensions,
+        metrics: dynatrace.metrics,
+        secretPath: secretPaths.dynatrace,
+      },
+      { secrets, fetch: fetchFn },
+    ),
+  );
+  return sources;
 }

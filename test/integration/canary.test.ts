@@ -16,6 +16,7 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { bundleLambda, PROJECT_ROOT } from '../../modules/detector-function/bundle';
+import { DEFAULT_DYNATRACE_DIMENSIONS, DEFAULT_DYNATRACE_METRICS, DEFAULT_SPLUNK_FIELDS } from '../../src/config/source-defaults';
 import { renderDetectorPolicy } from '../../modules/vault-secrets';
 import { DETECTOR_CONFIG_ENV, parseRuntimeConfig, type RuntimeConfigInput } from '../../src/config/runtime-config';
 import { FleetDetector } from '../../src/detector';
@@ -148,7 +149,7 @@ describe('canary: no secret value leaves through any sink', () => {
     }
     learned = detector.serialize();
     splunk = await startSplunkServer({ sim, acceptedAuthorization: [basic(PASSWORD)] });
-    dynatrace = await startDynatraceServer({ sim, selectors: { cpu_pct: 'cpu', mem_pct: 'mem', net_mbps: 'net', disk_iops: 'disk' }, acceptedTokens: [DT_TOKEN], gapRate: 0 });
+    dynatrace = await startDynatraceServer({ sim, acceptedTokens: [DT_TOKEN], gapRate: 0 });
     gateway = await startEchoingGateway({ mode: 'html-5xx' });
     mkdirSync(dirname(BUNDLE), { recursive: true });
     writeFileSync(BUNDLE, bundleLambda().code);
@@ -180,8 +181,9 @@ describe('canary: no secret value leaves through any sink', () => {
       alerts: { topicArn, suppressionMinutes: 60 },
       sagemaker: {},
       vault: { address: bao.url, kvMount: KV, splunkPath: SPLUNK_PATH, dynatracePath: DYNATRACE_PATH, auth: { method: 'token' } },
-      splunk: { baseUrl: upstream('splunk', splunk.url), index: 'ecs', spl: 'search index=ecs | stats avg(cpu_pct) by container_id', lookbackMinutes: 10, authScheme: 'basic' },
-      dynatrace: { environmentUrl: upstream('dynatrace', dynatrace.url), metricSelectors: { cpu_pct: 'cpu', mem_pct: 'mem', net_mbps: 'net', disk_iops: 'disk' }, resolution: '1m', entitySelector: 'type(CONTAINER_GROUP_INSTANCE)' },
+      splunk: { baseUrl: upstream('splunk', splunk.url), index: 'ecs', spl: 'search index=ecs | stats avg(cpu_pct) by container_id', lookbackMinutes: 10, authScheme: 'basic', fields: DEFAULT_SPLUNK_FIELDS },
+      dynatrace: { environmentUrl: upstream('dynatrace', dynatrace.url), resolution: '1m', entitySelector: 'type(CONTAINER_GROUP_INSTANCE)', dimensions: DEFAULT_DYNATRACE_DIMENSIONS, metrics: DEFAULT_DYNATRACE_METRICS },
+      staleAfterMinutes: 10,
       ecs: { cluster: 'canary-apps', services: [{ name: 'checkout-api', minTasks: 2, maxTasks: 2 }], step: 1, criticalStep: 1, cooldownMinutes: 15 },
     };
   }

@@ -3,6 +3,7 @@
  * ECS, SageMaker Runtime), a real OpenBao, and the local Splunk and Dynatrace
  * servers speaking their documented APIs.
  */
+import { DEFAULT_DYNATRACE_DIMENSIONS, DEFAULT_DYNATRACE_METRICS, DEFAULT_SPLUNK_FIELDS } from '../../src/config/source-defaults';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,7 +27,6 @@ const REGION = 'us-east-1';
 const BUCKET = 'cad-it-archive';
 const CLUSTER = 'it-apps';
 const KV = 'container-anomaly-dev';
-const SELECTORS = { cpu_pct: 'cpu', mem_pct: 'mem', net_mbps: 'net', disk_iops: 'disk' };
 const HISTORY = 600;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -57,8 +57,9 @@ describe('bundled handler against moto, OpenBao and local Splunk/Dynatrace', () 
       alerts: { topicArn, suppressionMinutes: 60 },
       sagemaker: {},
       vault: { address: bao.url, kvMount: KV, splunkPath: 'container-anomaly/dev/splunk', dynatracePath: 'container-anomaly/dev/dynatrace', auth: { method: 'token' } },
-      splunk: { baseUrl: splunk.url, index: 'ecs', spl: 'search index=ecs | stats avg(cpu_pct) by container_id', lookbackMinutes: 10, authScheme: 'bearer' },
-      dynatrace: { environmentUrl: dynatrace.url, metricSelectors: SELECTORS, resolution: '1m', entitySelector: 'type(CONTAINER_GROUP_INSTANCE)' },
+      splunk: { baseUrl: splunk.url, index: 'ecs', spl: 'search index=ecs | stats avg(cpu_pct) by container_id', lookbackMinutes: 10, authScheme: 'bearer', fields: DEFAULT_SPLUNK_FIELDS },
+      dynatrace: { environmentUrl: dynatrace.url, resolution: '1m', entitySelector: 'type(CONTAINER_GROUP_INSTANCE)', dimensions: DEFAULT_DYNATRACE_DIMENSIONS, metrics: DEFAULT_DYNATRACE_METRICS },
+      staleAfterMinutes: 10,
       ecs: {
         cluster: CLUSTER,
         services: [
@@ -142,6 +143,8 @@ describe('bundled handler against moto, OpenBao and local Splunk/Dynatrace', () 
     const waveShiftMs = Math.round((12 * HOUR_MS - (now % DAY_MS)) / HOUR_MS) * HOUR_MS;
     sim = new FleetSim({
       seed: 11,
+      // The sources report the cluster the services run in: scaling acts only on (cluster, service).
+      cluster: CLUSTER,
       startMs,
       waveShiftMs,
       // search-api runs in the simulation but not in the cluster: scaling it must fail.
@@ -154,7 +157,7 @@ describe('bundled handler against moto, OpenBao and local Splunk/Dynatrace', () 
       ],
     });
     splunk = await startSplunkServer({ sim, acceptedAuthorization: ['Bearer splunk-token-1'] });
-    dynatrace = await startDynatraceServer({ sim, selectors: SELECTORS, acceptedTokens: ['dt0c01.token-1'], gapRate: 0 });
+    dynatrace = await startDynatraceServer({ sim, acceptedTokens: ['dt0c01.token-1'], gapRate: 0 });
 
     await bao.api('POST', `sys/mounts/${KV}`, { type: 'kv', options: { version: '2' } });
     await bao.api('POST', `${KV}/data/container-anomaly/dev/splunk`, { data: { token: 'splunk-token-1' } });
@@ -287,7 +290,7 @@ describe('bundled handler against moto, OpenBao and local Splunk/Dynatrace', () 
       const run = await handler(event('evt-ecs'), context);
       expect(run.degraded).toBe(true);
       expect(run.actionDetails).toEqual(expect.arrayContaining([
-        { service: 'search-api', outcome: 'skipped', reason: 'describe-failed' },
+        { cluster: CLUSTER, service: 'search-api', outcome: 'failed', reason: expect.stringMatching(/^describe failed: ECS service it-apps\/search-api: MISSING/) },
         expect.objectContaining({ service: 'checkout-api', outcome: 'scaled', from: before }),
       ]));
       expect(await desired('checkout-api')).toBeGreaterThan(before);

@@ -25,8 +25,9 @@ describe('npm start (local run on embedded defaults)', () => {
     expect(first.stderr).not.toMatch(/npm start:/);
     expect(first.status).toBe(0);
     expect(first.stdout).toMatch(/Replaying 3 days of history for 36 containers \[#+\] 100%/);
-    expect(first.stdout.match(/^cycle +\d+ +\d\d:\d\d +containers 36 +anomalies \d+ +actions \d+/gm)).toHaveLength(56);
+    expect(first.stdout.match(/^cycle +\d+ +\d\d:\d\d +containers 36 +anomalies \d+ +actions \d+ +joined 36/gm)).toHaveLength(56);
     expect(first.stdout).toMatch(/cycle +service +container +kind +severity +top metric +action/);
+    expect(first.stdout).toContain('Sources: Splunk and Dynatrace joined on 36 of 36 containers per cycle; 0 of 56 cycles had a source or metric missing');
     expect(first.stdout).toMatch(/traffic-surge +checkout-api-0000 +120 min +found at cycle \d+/);
     expect(first.stdout).toMatch(/cpu-runaway +search-api-0001 +120 min +found at cycle \d+/);
   });

@@ -4,6 +4,7 @@ import type { CollectWindow, Deadline, MetricSource, SourceBatch } from '../../s
 import type {
   Alerter, AlertMessage, Clock, EmbeddedDetection, EmbeddedDetector, EmbeddedDetectorFactory, Log, RunMetrics, ServiceScaler, ServiceState,
 } from '../../src/pipeline/ports';
+import { snsProblem } from '../../src/adapters/aws/sns-alerter';
 
 export const noDeadline: Deadline = { remainingMs: () => 60_000 };
 
@@ -89,18 +90,21 @@ export class FakeScaler implements ServiceScaler {
     const s = this.state.get(service);
     if (s) s.desiredCount = desiredCount;
   }
-  async raiseMinCapacity(_cluster: string, service: string, minCapacity: number): Promise<void> {
+  async setMinCapacity(_cluster: string, service: string, minCapacity: number): Promise<void> {
     this.minRaises.push({ service, minCapacity });
     const s = this.state.get(service);
     if (s?.autoScaling) s.autoScaling.minCapacity = minCapacity;
   }
 }
 
+/** Publishes like SNS: refuses what SNS would refuse (see `snsProblem`), records the rest. */
 export class FakeAlerter implements Alerter {
   published: AlertMessage[] = [];
   fail = false;
   async publish(message: AlertMessage): Promise<string> {
     if (this.fail) throw new Error('SNS is down');
+    const problem = snsProblem(message);
+    if (problem) throw new Error(`InvalidParameter: ${problem}`);
     this.published.push(message);
     return `msg-${this.published.length}`;
   }

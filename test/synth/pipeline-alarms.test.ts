@@ -26,6 +26,14 @@ describe('pipeline alarms and dashboard', () => {
     expect(alarm(dev, 'cad-dev-endpoint-5xx')).toBeUndefined();
   });
 
+  // Defect 7: a failed publish left the run "successful" and DegradedRuns had no alarm.
+  it('alarms on every degraded mode: degraded runs, a warming detector, a reset ledger', () => {
+    const own = { namespace: 'ContainerAnomalyDetector', dimensions: { service: 'detector', environment: 'prod' }, period: 900, treat_missing_data: 'notBreaching' };
+    expect(alarm(prod, 'cad-prod-degraded-runs')).toMatchObject({ ...own, metric_name: 'DegradedRuns', statistic: 'Sum', threshold: 2, comparison_operator: 'GreaterThanOrEqualToThreshold' });
+    expect(alarm(prod, 'cad-prod-detector-warming')).toMatchObject({ ...own, metric_name: 'DetectorWarming', statistic: 'Maximum', threshold: 1, comparison_operator: 'GreaterThanOrEqualToThreshold' });
+    expect(alarm(prod, 'cad-prod-ledger-resets')).toMatchObject({ ...own, metric_name: 'LedgerResets', statistic: 'Sum', threshold: 0, comparison_operator: 'GreaterThanThreshold' });
+  });
+
   it('sends every alarm and its recovery to the alert topic', () => {
     for (const a of resourcesOf(prod, 'aws_cloudwatch_metric_alarm')) {
       expect(a.alarm_actions).toEqual(['${aws_sns_topic.alerts_topic_3313844B.arn}']);
@@ -38,6 +46,6 @@ describe('pipeline alarms and dashboard', () => {
     expect(dashboard.dashboard_name).toBe('cad-prod-detector');
     const body = JSON.parse(String(dashboard.dashboard_body)) as { widgets: Array<{ properties: { title: string; metrics: string[][] } }> };
     const metrics = body.widgets.flatMap((w) => w.properties.metrics.map((m) => m[1]));
-    expect(metrics).toEqual(expect.arrayContaining(['ContainersScored', 'Anomalies', 'ScaleActions', 'ScorerFallbacks', 'CollectMs', 'Errors', 'Invocation5XXErrors']));
+    expect(metrics).toEqual(expect.arrayContaining(['ContainersScored', 'Anomalies', 'ScaleActions', 'ScaleRestores', 'DetectorWarming', 'LedgerResets', 'ScorerFallbacks', 'CollectMs', 'Errors', 'Invocation5XXErrors']));
   });
 });

@@ -40,14 +40,19 @@ export class EcsScaler implements ServiceScaler {
     await this.ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount }));
   }
 
-  async raiseMinCapacity(cluster: string, service: string, minCapacity: number, maxCapacity: number): Promise<void> {
+  /**
+   * Updates only the target's minimum. "To update a scalable target, specify
+   * the parameters that you want to change ... Any parameters that you don't
+   * specify are not changed" (Application Auto Scaling API Reference,
+   * RegisterScalableTarget), so the owner's maximum is never rewritten.
+   */
+  async setMinCapacity(cluster: string, service: string, minCapacity: number): Promise<void> {
     await this.autoScaling.send(
       new RegisterScalableTargetCommand({
         ServiceNamespace: 'ecs',
         ResourceId: resourceId(cluster, service),
         ScalableDimension: DIMENSION,
         MinCapacity: minCapacity,
-        MaxCapacity: maxCapacity,
       }),
     );
   }

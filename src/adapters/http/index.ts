@@ -36,6 +36,25 @@ export function requestTimeoutMs(deadline: Deadline, maxMs: number, what: string
 }
 
 /**
+ * The signal for one request: aborted when the request's own timeout passes
+ * (from the deadline, as {@link requestTimeoutMs}) or when `outer` aborts
+ * (the collection gave up), whichever comes first.
+ */
+export function requestSignal(deadline: Deadline, maxMs: number, what: string, outer?: AbortSignal): AbortSignal {
+  outer?.throwIfAborted();
+  // AbortSignal.timeout takes whole milliseconds; deadlines drawn from performance.now() are fractional.
+  const timeout = AbortSignal.timeout(Math.floor(requestTimeoutMs(deadline, maxMs, what)));
+  return outer ? AbortSignal.any([outer, timeout]) : timeout;
+}
+
+/** The server's clock minus ours, from its `Date` header (1 s resolution); undefined without one. */
+export function clockSkewMs(headers: Headers, nowMs: number): number | undefined {
+  const sent = Date.parse(headers.get('date') ?? '');
+  // Compare whole seconds: the header has no milliseconds, so a synced clock reads 0.
+  return Number.isFinite(sent) ? sent - Math.floor(nowMs / 1000) * 1000 : undefined;
+}
+
+/**
  * Runs `call` with the cached secret; when the service rejects it, drops the
  * cache, reads the (possibly rotated) secret again and retries once.
  */

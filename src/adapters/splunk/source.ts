@@ -1,14 +1,19 @@
 /**
  * Collects container metrics from Splunk's export search endpoint
  * (`POST /services/search/v2/jobs/export`, `output_mode=json`): one JSON object
- * per line, parsed as the stream arrives.
+ * per line, parsed as the stream arrives. Shape (docs.splunk.com, REST API
+ * Reference, "search/jobs/export"): `{"preview":bool,"offset":n,"result":{…}}`
+ * per row, `"lastrow":true` on the final one, `{"messages":[{type,text}]}` for
+ * Splunk's notices and errors.
  */
-import type { DropCounts, PartialSample } from '../../core/model';
-import { METRIC_NAMES } from '../../core/model';
-import { countDrop } from '../../core/merge';
 import type { CollectWindow, Deadline, MetricSource, SecretProvider, SourceBatch, VersionedSecret } from '../../core/ports';
+import type { SplunkFieldMap } from '../../config/source-defaults';
+import { metricsPresent } from '../../core/merge';
 import { splunkAuthorization } from '../http/authorization';
-import { AuthRejectedError, defaultFetch, describeErrorBody, readErrorBody, readLines, requestTimeoutMs, upstreamExcerpt, withCredentialRetry, type FetchLike } from '../http';
+import { AuthRejectedError, clockSkewMs, defaultFetch, describeErrorBody, readErrorBody, readLines, requestSignal, upstreamExcerpt, withCredentialRetry, type FetchLike } from '../http';
+import { SplunkRowReader } from './rows';
+
+export { parseSplunkTime } from './rows';
 
 export interface SplunkSourceOptions {
   baseUrl: string;
@@ -16,11 +21,13 @@ export interface SplunkSourceOptions {
   authScheme: 'bearer' | 'basic';
   /** Vault path of the credential: `{token}` or `{username, password}`. */
   secretPath: string;
+  /** Which result fields hold the container, service, cluster, time and each metric. */
+  fields: SplunkFieldMap;
   /** Upper bound for one search request. */
   maxRequestMs?: number;
 }
 
-/** The search failed on Splunk's side; the message is Splunk's. */
+/** The search failed on Splunk's side, or its answer cannot be used; the message says which. */
 export class SplunkSearchError extends Error {
   constructor(message: string) {
     super(message);
@@ -30,6 +37,8 @@ export class SplunkSearchError extends Error {
 
 interface ExportLine {
   preview?: boolean;
+  offset?: number;
+  lastrow?: boolean;
   result?: Record<string, unknown>;
   messages?: Array<{ type?: string; text?: string }>;
 }
@@ -39,47 +48,19 @@ function messagesText(messages: ExportLine['messages'], types: string[]): string
   return hits.length ? hits.map((m) => `${m.type}: ${m.text}`).join('; ') : undefined;
 }
 
-/** Splunk's `_time`: epoch seconds ("1732442400.000") or an ISO string. */
-export function parseSplunkTime(value: unknown, fallback: Date): string {
-  const text = String(value ?? '');
-  const seconds = Number(text);
-  const ms = text && Number.isFinite(seconds) ? seconds * 1000 : Date.parse(text);
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : fallback.toISOString();
-}
-
-/** Maps one result row to a partial sample; values stay numbers even when unusable, so the merge step counts them. */
-export function rowToSample(row: Record<string, unknown>, window: CollectWindow): PartialSample | undefined {
-  const containerId = String(row.container_id ?? '').trim();
-  if (!containerId) return undefined;
-  const metrics: PartialSample['metrics'] = {};
-  for (const m of METRIC_NAMES) {
-    const raw = row[m];
-    if (raw === undefined || raw === null || raw === '') continue;
-    metrics[m] = Number(raw);
-  }
-  return {
-    containerId,
-    service: String(row.service ?? ''),
-    cluster: String(row.cluster ?? ''),
-    timestamp: parseSplunkTime(row._time, window.latest),
-    metrics,
-    source: 'splunk',
-  };
-}
-
 export class SplunkSource implements MetricSource {
   readonly name = 'splunk' as const;
   private readonly fetchFn: FetchLike;
 
   constructor(
     private readonly options: SplunkSourceOptions,
-    private readonly deps: { secrets: SecretProvider; fetch?: FetchLike },
+    private readonly deps: { secrets: SecretProvider; fetch?: FetchLike; now?: () => number },
   ) {
     this.fetchFn = deps.fetch ?? defaultFetch;
   }
 
-  async collect(window: CollectWindow, deadline: Deadline): Promise<SourceBatch> {
-    const { value, secret, recovered } = await withCredentialRetry(this.deps.secrets, this.options.secretPath, (s) => this.search(s, window, deadline));
+  async collect(window: CollectWindow, deadline: Deadline, signal?: AbortSignal): Promise<SourceBatch> {
+    const { value, secret, recovered } = await withCredentialRetry(this.deps.secrets, this.options.secretPath, (s) => this.search(s, window, deadline, signal));
     return { ...value, source: 'splunk', secretVersion: secret.version, recoveredFromRotation: recovered };
   }
 
@@ -87,7 +68,12 @@ export class SplunkSource implements MetricSource {
     return splunkAuthorization(this.options.authScheme, secret);
   }
 
-  private async search(secret: VersionedSecret, window: CollectWindow, deadline: Deadline): Promise<Pick<SourceBatch, 'rawRows' | 'samples' | 'dropped'>> {
+  private async search(
+    secret: VersionedSecret,
+    window: CollectWindow,
+    deadline: Deadline,
+    signal: AbortSignal | undefined,
+  ): Promise<Pick<SourceBatch, 'rawRows' | 'samples' | 'dropped' | 'missingMetrics' | 'stats'>> {
     const url = `${this.options.baseUrl.replace(/\/+$/, '')}/services/search/v2/jobs/export`;
     const form = new URLSearchParams({
       search: this.options.spl,
@@ -99,7 +85,7 @@ export class SplunkSource implements MetricSource {
       method: 'POST',
       headers: { Authorization: this.authorization(secret), 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
       body: form.toString(),
-      signal: AbortSignal.timeout(requestTimeoutMs(deadline, this.options.maxRequestMs ?? 60_000, 'the Splunk search')),
+      signal: requestSignal(deadline, this.options.maxRequestMs ?? 60_000, 'the Splunk search', signal),
     });
     if (res.status === 401 || res.status === 403) {
       await res.body?.cancel();
@@ -116,11 +102,13 @@ export class SplunkSource implements MetricSource {
       throw new SplunkSearchError(`Splunk rejected the search ${describeErrorBody(body, detail)}`);
     }
     if (!res.body) throw new SplunkSearchError('Splunk returned an empty response (200 with no body)');
+    const skew = clockSkewMs(res.headers, (this.deps.now ?? Date.now)());
 
     const rawRows: unknown[] = [];
-    const samples: PartialSample[] = [];
-    const dropped: DropCounts = {};
+    const reader = new SplunkRowReader(this.options.fields);
+    const notices: string[] = [];
     let lines = 0;
+    let lastRow = false;
     for await (const line of readLines(res.body)) {
       lines++;
       let parsed: ExportLine;
@@ -131,13 +119,34 @@ export class SplunkSource implements MetricSource {
       }
       const fatal = messagesText(parsed.messages, ['FATAL', 'ERROR']);
       if (fatal) throw new SplunkSearchError(`Splunk search failed: ${fatal}`);
+      const notice = messagesText(parsed.messages, ['WARN', 'INFO']);
+      if (notice) notices.push(notice);
+      // Preview rows are partial aggregates a reporting search replaces with its final rows.
       if (parsed.preview === true || !parsed.result) continue;
       rawRows.push(parsed.result);
-      const sample = rowToSample(parsed.result, window);
-      if (sample) samples.push(sample);
-      else countDrop(dropped, 'missing_id');
+      reader.add(parsed.result);
+      if (parsed.lastrow === true) lastRow = true;
     }
     if (lines === 0) throw new SplunkSearchError('Splunk returned an empty response (200 with no results and no messages): check the index and SPL');
-    return { rawRows, samples, dropped };
+    const said = notices.length ? ` (Splunk said: ${notices.join('; ')})` : '';
+    if (reader.rows === 0) throw new SplunkSearchError(`Splunk's search returned no rows for the window${said}: check the index, the SPL and the cluster filter`);
+    // A stream that stops before the row marked lastrow was cut off (timeout, proxy, search head restart).
+    if (!lastRow) throw new SplunkSearchError(`Splunk's result stream ended after ${reader.rows} rows without the row marked lastrow: the result is truncated`);
+    const samples = reader.samples();
+    const problems = reader.problems();
+    if (samples.length === 0) throw new SplunkSearchError(`Splunk returned ${reader.rows} rows but no usable container: ${problems[0] ?? 'every row was dropped'}`);
+    return {
+      rawRows,
+      samples,
+      dropped: reader.dropped,
+      missingMetrics: reader.missingMetrics(),
+      stats: {
+        rows: reader.rows,
+        containers: samples.length,
+        metricsFound: metricsPresent(samples),
+        clockSkewMs: skew,
+        problems: [...problems, ...notices.map((n) => `Splunk said ${n}`)],
+      },
+    };
   }
 }

@@ -1,50 +1,128 @@
-import { buildSubject, planAlert, SUBJECT_LIMIT, type ActionOutcome } from '../../../src/core/alerting';
-import { alertKey, emptyLedger } from '../../../src/core/ledger';
+import { escalateFailures, markNotices, pendingNotices, planAlert, revertTransitions, updateIncidents, type ActionOutcome, type Transition } from '../../../src/core/alerting';
+import { asciiSubject, LIST_LIMIT, MESSAGE_LIMIT, SUBJECT_LIMIT } from '../../../src/core/alert-message';
+import { emptyLedger, type ActionLedger } from '../../../src/core/ledger';
 import type { Anomaly } from '../../../src/core/model';
 
 const now = new Date('2026-11-24T10:00:00Z');
+const at = (minutes: number) => new Date(now.getTime() + minutes * 60_000);
+const QUIET = 60 * 60_000;
 const anomaly = (id: string, service: string, extra: Partial<Anomaly> = {}): Anomaly => ({
   containerId: id, service, cluster: 'apps', timestamp: now.toISOString(), score: 2.5, threshold: 1.2,
   severity: 'warning', kind: 'saturation', topMetrics: ['cpu_pct'], scorer: 'embedded', ...extra,
 });
-const base = { environment: 'prod', runId: 'run-1', runKey: 'evt-1', suppressionMinutes: 60, now };
+const plan = (ledger: ActionLedger, transitions: Transition[], anomalies: Anomaly[] = [], actions: ActionOutcome[] = [], when = now) =>
+  planAlert({ environment: 'prod', runId: 'run-1', runKey: 'evt-1', transitions, notices: pendingNotices(ledger), anomalies, actions, ledger, now: when, fullListKey: 'metrics/x/run-1.alert.json' });
+
+describe('incidents', () => {
+  it('opens one incident per service, escalates it once when it turns critical, and is silent in between', () => {
+    const ledger = emptyLedger();
+    expect(updateIncidents(ledger, [anomaly('c1', 'api'), anomaly('c2', 'api')], now, QUIET).map((t) => [t.kind, t.service, t.reason])).toEqual([['opened', 'api', '2 anomalous containers']]);
+    expect(updateIncidents(ledger, [anomaly('c1', 'api')], at(5), QUIET)).toEqual([]);
+    expect(updateIncidents(ledger, [anomaly('c3', 'api', { severity: 'critical' })], at(10), QUIET).map((t) => t.kind)).toEqual(['escalated']);
+    expect(updateIncidents(ledger, [anomaly('c3', 'api', { severity: 'critical' })], at(15), QUIET)).toEqual([]);
+  });
+
+  it('resolves an incident clear for the quiet period, and a later anomaly opens a new one', () => {
+    const ledger = emptyLedger();
+    updateIncidents(ledger, [anomaly('c1', 'api')], now, QUIET);
+    expect(updateIncidents(ledger, [], at(59), QUIET)).toEqual([]);
+    expect(updateIncidents(ledger, [], at(60), QUIET).map((t) => t.kind)).toEqual(['resolved']);
+    expect(ledger.incidents).toEqual({});
+    expect(updateIncidents(ledger, [anomaly('c1', 'api')], at(65), QUIET).map((t) => t.kind)).toEqual(['opened']);
+  });
+
+  it('escalates an incident once when an action on it fails', () => {
+    const ledger = emptyLedger();
+    updateIncidents(ledger, [anomaly('c1', 'api')], now, QUIET);
+    const failed: ActionOutcome = { cluster: 'apps', service: 'api', outcome: 'failed', reason: 'AccessDeniedException' };
+    expect(escalateFailures(ledger, [failed]).map((t) => [t.kind, t.severity, t.reason])).toEqual([['escalated', 'critical', 'action failed: AccessDeniedException']]);
+    expect(escalateFailures(ledger, [failed])).toEqual([]);
+  });
+
+  it('undoes transitions whose alert was not sent', () => {
+    const ledger = emptyLedger();
+    const opened = updateIncidents(ledger, [anomaly('c1', 'api')], now, QUIET);
+    revertTransitions(ledger, opened);
+    expect(ledger.incidents).toEqual({});
+    updateIncidents(ledger, [anomaly('c1', 'api')], now, QUIET);
+    const before = structuredClone(ledger.incidents);
+    const resolved = updateIncidents(ledger, [], at(60), QUIET);
+    revertTransitions(ledger, resolved);
+    expect(ledger.incidents).toEqual(before);
+  });
+});
 
 describe('alert plan', () => {
-  it('sends one message listing anomalies and actions, with environment and severity', () => {
-    const actions: ActionOutcome[] = [{ service: 'api', outcome: 'scaled', from: 3, to: 4 }];
-    const plan = planAlert({ ...base, anomalies: [anomaly('c1', 'api', { severity: 'critical' }), anomaly('c2', 'web')], actions, ledger: emptyLedger() });
-    expect(plan.message?.severity).toBe('critical');
-    expect(plan.message?.subject).toBe('[prod] CRITICAL: 2 anomalies in api, web; scaled 1 service');
-    const body = JSON.parse(plan.message!.body);
-    expect(body).toMatchObject({ environment: 'prod', runId: 'run-1', severity: 'critical', actions });
+  it('sends one message for the run, whose subject, severity and status agree', () => {
+    const ledger = emptyLedger();
+    const anomalies = [anomaly('c1', 'api', { severity: 'critical' }), anomaly('c2', 'web')];
+    const actions: ActionOutcome[] = [{ cluster: 'apps', service: 'api', outcome: 'scaled', from: 3, to: 5 }];
+    const message = plan(ledger, updateIncidents(ledger, anomalies, now, QUIET), anomalies, actions)!;
+    expect(message).toMatchObject({ subject: '[prod] CRITICAL: opened api, web', severity: 'critical', status: 'firing' });
+    const body = JSON.parse(message.body);
+    expect(body).toMatchObject({ environment: 'prod', runId: 'run-1', severity: 'critical', status: 'firing', anomaliesTotal: 2, anomaliesOmitted: 0, actions });
     expect(body.anomalies.map((a: { containerId: string }) => a.containerId)).toEqual(['c1', 'c2']);
-    expect(plan.alertedKeys).toEqual([alertKey('c1', 'saturation'), alertKey('c2', 'saturation')]);
+    expect(body.fullList).toBeUndefined();
   });
 
-  it('sends nothing when nothing new happened', () => {
-    expect(planAlert({ ...base, anomalies: [], actions: [{ service: 'api', outcome: 'skipped', reason: 'cooldown' }], ledger: emptyLedger() }).message).toBeUndefined();
-  });
-
-  it('does not re-alert the same container and kind inside the suppression window', () => {
+  // Defect 6: the subject said WARNING while the severity attribute said critical.
+  it('calls a message whose only news is a failed action critical in the subject too', () => {
     const ledger = emptyLedger();
-    ledger.alerted[alertKey('c1', 'saturation')] = new Date(now.getTime() - 30 * 60_000).toISOString();
-    expect(planAlert({ ...base, anomalies: [anomaly('c1', 'api')], actions: [], ledger }).message).toBeUndefined();
-    // A different kind on the same container is news.
-    expect(planAlert({ ...base, anomalies: [anomaly('c1', 'api', { kind: 'drop' })], actions: [], ledger }).message).toBeDefined();
-    ledger.alerted[alertKey('c1', 'saturation')] = new Date(now.getTime() - 61 * 60_000).toISOString();
-    expect(planAlert({ ...base, anomalies: [anomaly('c1', 'api')], actions: [], ledger }).message).toBeDefined();
+    updateIncidents(ledger, [anomaly('c1', 'api')], now, QUIET);
+    const message = plan(ledger, escalateFailures(ledger, [{ cluster: 'apps', service: 'api', outcome: 'failed', reason: 'ServiceNotFoundException' }]))!;
+    expect(message.subject).toBe('[prod] CRITICAL: escalated api');
+    expect(message.severity).toBe('critical');
   });
 
-  it('publishes nothing for a retried run that already published', () => {
+  it('says RESOLVED, with the status on-call tools expect, when only resolutions are reported', () => {
     const ledger = emptyLedger();
+    updateIncidents(ledger, [anomaly('c1', 'api', { severity: 'critical' })], now, QUIET);
+    const message = plan(ledger, updateIncidents(ledger, [], at(60), QUIET), [], [{ cluster: 'apps', service: 'api', outcome: 'restored', from: 5, to: 3 }], at(60))!;
+    expect(message).toMatchObject({ subject: '[prod] RESOLVED: resolved api', status: 'resolved', severity: 'critical' });
+    expect(JSON.parse(message.body).actions).toEqual([{ cluster: 'apps', service: 'api', outcome: 'restored', from: 5, to: 3 }]);
+  });
+
+  it('sends nothing without a transition or notice, and nothing for a retried run that already published', () => {
+    const ledger = emptyLedger();
+    expect(plan(ledger, [], [anomaly('c1', 'api')], [{ cluster: 'apps', service: 'api', outcome: 'would-scale', from: 1, to: 2 }])).toBeUndefined();
+    const transitions = updateIncidents(ledger, [anomaly('c1', 'api')], now, QUIET);
     ledger.alertsByRun['evt-1'] = { messageId: 'm-1', at: now.toISOString() };
-    expect(planAlert({ ...base, anomalies: [anomaly('c9', 'api')], actions: [], ledger })).toEqual({ alertedKeys: [] });
+    expect(plan(ledger, transitions, [anomaly('c1', 'api')])).toBeUndefined();
   });
 
-  it('keeps the subject within 100 characters', () => {
-    const many = Array.from({ length: 30 }, (_, i) => anomaly(`c${i}`, `service-with-a-long-name-${i}`));
-    const subject = buildSubject('production-eu', many, []);
-    expect(subject.length).toBe(SUBJECT_LIMIT);
-    expect(subject.endsWith('…')).toBe(true);
+  it('announces a warm-up once, saying until when detection is limited', () => {
+    const ledger = emptyLedger();
+    ledger.notices.warming = { reason: 'detector state format 10 replaced by 11', since: now.toISOString(), until: '2026-11-26T10:00:00.000Z', notified: false };
+    const message = plan(ledger, [])!;
+    expect(message.subject).toBe('[prod] WARNING: detection limited (warming up)');
+    expect(JSON.parse(message.body).notices[0].text).toBe('detection limited until 2026-11-26T10:00:00.000Z: detector state format 10 replaced by 11');
+    markNotices(ledger, pendingNotices(ledger), true);
+    expect(plan(ledger, [])).toBeUndefined();
+  });
+
+  // Defect 7: about 1,000 anomalies made a 296 KB body, over SNS's 256 KB.
+  it('bounds the body by construction: the most severe items, counts for the rest, the key of the full list', () => {
+    const ledger = emptyLedger();
+    const long = (s: string) => s.padEnd(255, 'x');
+    const anomalies = Array.from({ length: 1000 }, (_, i) =>
+      anomaly(`${long(`c${i}`)}${'y'.repeat(500)}`, long(`svc-${i % 200}`), { cluster: long('apps'), severity: i === 999 ? 'critical' : 'warning', score: 2 + i / 1000 }));
+    const actions: ActionOutcome[] = anomalies.map((a) => ({ cluster: a.cluster, service: a.service, outcome: 'failed', reason: 'e'.repeat(2000) }));
+    const message = plan(ledger, [...updateIncidents(ledger, anomalies, now, QUIET), ...escalateFailures(ledger, actions)], anomalies, actions)!;
+    expect(Buffer.byteLength(message.body)).toBeLessThan(MESSAGE_LIMIT / 2);
+    const body = JSON.parse(message.body);
+    expect(body.anomalies).toHaveLength(LIST_LIMIT);
+    expect(body.anomalies[0].severity).toBe('critical');
+    expect(body).toMatchObject({ anomaliesTotal: 1000, anomaliesOmitted: 1000 - LIST_LIMIT, actionsOmitted: 1000 - LIST_LIMIT, fullList: 'metrics/x/run-1.alert.json' });
+    expect(JSON.parse(message.fullList!).anomalies).toHaveLength(1000);
+    expect(message.subject.length).toBeLessThanOrEqual(SUBJECT_LIMIT);
+  });
+});
+
+describe('subject', () => {
+  it('is printable ASCII under 100 characters, whatever the names', () => {
+    const subject = asciiSubject(`[prod] WARNING: opened caf\u00e9-api\nline two ${'z'.repeat(200)}`);
+    expect(subject).toMatch(/^[\x20-\x7e]{1,99}$/);
+    expect(subject.endsWith('...')).toBe(true);
+    expect(subject).toContain('caf?-api?line two');
   });
 });

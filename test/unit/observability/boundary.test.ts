@@ -43,7 +43,7 @@ describe('redaction boundary', () => {
     const archive = await encodeArchive({
       environment: 'prod', runId: 'r1', collectedAt: '2026-11-24T10:00:00.000Z', window: { earliest: 'a', latest: 'b' },
       raw: [{ source: 'splunk', rows: [{ container_id: 'c1', note: `password=${PASSWORD}` }] }], samples: [], dropped: {},
-      sourceErrors: [{ source: 'splunk', message: ECHO }],
+      sourceErrors: [{ source: 'splunk', message: ECHO }], degradedMetrics: [],
     });
     await guarded.put('metrics/r1.jsonl.gz', archive, { contentType: 'application/x-ndjson', contentEncoding: 'gzip' });
     const text = gunzipSync(store.objects.get('metrics/r1.jsonl.gz')!.body).toString('utf8');
@@ -78,7 +78,7 @@ describe('redaction boundary', () => {
     const sent: AlertMessage[] = [];
     const alerter = boundary().alerter({ publish: async (m) => (sent.push(m), 'id-1') });
     const body = JSON.stringify({ actions: [{ service: 'api', outcome: 'failed', reason: ECHO }] });
-    expect(await alerter.publish({ subject: `[prod] ${PASSWORD}`, body, attributes: { environment: 'prod', severity: 'critical' } })).toBe('id-1');
+    expect(await alerter.publish({ subject: `[prod] ${PASSWORD}`, body, attributes: { environment: 'prod', severity: 'critical', status: 'firing' } })).toBe('id-1');
     expectClean(JSON.stringify(sent));
     expect(JSON.parse(sent[0].body)).toEqual({ actions: [{ service: 'api', outcome: 'failed', reason: expect.stringContaining('***') }] });
   });

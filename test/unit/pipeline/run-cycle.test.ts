@@ -45,7 +45,7 @@ function setup() {
     runKey: 'evt-1',
     deadline: noDeadline,
     lookbackMinutes: 10,
-    scaling: { cluster: 'apps', services: [{ name: 'api', minTasks: 2, maxTasks: 6 }, { name: 'web', minTasks: 1, maxTasks: 4 }], step: 1, criticalStep: 2, cooldownMinutes: 15 },
+    scaling: { services: [{ cluster: 'apps', name: 'api', minTasks: 2, maxTasks: 6 }, { cluster: 'apps', name: 'web', minTasks: 1, maxTasks: 4 }], step: 1, criticalStep: 2, cooldownMinutes: 15 },
     dryRun: false,
     suppressionMinutes: 60,
   };
@@ -64,11 +64,12 @@ describe('runCycle', () => {
     expect(summary).toMatchObject({ runId: 'run-1', containers: 3, anomalies: 2, degraded: false, scorer: 'embedded', alertMessageId: 'msg-1' });
     expect(t.scaler.updates).toEqual([{ service: 'api', desiredCount: 4 }]);
     expect(summary.actionDetails).toEqual([
-      { service: 'web', outcome: 'skipped', reason: 'drop-not-scalable' },
-      { service: 'api', outcome: 'scaled', from: 3, to: 4 },
+      { cluster: 'apps', service: 'web', outcome: 'skipped', reason: 'drop-not-scalable' },
+      { cluster: 'apps', service: 'api', outcome: 'scaled', from: 3, to: 4 },
     ]);
     expect(t.alerter.published).toHaveLength(1);
-    expect(t.alerter.published[0].attributes).toEqual({ environment: 'prod', severity: 'warning' });
+    expect(t.alerter.published[0].attributes).toEqual({ environment: 'prod', severity: 'warning', status: 'firing' });
+    expect(t.alerter.published[0].subject).toBe('[prod] WARNING: opened api, web');
     expect(t.splunk.calls[0]).toEqual({ earliest: new Date('2026-11-24T09:55:00.000Z'), latest: new Date(NOW) });
     expect(t.metrics.total('SuccessfulRuns')).toBe(1);
     expect(t.metrics.total('ContainersScored')).toBe(3);
@@ -132,7 +133,7 @@ describe('runCycle', () => {
     const again = await runCycle(t.deps, { ...t.options, runId: 'run-1-retry' });
     expect(t.scaler.updates).toEqual([{ service: 'api', desiredCount: 4 }]);
     expect(t.alerter.published).toHaveLength(1);
-    expect(again.actionDetails).toContainEqual({ service: 'api', outcome: 'skipped', reason: 'already-done' });
+    expect(again.actionDetails).toContainEqual({ cluster: 'apps', service: 'api', outcome: 'skipped', reason: 'already-done' });
     expect(again.alertMessageId).toBeUndefined();
   });
 
@@ -141,7 +142,7 @@ describe('runCycle', () => {
     await runCycle(t.deps, t.options);
     (t.deps.clock as ReturnType<typeof fixedClock>).set('2026-11-24T10:10:00.000Z');
     const second = await runCycle(t.deps, { ...t.options, runId: 'run-2', runKey: 'evt-2' });
-    expect(second.actionDetails).toContainEqual({ service: 'api', outcome: 'skipped', reason: 'cooldown' });
+    expect(second.actionDetails).toContainEqual({ cluster: 'apps', service: 'api', outcome: 'skipped', reason: 'cooldown' });
     expect(t.scaler.updates).toHaveLength(1);
     // Same containers, same kinds, inside the suppression window: no second message.
     expect(t.alerter.published).toHaveLength(1);
@@ -154,7 +155,7 @@ describe('runCycle', () => {
     t.store.put = async (key, body, o) => {
       if (key === archiveKeys.actionLedger('prod') && !raced) {
         raced = true;
-        // Another run scaled `api` between our read and our write.
+        // Another run (of the previous release: a version-1 ledger) scaled `api` between our read and our write.
         const other = { version: 1, lastScaledAt: { api: NOW }, scaleActions: {}, alerted: {}, alertsByRun: {} };
         await put(key, new TextEncoder().encode(JSON.stringify(other)));
         throw new PreconditionFailedError(key);
@@ -164,16 +165,17 @@ describe('runCycle', () => {
     const summary = await runCycle(t.deps, t.options);
     expect(raced).toBe(true);
     expect(t.scaler.updates).toEqual([]);
-    expect(summary.actionDetails).toContainEqual({ service: 'api', outcome: 'skipped', reason: 'cooldown' });
+    expect(summary.actionDetails).toContainEqual({ cluster: 'apps', service: 'api', outcome: 'skipped', reason: 'cooldown' });
   });
 
   it('logs the plan without calling UpdateService in dry-run mode', async () => {
     const t = setup();
     const summary = await runCycle(t.deps, { ...t.options, dryRun: true });
     expect(t.scaler.updates).toEqual([]);
-    expect(summary.actionDetails).toContainEqual({ service: 'api', outcome: 'would-scale', from: 3, to: 4, reason: 'desired-count' });
-    const ledger = parseLedger(new TextDecoder().decode(t.store.objects.get(archiveKeys.actionLedger('prod'))!.body));
-    expect(ledger.lastScaledAt).toEqual({});
+    expect(summary.actionDetails).toContainEqual({ cluster: 'apps', service: 'api', outcome: 'would-scale', from: 3, to: 4, reason: 'desired-count' });
+    // The dry run keeps the books as a real run would (cooldown, what to give back), marked as nothing changed.
+    const ledger = parseLedger(new TextDecoder().decode(t.store.objects.get(archiveKeys.actionLedger('prod'))!.body), t.options.scaling.services);
+    expect(ledger.raised['apps/api']).toMatchObject({ from: 3, to: 4, dryRun: true });
   });
 
   it('alerts an outage but does not scale it', async () => {
@@ -191,10 +193,11 @@ describe('runCycle', () => {
     t.scaler.failUpdateFor.add('api');
     const summary = await runCycle(t.deps, t.options);
     expect(t.scaler.updates).toEqual([{ service: 'web', desiredCount: 3 }]);
-    expect(summary.actionDetails).toContainEqual(expect.objectContaining({ service: 'api', outcome: 'failed' }));
+    expect(summary.actionDetails).toContainEqual(expect.objectContaining({ cluster: 'apps', service: 'api', outcome: 'failed' }));
     expect(summary.degraded).toBe(true);
-    const ledger = parseLedger(new TextDecoder().decode(t.store.objects.get(archiveKeys.actionLedger('prod'))!.body));
-    expect(Object.keys(ledger.lastScaledAt)).toEqual(['web']);
+    const ledger = parseLedger(new TextDecoder().decode(t.store.objects.get(archiveKeys.actionLedger('prod'))!.body), t.options.scaling.services);
+    expect(Object.keys(ledger.lastScaledAt)).toEqual(['apps/web']);
+    expect(Object.keys(ledger.raised)).toEqual(['apps/web']);
   });
 
   it('falls back to the embedded detector when the SageMaker endpoint fails, and says so', async () => {
@@ -228,7 +231,7 @@ describe('runCycle', () => {
     const summary = await runCycle(t.deps, t.options);
     expect(summary.containers).toBe(3);
     expect(t.store.keys()).toContain('state/env=prod/detector-state.unreadable-run-1.bin');
-    expect(t.log.messages('error')).toContain('detector state unreadable: kept aside, starting fresh models');
+    expect(t.log.messages('error')).toContain('detector state unusable: kept aside, starting fresh models');
   });
 
   it('releases the alert when SNS fails, so the next run can send it', async () => {

@@ -66,29 +66,45 @@ describe('EcsScaler', () => {
     await expect(scaler.describe('apps', 'ghost')).rejects.toThrow('ECS service apps/ghost: MISSING');
   });
 
-  it('updates the desired count, or raises the scalable target minimum', async () => {
+  it('updates the desired count, or sets only the scalable target minimum (never its maximum)', async () => {
     ecs.on(UpdateServiceCommand).resolves({});
     aas.on(RegisterScalableTargetCommand).resolves({});
     await scaler.setDesiredCount('apps', 'api', 4);
-    await scaler.raiseMinCapacity('apps', 'api', 4, 8);
+    await scaler.setMinCapacity('apps', 'api', 4);
     expect(ecs.commandCalls(UpdateServiceCommand)[0].args[0].input).toEqual({ cluster: 'apps', service: 'api', desiredCount: 4 });
     expect(aas.commandCalls(RegisterScalableTargetCommand)[0].args[0].input).toEqual({
-      ServiceNamespace: 'ecs', ResourceId: 'service/apps/api', ScalableDimension: 'ecs:service:DesiredCount', MinCapacity: 4, MaxCapacity: 8,
+      ServiceNamespace: 'ecs', ResourceId: 'service/apps/api', ScalableDimension: 'ecs:service:DesiredCount', MinCapacity: 4,
     });
   });
 });
 
 describe('SnsAlerter', () => {
   const sns = mockClient(SNSClient);
+  const alerter = new SnsAlerter(sns as unknown as SNSClient, 'arn:aws:sns:eu-west-1:1:t');
+  const attributes = { environment: 'prod', severity: 'critical', status: 'firing' } as const;
   beforeEach(() => sns.reset());
 
-  it('publishes subject, JSON body and the environment/severity attributes', async () => {
+  it('publishes subject, JSON body and the environment/severity/status attributes', async () => {
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
-    const id = await new SnsAlerter(sns as unknown as SNSClient, 'arn:aws:sns:eu-west-1:1:t').publish({ subject: 's', body: '{}', attributes: { environment: 'prod', severity: 'critical' } });
+    const id = await alerter.publish({ subject: 's', body: '{}', attributes });
     expect(id).toBe('m-1');
     expect(sns.commandCalls(PublishCommand)[0].args[0].input).toEqual({
       TopicArn: 'arn:aws:sns:eu-west-1:1:t', Subject: 's', Message: '{}',
-      MessageAttributes: { environment: { DataType: 'String', StringValue: 'prod' }, severity: { DataType: 'String', StringValue: 'critical' } },
+      MessageAttributes: {
+        environment: { DataType: 'String', StringValue: 'prod' },
+        severity: { DataType: 'String', StringValue: 'critical' },
+        status: { DataType: 'String', StringValue: 'firing' },
+      },
     });
+  });
+
+  it.each([
+    ['a subject of 100 characters', { subject: 's'.repeat(100), body: '{}' }, 'subject is 100 characters'],
+    ['a line break in the subject', { subject: 'a\nb', body: '{}' }, 'not printable ASCII or a line break'],
+    ['a non-ASCII subject', { subject: 'caf\u00e9', body: '{}' }, 'not printable ASCII'],
+    ['a message over 256 KB', { subject: 's', body: 'x'.repeat(256 * 1024) }, 'bytes with its attributes'],
+  ])('refuses %s as SNS would, naming the limit, without calling SNS', async (_name, message, problem) => {
+    await expect(alerter.publish({ ...message, attributes })).rejects.toThrow(problem);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
   });
 });

@@ -2,7 +2,7 @@ import { describeErrorBody, readErrorBody, upstreamExcerpt } from '../../../../s
 import { SplunkSource } from '../../../../src/adapters/splunk/source';
 import { DynatraceSource } from '../../../../src/adapters/dynatrace/source';
 import { processRedactor, SecretRedactor } from '../../../../src/observability/redaction';
-import type { MetricName } from '../../../../src/core/model';
+import { DEFAULT_DYNATRACE_DIMENSIONS, DEFAULT_DYNATRACE_METRICS, DEFAULT_SPLUNK_FIELDS } from '../../../../src/config/source-defaults';
 import { RotatingSecrets } from '../../../support/secrets';
 import { noDeadline } from '../../../support/fakes';
 
@@ -40,7 +40,7 @@ describe('upstream error bodies', () => {
   it.each([110, 290, 480, 495])('a token straddling a cut at %i characters leaves no piece of itself (Splunk)', async (padding) => {
     const secrets = new RotatingSecrets({ 'ca/splunk': { token: TOKEN } });
     const fetchFn = async () => new Response(gatewayPage(padding, `Bearer ${TOKEN}`), { status: 502, headers: { 'content-type': 'text/html' } });
-    const source = new SplunkSource({ baseUrl: 'https://splunk:8089', spl: 'search index=m', authScheme: 'bearer', secretPath: 'ca/splunk' }, { secrets, fetch: fetchFn });
+    const source = new SplunkSource({ baseUrl: 'https://splunk:8089', spl: 'search index=m', authScheme: 'bearer', secretPath: 'ca/splunk', fields: DEFAULT_SPLUNK_FIELDS }, { secrets, fetch: fetchFn });
     const error = (await source.collect(window, noDeadline).catch((e: unknown) => e)) as Error;
     expect(error.message).toMatch(/^Splunk rejected the search \(502\): .* \[text\/html\]$/);
     expectNoPiece(error.message, TOKEN);
@@ -48,11 +48,10 @@ describe('upstream error bodies', () => {
 
   // Bug: Dynatrace bodies were cut at 300 characters before redaction, and a token in an echoed query string was only partly masked.
   it.each([120, 280, 295])('a Dynatrace token echoed in a URL at %i characters leaves no piece of itself', async (padding) => {
-    const selectors: Record<MetricName, string> = { cpu_pct: 'cpu', mem_pct: 'mem', net_mbps: 'net', disk_iops: 'disk' };
     const secrets = new RotatingSecrets({ 'ca/dynatrace': { apiToken: DT_TOKEN } });
     const echoed = `${'y'.repeat(padding)} GET /api/v2/metrics/query?metricSelector=cpu&Api-Token=${encodeURIComponent(DT_TOKEN)}&from=1`;
     const fetchFn = async () => new Response(JSON.stringify({ error: { code: 500, message: echoed } }), { status: 500, headers: { 'content-type': 'application/json' } });
-    const source = new DynatraceSource({ environmentUrl: 'https://abc.live.dynatrace.com', metricSelectors: selectors, resolution: '1m', entitySelector: 'type(CONTAINER_GROUP_INSTANCE)', secretPath: 'ca/dynatrace' }, { secrets, fetch: fetchFn });
+    const source = new DynatraceSource({ environmentUrl: 'https://abc.live.dynatrace.com', resolution: '1m', entitySelector: 'type(CONTAINER_GROUP_INSTANCE)', secretPath: 'ca/dynatrace', dimensions: DEFAULT_DYNATRACE_DIMENSIONS, metrics: DEFAULT_DYNATRACE_METRICS }, { secrets, fetch: fetchFn });
     const error = (await source.collect(window, noDeadline).catch((e: unknown) => e)) as Error;
     expect(error.message).toMatch(/failed \(500\): y+/);
     expectNoPiece(error.message, DT_TOKEN.split('.')[2]);
