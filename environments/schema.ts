@@ -4,6 +4,7 @@
  * names the environment and the field, e.g.
  * `prod.ecs.services[1].maxTasks: must be ≥ minTasks`.
  */
+import { Token } from 'cdktf';
 import { z } from 'zod';
 import { checkSources, serviceUrl, sourcesShape } from './sources-schema';
 import { checkTimeoutFitsSchedule, ecsName, scalableTargetTag, scheduleExpression } from './actions-schema';
@@ -19,6 +20,20 @@ const vaultPath = z
   .string()
   .regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, 'must be a relative path such as container-anomaly/dev');
 
+/**
+ * A field that names a resource of the consumer's stack (a subnet, a Vault
+ * mount, a key or topic ARN): a literal must pass `literal`; a CDKTF token
+ * (e.g. `vpc.privateSubnets`) is only known at apply time and passes as is.
+ */
+function literalOrToken(literal: z.ZodString) {
+  return z.string().superRefine((value, ctx) => {
+    if (Token.isUnresolved(value)) return;
+    for (const issue of literal.safeParse(value).error?.issues ?? []) ctx.addIssue({ code: 'custom', message: issue.message });
+  });
+}
+const arnOf = (service: string, example: string) =>
+  literalOrToken(z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), `must be an ARN of ${service}, such as ${example}`));
+
 export const serviceSchema = z
   .strictObject({
     /** ECS service name, as in `aws ecs list-services`. */
@@ -30,7 +45,11 @@ export const serviceSchema = z
     if (s.maxTasks < s.minTasks) ctx.addIssue({ code: 'custom', path: ['maxTasks'], message: 'must be ≥ minTasks' });
   });
 
-export const environmentSchema = z
+/**
+ * What one detector needs, whoever deploys it: this project's environment
+ * files, or a consumer's own stack through `ContainerAnomalyDetector`.
+ */
+export const detectorConfigSchema = z
   .strictObject({
     name,
     aws: z.strictObject({
@@ -41,20 +60,12 @@ export const environmentSchema = z
         .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
         .optional(),
     }),
-    backend: z.strictObject({
-      bucket: s3BucketName,
-      /** Defaults to `container-anomaly/<env>/terraform.tfstate`. */
-      key: z.string().min(1).optional(),
-      region: awsRegion,
-      /** S3-native state locking (Terraform ≥ 1.10). */
-      useLockfile: z.boolean().default(true),
-    }),
     vault: z.strictObject({
       address: httpsUrl,
       namespace: z.string().min(1).optional(),
       /** The KV v2 mount the secrets live in. */
-      kvMount: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be a mount name such as secret').default('secret'),
-      /** Create the KV v2 mount; false uses an existing one. */
+      kvMount: literalOrToken(z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be a mount name such as secret')).default('secret'),
+      /** Create the KV v2 mount; false uses an existing one (a name, or a token such as `vault_mount.kv.path`). */
       createKvMount: z.boolean().default(false),
       /** Secrets are `<pathPrefix>/splunk` and `<pathPrefix>/dynatrace`. */
       pathPrefix: vaultPath,
@@ -89,8 +100,8 @@ export const environmentSchema = z
         architecture: z.enum(['arm64', 'x86_64']).default('arm64'),
         vpc: z
           .strictObject({
-            subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, 'must be a subnet id')).min(1),
-            securityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]+$/, 'must be a security group id')).min(1),
+            subnetIds: z.array(literalOrToken(z.string().regex(/^subnet-[0-9a-f]+$/, 'must be a subnet id'))).min(1),
+            securityGroupIds: z.array(literalOrToken(z.string().regex(/^sg-[0-9a-f]+$/, 'must be a security group id'))).min(1),
           })
           .optional(),
       })
@@ -127,6 +138,8 @@ export const environmentSchema = z
          * clear this long, and only then are its temporary scale-outs given back.
          */
         suppressionMinutes: z.number().int().min(1).default(60),
+        /** Publish to this topic instead of creating one; its policy, key and subscriptions stay its owner's. */
+        existingTopicArn: arnOf('sns', 'arn:aws:sns:eu-west-1:123456789012:alerts').optional(),
       })
       .default({ emails: [], httpsEndpoints: [], suppressionMinutes: 60 }),
     archive: z
@@ -137,10 +150,15 @@ export const environmentSchema = z
         preventDestroy: z.boolean().default(false),
       })
       .default({ expireAfterDays: 400, noncurrentExpireAfterDays: 30, preventDestroy: false }),
+    /**
+     * One customer-managed key for the archive, topic, queue, logs and function
+     * environment instead of three new ones. Its policy must allow what the
+     * created keys allow (README, "Use it in your own stack").
+     */
+    existingKmsKeyArn: arnOf('kms', 'arn:aws:kms:eu-west-1:123456789012:key/…').optional(),
     logRetentionDays: z
       .union([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653].map((n) => z.literal(n)))
       .default(30),
-    tags: z.record(z.string().regex(/^[\w.:/=+@ -]{1,128}$/, 'must be a valid tag key'), z.string().max(256)).default({}),
     /** Log the scaling plan without calling UpdateService. */
     dryRun: z.boolean().default(false),
   })
@@ -154,9 +172,32 @@ export const environmentSchema = z
       if (seen.has(s.name)) ctx.addIssue({ code: 'custom', path: ['ecs', 'services', i, 'name'], message: `duplicate service ${s.name}` });
       seen.add(s.name);
     });
+    if (env.alerts.existingTopicArn && env.alerts.emails.length + env.alerts.httpsEndpoints.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['alerts', 'existingTopicArn'], message: 'subscriptions belong to the existing topic’s owner: leave emails and httpsEndpoints empty' });
+    }
+    if (env.vault.createKvMount && Token.isUnresolved(env.vault.kvMount)) {
+      ctx.addIssue({ code: 'custom', path: ['vault', 'createKvMount'], message: 'must be false when kvMount refers to an existing mount' });
+    }
     checkTimeoutFitsSchedule(env, ctx);
   });
 
+/** This project's environments: a detector plus what this project's own stacks own (state backend, tags). */
+export const environmentSchema = detectorConfigSchema.extend({
+  backend: z.strictObject({
+    bucket: s3BucketName,
+    /** Defaults to `container-anomaly/<env>/terraform.tfstate`. */
+    key: z.string().min(1).optional(),
+    region: awsRegion,
+    /** S3-native state locking (Terraform ≥ 1.10). */
+    useLockfile: z.boolean().default(true),
+  }),
+  tags: z.record(z.string().regex(/^[\w.:/=+@ -]{1,128}$/, 'must be a valid tag key'), z.string().max(256)).default({}),
+});
+
+/** A detector's configuration as a consumer writes it (defaults not yet applied). */
+export type DetectorConfigInput = z.input<typeof detectorConfigSchema>;
+/** A detector's configuration after validation, every default applied. */
+export type DetectorConfig = z.output<typeof detectorConfigSchema>;
 /** An environment as written in `environments/<name>.ts` (defaults not yet applied). */
 export type EnvironmentInput = z.input<typeof environmentSchema>;
 /** An environment after validation, every default applied. */
@@ -189,7 +230,19 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
  * const prod = parseEnvironment(prodInput, 'prod');
  */
 export function parseEnvironment(input: unknown, label: string): EnvironmentConfig {
-  const result = environmentSchema.safeParse(input);
+  return parseWith(environmentSchema, input, label);
+}
+
+/**
+ * Validates a detector's configuration, as `ContainerAnomalyDetector` does
+ * before creating anything; errors read `<label>.<field>: <problem>`.
+ */
+export function parseDetectorConfig(input: unknown, label: string): DetectorConfig {
+  return parseWith(detectorConfigSchema, input, label);
+}
+
+function parseWith<S extends z.ZodType>(schema: S, input: unknown, label: string): z.output<S> {
+  const result = schema.safeParse(input);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const field = formatPath(issue.path);

@@ -9,6 +9,7 @@ import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-
 import { ARCHIVE_PREFIXES, DETECTOR_CONFIG_ENV, type RuntimeConfigInput } from '../../src/config/runtime-config';
 import { detectorMetrics } from '../../src/config/naming';
 import { policyDocument, PolicyStatement, serviceTrustPolicy } from '../iam/policy-document';
+import { jsonEncode } from '../encoding/json-encode';
 import { checkServiceArns, scalingStatements } from '../iam/scaling-statements';
 import { bundleLambda, writeBundleZip, type LambdaBundle } from './bundle';
 import { FUNCTION_DEFAULTS } from './defaults';
@@ -110,6 +111,8 @@ export class DetectorFunction extends Construct {
   public readonly function: LambdaFunction;
   public readonly role: IamRole;
   public readonly logGroup: CloudwatchLogGroup;
+  /** The deployment package, copied next to the synthesized Terraform. */
+  public readonly bundleAsset: TerraformAsset;
   public readonly functionName: string;
   public readonly functionArn: string;
   public readonly roleArn: string;
@@ -117,13 +120,14 @@ export class DetectorFunction extends Construct {
   constructor(scope: Construct, id: string, props: DetectorFunctionProps) {
     super(scope, id);
     const partition = props.partition ?? 'aws';
-    const variables: Record<string, string> = {
-      [DETECTOR_CONFIG_ENV]: JSON.stringify(props.runtimeConfig),
+    const fixedVariables: Record<string, string> = {
       POWERTOOLS_SERVICE_NAME: 'container-anomaly-detector',
       POWERTOOLS_METRICS_NAMESPACE: detectorMetrics.namespace,
       POWERTOOLS_LOG_LEVEL: 'INFO',
     };
-    validateEnvironmentSize(props.functionName, variables);
+    // Sized on the JSON text Terraform will write; the attribute itself is a jsonencode(...) expression.
+    validateEnvironmentSize(props.functionName, { ...fixedVariables, [DETECTOR_CONFIG_ENV]: JSON.stringify(props.runtimeConfig) });
+    const variables: Record<string, string> = { [DETECTOR_CONFIG_ENV]: jsonEncode(props.runtimeConfig), ...fixedVariables };
     checkServiceArns(props.access.ecsServiceArns);
 
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
@@ -153,6 +157,7 @@ export class DetectorFunction extends Construct {
 
     const bundle = props.bundle ?? bundleLambda();
     const asset = new TerraformAsset(this, 'bundle', { path: writeBundleZip(bundle), type: AssetType.FILE });
+    this.bundleAsset = asset;
     this.function = new LambdaFunction(this, 'function', {
       functionName: props.functionName,
       role: this.role.arn,

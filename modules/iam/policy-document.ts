@@ -1,7 +1,10 @@
 /**
- * IAM policy documents as typed objects. Rendered with JSON.stringify so CDKTF
- * resolves resource tokens inside them and tests can read every statement back.
+ * IAM policy documents as typed objects, rendered as Terraform `jsonencode(...)`
+ * so resource references inside them stay expressions in both the JSON and the
+ * HCL output (see ../encoding/json-encode.ts).
  */
+import { jsonEncode } from '../encoding/json-encode';
+
 export interface PolicyStatement {
   Sid: string;
   Effect: 'Allow' | 'Deny';
@@ -19,7 +22,7 @@ export interface PolicyDocument {
 
 export function policyDocument(statements: PolicyStatement[]): string {
   const doc: PolicyDocument = { Version: '2012-10-17', Statement: statements };
-  return JSON.stringify(doc);
+  return jsonEncode(doc);
 }
 
 /** Trust policy letting one AWS service assume a role, optionally only from this account. */

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
 import { detectorMetrics } from '../../src/config/naming';
+import { jsonEncode } from '../encoding/json-encode';
 
 export interface PipelineAlarmsProps {
   readonly environment: string;
@@ -129,7 +130,7 @@ export class PipelineAlarms extends Construct {
     }
     this.dashboard = new CloudwatchDashboard(this, 'dashboard', {
       dashboardName: `cad-${env}-detector`,
-      dashboardBody: JSON.stringify({ widgets }),
+      dashboardBody: jsonEncode({ widgets }),
     });
   }
 }

@@ -3,6 +3,7 @@ import { Mount } from '@cdktf/provider-vault/lib/mount';
 import { GenericEndpoint } from '@cdktf/provider-vault/lib/generic-endpoint';
 import { Policy } from '@cdktf/provider-vault/lib/policy';
 import { AwsAuthBackendRole } from '@cdktf/provider-vault/lib/aws-auth-backend-role';
+import { jsonEncode } from '../encoding/json-encode';
 
 export type DetectorSecret = 'splunk' | 'dynatrace';
 export const DETECTOR_SECRETS: DetectorSecret[] = ['splunk', 'dynatrace'];
@@ -42,6 +43,8 @@ export function renderDetectorPolicy(kvMount: string, secretPaths: string[]): st
  */
 export class VaultSecrets extends Construct {
   public readonly policy: Policy;
+  /** The policy's text, as `renderDetectorPolicy` wrote it. */
+  public readonly policyText: string;
   public readonly policyName: string;
   public readonly secretPaths: Record<DetectorSecret, string>;
   public readonly authRole: AwsAuthBackendRole;
@@ -65,7 +68,7 @@ export class VaultSecrets extends Construct {
       // Writes only the metadata endpoint: versions to keep and ownership, never data.
       new GenericEndpoint(this, `${secret}-metadata`, {
         path: `${mountPath}/metadata/${this.secretPaths[secret]}`,
-        dataJson: JSON.stringify({
+        dataJson: jsonEncode({
           max_versions: props.maxVersions,
           custom_metadata: { owner: 'container-anomaly-detector', environment: props.environment, secret },
         }),
@@ -76,9 +79,10 @@ export class VaultSecrets extends Construct {
       });
     }
 
+    this.policyText = renderDetectorPolicy(mountPath, DETECTOR_SECRETS.map((s) => this.secretPaths[s]));
     this.policy = new Policy(this, 'policy', {
       name: props.policyName,
-      policy: renderDetectorPolicy(mountPath, DETECTOR_SECRETS.map((s) => this.secretPaths[s])),
+      policy: this.policyText,
       namespace: props.namespace,
     });
     this.policyName = this.policy.name;

@@ -3,7 +3,7 @@
  * config and the names of the resources the stack created. Used by the stack
  * (as the `DETECTOR_CONFIG` variable) and by the local run.
  */
-import type { EnvironmentConfig } from '../../environments/schema';
+import type { DetectorConfig } from '../../environments/schema';
 import { archiveKeys, names } from './naming';
 import type { RuntimeConfigInput } from './runtime-config';
 import { defaultEntitySelector, defaultSpl } from './source-defaults';
@@ -14,9 +14,11 @@ export interface DeployedResources {
   alertTopicArn: string;
   /** Undefined while no model is trained: the embedded detector scores alone. */
   endpointName?: string;
+  /** The Vault AWS auth role the stack created; defaults to this project's name for it. */
+  vaultAuthRole?: string;
 }
 
-export function toRuntimeConfig(env: EnvironmentConfig, resources: DeployedResources): RuntimeConfigInput {
+export function toRuntimeConfig(env: DetectorConfig, resources: DeployedResources): RuntimeConfigInput {
   const { vault } = env;
   return {
     environment: env.name,
@@ -39,7 +41,7 @@ export function toRuntimeConfig(env: EnvironmentConfig, resources: DeployedResou
         : {
             method: 'aws',
             mount: vault.awsAuthMount,
-            role: names.vaultAuthRole(env.name),
+            role: resources.vaultAuthRole ?? names.vaultAuthRole(env.name),
             iamServerId: vault.iamServerIdHeader,
             stsRegion: env.aws.region,
           },

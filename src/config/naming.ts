@@ -7,19 +7,24 @@ import { ARCHIVE_PREFIXES } from './runtime-config';
 /** Short resource-name prefix; keeps every bucket name under S3's 63 characters. */
 export const NAME_PREFIX = 'cad';
 
-export const names = {
-  archiveBucket: (env: string, accountId: string, region: string) => `${NAME_PREFIX}-${env}-${accountId}-${region}`,
-  accessLogBucket: (env: string, accountId: string, region: string) => `${NAME_PREFIX}-${env}-${accountId}-${region}-logs`,
-  alertTopic: (env: string) => `${NAME_PREFIX}-${env}-alerts`,
-  detectorFunction: (env: string) => `${NAME_PREFIX}-${env}-detector`,
-  detectorRole: (env: string) => `${NAME_PREFIX}-${env}-detector`,
-  sagemakerExecutionRole: (env: string) => `${NAME_PREFIX}-${env}-sagemaker-execution`,
-  sagemakerTrainingRole: (env: string) => `${NAME_PREFIX}-${env}-sagemaker-training`,
-  endpoint: (env: string) => `${NAME_PREFIX}-${env}-rcf`,
-  vaultPolicy: (env: string) => `${NAME_PREFIX}-${env}-detector-read`,
-  vaultAuthRole: (env: string) => `${NAME_PREFIX}-${env}-detector`,
-  vaultSecretPath: (pathPrefix: string, secret: 'splunk' | 'dynatrace') => `${pathPrefix}/${secret}`,
-};
+/** Resource names under a naming prefix (a consumer of the construct may bring its own). */
+export function namesFor(prefix: string) {
+  return {
+    archiveBucket: (env: string, accountId: string, region: string) => `${prefix}-${env}-${accountId}-${region}`,
+    accessLogBucket: (env: string, accountId: string, region: string) => `${prefix}-${env}-${accountId}-${region}-logs`,
+    alertTopic: (env: string) => `${prefix}-${env}-alerts`,
+    detectorFunction: (env: string) => `${prefix}-${env}-detector`,
+    detectorRole: (env: string) => `${prefix}-${env}-detector`,
+    sagemakerExecutionRole: (env: string) => `${prefix}-${env}-sagemaker-execution`,
+    sagemakerTrainingRole: (env: string) => `${prefix}-${env}-sagemaker-training`,
+    endpoint: (env: string) => `${prefix}-${env}-rcf`,
+    vaultPolicy: (env: string) => `${prefix}-${env}-detector-read`,
+    vaultAuthRole: (env: string) => `${prefix}-${env}-detector`,
+    vaultSecretPath: (pathPrefix: string, secret: 'splunk' | 'dynatrace') => `${pathPrefix}/${secret}`,
+  };
+}
+
+export const names = namesFor(NAME_PREFIX);
 
 /** S3 keys inside the archive bucket. IAM policies are scoped to the prefixes in ARCHIVE_PREFIXES. */
 export const archiveKeys = {

@@ -1,5 +1,6 @@
 /** Synthesizes environments once per test file and gives typed access to the Terraform JSON. */
 import { Testing } from 'cdktf';
+import { parse as parseHcl } from '@cdktf/hcl2json';
 import { loadEnvironment } from '../../environments';
 import type { EnvironmentConfig, EnvironmentInput } from '../../environments/schema';
 import { parseEnvironment } from '../../environments/schema';
@@ -73,8 +74,24 @@ export interface Statement {
   Condition?: Record<string, Record<string, unknown>>;
 }
 
-export function statementsOf(policyJson: unknown): Statement[] {
-  return (JSON.parse(String(policyJson)) as { Statement: Statement[] }).Statement;
+const JSONENCODE = /^\$\{jsonencode\(([\s\S]*)\)\}$/;
+
+/**
+ * Reads back a JSON-valued attribute, which the modules write as
+ * `${jsonencode(<HCL object>)}`: the object is parsed by the HCL parser
+ * cdktf-cli ships (@cdktf/hcl2json), so a literal Terraform would reject fails
+ * here too. References stay as `${...}` strings, as elsewhere in the JSON synth.
+ */
+export async function decodeJsonAttribute(value: unknown): Promise<unknown> {
+  const text = String(value);
+  const match = JSONENCODE.exec(text);
+  if (!match) throw new Error(`not a jsonencode(...) attribute: ${text.slice(0, 80)}`);
+  const parsed = await parseHcl('attribute.tf', `value = ${match[1]}\n`);
+  return parsed.value;
+}
+
+export async function statementsOf(policy: unknown): Promise<Statement[]> {
+  return ((await decodeJsonAttribute(policy)) as { Statement: Statement[] }).Statement;
 }
 
 export function asArray(v: string | string[] | undefined): string[] {

@@ -29,21 +29,21 @@ describe('metric archive bucket', () => {
     }
   });
 
-  it('denies every non-TLS request on both buckets', () => {
+  it('denies every non-TLS request on both buckets', async () => {
     for (const id of ['archive-policy', 'access-logs-policy']) {
-      const deny = statementsOf(resourceAt(dev, 'aws_s3_bucket_policy', id).policy).find((s) => s.Sid === 'DenyInsecureTransport');
+      const deny = (await statementsOf(resourceAt(dev, 'aws_s3_bucket_policy', id).policy)).find((s) => s.Sid === 'DenyInsecureTransport');
       expect(deny).toMatchObject({ Effect: 'Deny', Principal: '*', Action: ['s3:*'], Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
       expect(deny?.Resource).toHaveLength(2);
     }
   });
 
-  it('logs access to the separate log bucket, which uses SSE-S3 because S3 log delivery requires it', () => {
+  it('logs access to the separate log bucket, which uses SSE-S3 because S3 log delivery requires it', async () => {
     const logging = resourceAt(dev, 'aws_s3_bucket_logging', 'archive-logging');
     expect(String(logging.target_bucket)).toMatch(/aws_s3_bucket\.archive_access-logs_\w+\.id/);
     expect(String(logging.target_prefix)).toMatch(/^s3-access\//);
     const sse = resourceAt(dev, 'aws_s3_bucket_server_side_encryption_configuration', 'access-logs-encryption');
     expect(JSON.stringify(sse.rule)).toContain('"sse_algorithm":"AES256"');
-    const allow = statementsOf(resourceAt(dev, 'aws_s3_bucket_policy', 'access-logs-policy').policy).find((s) => s.Sid === 'AllowS3ServerAccessLogs');
+    const allow = (await statementsOf(resourceAt(dev, 'aws_s3_bucket_policy', 'access-logs-policy').policy)).find((s) => s.Sid === 'AllowS3ServerAccessLogs');
     expect(allow).toMatchObject({ Principal: { Service: 'logging.s3.amazonaws.com' }, Action: ['s3:PutObject'] });
     expect(allow?.Condition?.StringEquals).toHaveProperty('aws:SourceAccount');
   });

@@ -1,5 +1,5 @@
 import { Testing, TerraformStack } from 'cdktf';
-import { asArray, onlyResource, resourceAt, statementsOf, synthEnvironment, synthVariant } from '../support/synth';
+import { asArray, decodeJsonAttribute, onlyResource, resourceAt, statementsOf, synthEnvironment, synthVariant, type Statement } from '../support/synth';
 import { DetectorFunction, UNSCOPABLE_ACTIONS } from '../../modules/detector-function';
 import { bundleLambda } from '../../modules/detector-function/bundle';
 import { parseRuntimeConfig } from '../../src/config/runtime-config';
@@ -27,17 +27,28 @@ describe('detector function', () => {
     expect(fn.source_code_hash).toBe(bundleLambda().sha256);
   });
 
-  it('encrypts its environment with a KMS key and carries no secret value, only names and addresses', () => {
+  it('encrypts its environment with a KMS key and carries no secret value, only names and addresses', async () => {
     expect(String(fn.kms_key_arn)).toMatch(/aws_kms_key\.logs-key_\w+\.arn/);
     const variables = (fn.environment as { variables: Record<string, string> }).variables;
     expect(Object.keys(variables).sort()).toEqual(['DETECTOR_CONFIG', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME']);
     expect(variables.DETECTOR_CONFIG).not.toMatch(/token"|password|apiToken|secret_id/i);
     // Resolved against placeholder resource names, the JSON is a valid runtime config.
-    const resolved = variables.DETECTOR_CONFIG.replace(/\$\{[^}]+\}/g, 'resolved-name');
+    const resolved = JSON.stringify(await decodeJsonAttribute(variables.DETECTOR_CONFIG)).replace(/\$\{[^}]+\}/g, 'resolved-name');
     const config = parseRuntimeConfig(resolved);
     expect(config.vault.auth).toEqual({ method: 'aws', mount: 'aws', role: 'cad-prod-detector', iamServerId: 'vault.example.com', stsRegion: 'eu-west-1' });
     expect(config.vault.splunkPath).toBe('container-anomaly/prod/splunk');
     expect(config.ecs.services.map((s) => s.name)).toEqual(['checkout-api', 'catalog-api', 'payments-worker', 'search-api']);
+  });
+
+  it('keeps quotes, backslashes, newlines and template markers in the config intact through jsonencode', async () => {
+    // An SPL search and a Dynatrace entity selector routinely carry quotes; CDKTF's Fn.jsonencode does not escape them.
+    const spl = 'search index="ecs" sourcetype=ecs:container:metrics\n| eval path="C:\\x %{y} ${z}"';
+    const quoted = synthVariant('dev', (e) => ({ ...e, splunk: { ...e.splunk, spl }, dynatrace: { ...e.dynatrace, entitySelector: 'type("CONTAINER_GROUP_INSTANCE")' } }));
+    const { variables } = onlyResource(quoted, 'aws_lambda_function').environment as { variables: Record<string, string> };
+    const config = (await decodeJsonAttribute(variables.DETECTOR_CONFIG)) as { splunk: { spl: string }; dynatrace: { entitySelector: string } };
+    // The decoded value is in Terraform-JSON form, where a literal `${` is written `$${` and `%{` is `%%{`.
+    expect(config.splunk.spl).toBe(spl.split('${').join('$${').split('%{').join('%%{'));
+    expect(config.dynatrace.entitySelector).toBe('type("CONTAINER_GROUP_INSTANCE")');
   });
 
   it('logs to an explicit KMS-encrypted log group with retention, created before the function', () => {
@@ -57,11 +68,15 @@ describe('detector function', () => {
   });
 
   describe('IAM role', () => {
-    const statements = statementsOf(resourceAt(prod, 'aws_iam_role_policy', 'detector/policy').policy);
-    const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
+    let statements: Statement[] = [];
+    let bySid: Record<string, Statement> = {};
+    beforeAll(async () => {
+      statements = await statementsOf(resourceAt(prod, 'aws_iam_role_policy', 'detector/policy').policy);
+      bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
+    });
 
-    it('is assumable by Lambda only', () => {
-      const trust = statementsOf(resourceAt(prod, 'aws_iam_role', 'detector/role').assume_role_policy);
+    it('is assumable by Lambda only', async () => {
+      const trust = await statementsOf(resourceAt(prod, 'aws_iam_role', 'detector/role').assume_role_policy);
       expect(trust).toEqual([{ Sid: 'AssumedByService', Effect: 'Allow', Action: ['sts:AssumeRole'], Principal: { Service: 'lambda.amazonaws.com' } }]);
     });
 
@@ -103,8 +118,8 @@ describe('detector function', () => {
       expect(bySid.UnscopableActions.Action).toEqual(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'application-autoscaling:DescribeScalableTargets']);
     });
 
-    it('grants no SageMaker permission while no endpoint is deployed', () => {
-      const devStatements = statementsOf(resourceAt(dev, 'aws_iam_role_policy', 'detector/policy').policy);
+    it('grants no SageMaker permission while no endpoint is deployed', async () => {
+      const devStatements = await statementsOf(resourceAt(dev, 'aws_iam_role_policy', 'detector/policy').policy);
       expect(devStatements.flatMap((s) => s.Action).filter((a) => a.startsWith('sagemaker:'))).toEqual([]);
     });
   });

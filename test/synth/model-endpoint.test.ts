@@ -1,4 +1,4 @@
-import { asArray, onlyResource, resourceAt, resourcesOf, statementsOf, synthEnvironment, synthVariant } from '../support/synth';
+import { asArray, onlyResource, resourceAt, resourcesOf, statementsOf, synthEnvironment, synthVariant, type Statement } from '../support/synth';
 import { SAGEMAKER_UNSCOPABLE_ACTIONS } from '../../modules/model-endpoint';
 import { supportsVolumeKms } from '../../modules/model-endpoint/defaults';
 
@@ -52,10 +52,10 @@ describe('model endpoint', () => {
     expect(resourceAt(dev, 'aws_iam_role', 'model/execution-role').name).toBe('cad-dev-sagemaker-execution');
   });
 
-  it('lets the execution role read only the models prefix and pull the RCF image; the training role read training sets and write models', () => {
-    const exec = statementsOf(resourceAt(prod, 'aws_iam_role_policy', 'model/execution-policy').policy);
-    const train = statementsOf(resourceAt(prod, 'aws_iam_role_policy', 'model/training-policy').policy);
-    const bySid = (s: ReturnType<typeof statementsOf>) => Object.fromEntries(s.map((x) => [x.Sid, x]));
+  it('lets the execution role read only the models prefix and pull the RCF image; the training role read training sets and write models', async () => {
+    const exec = await statementsOf(resourceAt(prod, 'aws_iam_role_policy', 'model/execution-policy').policy);
+    const train = await statementsOf(resourceAt(prod, 'aws_iam_role_policy', 'model/training-policy').policy);
+    const bySid = (s: Statement[]) => Object.fromEntries(s.map((x) => [x.Sid, x]));
     expect(bySid(exec).ReadModelArtifacts).toMatchObject({ Action: ['s3:GetObject'], Resource: [expect.stringMatching(/\/models\/env=prod\/\*$/)] });
     expect(bySid(exec).PullRcfImage).toMatchObject({ Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], Resource: [expect.stringMatching(/:repository\/randomcutforest$/)] });
     expect(bySid(train).ReadTrainingSets.Resource).toEqual([expect.stringMatching(/\/training\/env=prod\/\*$/)]);
@@ -64,7 +64,7 @@ describe('model endpoint', () => {
       for (const a of s.Action) expect(a).not.toMatch(/\*/);
       if (asArray(s.Resource).includes('*')) expect(s.Action.every((a) => SAGEMAKER_UNSCOPABLE_ACTIONS.includes(a))).toBe(true);
     }
-    const trust = statementsOf(resourceAt(prod, 'aws_iam_role', 'model/execution-role').assume_role_policy)[0];
+    const [trust] = await statementsOf(resourceAt(prod, 'aws_iam_role', 'model/execution-role').assume_role_policy);
     expect(trust).toMatchObject({ Principal: { Service: 'sagemaker.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': '210987654321' } } });
   });
 });

@@ -1,4 +1,4 @@
-import { onlyResource, resourcesOf, synthEnvironment } from '../support/synth';
+import { decodeJsonAttribute, onlyResource, resourcesOf, synthEnvironment } from '../support/synth';
 
 describe('pipeline alarms and dashboard', () => {
   const prod = synthEnvironment('prod');
@@ -41,10 +41,10 @@ describe('pipeline alarms and dashboard', () => {
     }
   });
 
-  it('draws one dashboard with the pipeline’s and the detector’s own metrics', () => {
+  it('draws one dashboard with the pipeline’s and the detector’s own metrics', async () => {
     const dashboard = onlyResource(prod, 'aws_cloudwatch_dashboard');
     expect(dashboard.dashboard_name).toBe('cad-prod-detector');
-    const body = JSON.parse(String(dashboard.dashboard_body)) as { widgets: Array<{ properties: { title: string; metrics: string[][] } }> };
+    const body = (await decodeJsonAttribute(dashboard.dashboard_body)) as { widgets: Array<{ properties: { title: string; metrics: string[][] } }> };
     const metrics = body.widgets.flatMap((w) => w.properties.metrics.map((m) => m[1]));
     expect(metrics).toEqual(expect.arrayContaining(['ContainersScored', 'Anomalies', 'ScaleActions', 'ScaleRestores', 'DetectorWarming', 'LedgerResets', 'ScorerFallbacks', 'CollectMs', 'Errors', 'Invocation5XXErrors']));
   });

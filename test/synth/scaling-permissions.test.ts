@@ -1,31 +1,30 @@
 /** The detector's ECS and Application Auto Scaling permissions, and the schedule's checks, as synthesized. */
 import { Testing, TerraformStack } from 'cdktf';
-import { resourceAt, synthEnvironment, synthVariant } from '../support/synth';
+import { resourceAt, statementsOf, synthEnvironment, synthVariant } from '../support/synth';
 import { scalingStatements } from '../../modules/iam/scaling-statements';
 import { Schedule } from '../../modules/schedule';
-import type { PolicyStatement } from '../../modules/iam/policy-document';
 
-const statementsOf = (policy: unknown) => (JSON.parse(String(policy)) as { Statement: PolicyStatement[] }).Statement;
-const bySid = (json: ReturnType<typeof synthEnvironment>) => Object.fromEntries(statementsOf(resourceAt(json, 'aws_iam_role_policy', 'detector/policy').policy).map((s) => [s.Sid, s]));
+const bySid = async (json: ReturnType<typeof synthEnvironment>) =>
+  Object.fromEntries((await statementsOf(resourceAt(json, 'aws_iam_role_policy', 'detector/policy').policy)).map((s) => [s.Sid, s]));
 const documentedConditions = { 'application-autoscaling:service-namespace': 'ecs', 'application-autoscaling:scalable-dimension': 'ecs:service:DesiredCount' };
 
 describe('scaling permissions', () => {
   // Defect 5: RegisterScalableTarget on scalable-target/* with no condition reached every target of every service.
-  it('narrows RegisterScalableTarget to ECS services\' desired count with the documented condition keys', () => {
-    expect(bySid(synthEnvironment('prod')).RaiseAutoScalingMinimum).toEqual({
+  it('narrows RegisterScalableTarget to ECS services\' desired count with the documented condition keys', async () => {
+    expect((await bySid(synthEnvironment('prod'))).RaiseAutoScalingMinimum).toEqual({
       Sid: 'RaiseAutoScalingMinimum', Effect: 'Allow', Action: ['application-autoscaling:RegisterScalableTarget'],
       Resource: ['arn:${data.aws_partition.partition.partition}:application-autoscaling:eu-west-1:210987654321:scalable-target/*'],
       Condition: { StringEquals: documentedConditions },
     });
   });
 
-  it('adds a resource tag condition when the environment says its targets are tagged', () => {
+  it('adds a resource tag condition when the environment says its targets are tagged', async () => {
     const tagged = synthVariant('prod', (e) => ({ ...e, ecs: { ...e.ecs, scalableTargetTag: { key: 'cad-scalable', value: 'prod' } } }));
-    expect(bySid(tagged).RaiseAutoScalingMinimum.Condition).toEqual({ StringEquals: { ...documentedConditions, 'aws:ResourceTag/cad-scalable': 'prod' } });
+    expect((await bySid(tagged)).RaiseAutoScalingMinimum.Condition).toEqual({ StringEquals: { ...documentedConditions, 'aws:ResourceTag/cad-scalable': 'prod' } });
   });
 
-  it('names each configured service in its own cluster, never a wildcard', () => {
-    const resources = [bySid(synthEnvironment('dev')).ScaleAllowListedServices.Resource].flat();
+  it('names each configured service in its own cluster, never a wildcard', async () => {
+    const resources = [(await bySid(synthEnvironment('dev'))).ScaleAllowListedServices.Resource].flat();
     expect(resources).toEqual([expect.stringMatching(/:service\/apps-dev\/checkout-api$/), expect.stringMatching(/:service\/apps-dev\/catalog-api$/)]);
     for (const r of resources) expect(r).not.toMatch(/[*?]/);
   });

@@ -22,8 +22,8 @@ describe('schedule', () => {
     expect(String(permission.source_arn)).toMatch(/^\$\{aws_cloudwatch_event_rule\.schedule_rule_\w+\.arn\}$/);
   });
 
-  it('lets EventBridge dead-letter into the queue only from this rule, and only over TLS', () => {
-    const [allow, deny] = statementsOf(onlyResource(dev, 'aws_sqs_queue_policy').policy);
+  it('lets EventBridge dead-letter into the queue only from this rule, and only over TLS', async () => {
+    const [allow, deny] = await statementsOf(onlyResource(dev, 'aws_sqs_queue_policy').policy);
     expect(allow).toMatchObject({ Principal: { Service: 'events.amazonaws.com' }, Action: ['sqs:SendMessage'] });
     expect(String(allow.Condition?.ArnEquals['aws:SourceArn'])).toMatch(/aws_cloudwatch_event_rule\.schedule_rule_\w+\.arn/);
     expect(deny).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
@@ -39,8 +39,8 @@ describe('alert topic', () => {
     expect(String(topic.kms_master_key_id)).toMatch(/aws_kms_key\.messaging-key_\w+\.arn/);
   });
 
-  it('lets only this account and its CloudWatch alarms publish, over TLS', () => {
-    const statements = statementsOf(onlyResource(prod, 'aws_sns_topic_policy').policy);
+  it('lets only this account and its CloudWatch alarms publish, over TLS', async () => {
+    const statements = await statementsOf(onlyResource(prod, 'aws_sns_topic_policy').policy);
     expect(statements.map((s) => s.Sid)).toEqual(['AccountPrincipalsPublish', 'CloudWatchAlarmsPublish', 'DenyInsecureTransport']);
     expect(statements[0].Principal).toEqual({ AWS: 'arn:${data.aws_partition.partition.partition}:iam::210987654321:root' });
     expect(statements[1]).toMatchObject({
@@ -62,9 +62,9 @@ describe('alert topic', () => {
     expect(resourcesOf(synthEnvironment('dev'), 'aws_sns_topic_subscription')).toEqual([]);
   });
 
-  it('lets CloudWatch alarms and EventBridge use the messaging key, and nobody else outside IAM', () => {
+  it('lets CloudWatch alarms and EventBridge use the messaging key, and nobody else outside IAM', async () => {
     const key = Object.entries(prod.resource.aws_kms_key).find(([id]) => id.startsWith('messaging-key'))?.[1];
-    const statements = statementsOf(key?.policy);
+    const statements = await statementsOf(key?.policy);
     expect(statements.map((s) => s.Principal)).toEqual([
       { AWS: 'arn:${data.aws_partition.partition.partition}:iam::210987654321:root' },
       { Service: 'cloudwatch.amazonaws.com' },

@@ -50,6 +50,13 @@ describe('detection stack', () => {
     expect(onlyResource(prod, 'aws_sagemaker_endpoint').name).toBe('cad-prod-rcf');
   });
 
+  it('keeps the addresses deployed environments have: the construct sits at the id CDKTF leaves out of logical ids', () => {
+    expect(Object.keys(prod.resource.aws_lambda_function)).toEqual(['detector_function_10B21062']);
+    expect(Object.keys(prod.resource.aws_s3_bucket).sort()).toEqual(['archive_F6B9B74C', 'archive_access-logs_B36A86EA']);
+    expect(Object.keys(prod.resource.aws_kms_key).sort()).toEqual(['archive-key_0687B2FE', 'logs-key_44F95A88', 'messaging-key_48BA1416']);
+    expect(Object.keys(prod.data?.aws_partition ?? {})).toEqual(['partition']);
+  });
+
   it('synthesizes byte-identical JSON twice, bundle hash included', () => {
     const env = loadEnvironment('staging');
     expect(synthConfig(env).text).toBe(synthConfig(env).text);

@@ -1,4 +1,4 @@
-import { onlyResource, resourcesOf, synthEnvironment, type TfJson } from '../support/synth';
+import { decodeJsonAttribute, onlyResource, resourcesOf, synthEnvironment, type TfJson } from '../support/synth';
 import { renderDetectorPolicy } from '../../modules/vault-secrets';
 
 function vaultResources(json: TfJson): Array<[string, Record<string, unknown>]> {
@@ -16,12 +16,12 @@ describe('Vault secrets', () => {
     expect(resourcesOf(prod, 'vault_mount')).toEqual([]);
   });
 
-  it('declares the two secret paths with metadata only, and never deletes their versions', () => {
+  it('declares the two secret paths with metadata only, and never deletes their versions', async () => {
     const metadata = resourcesOf(prod, 'vault_generic_endpoint');
     expect(metadata.map((m) => m.path).sort()).toEqual(['secret/metadata/container-anomaly/prod/dynatrace', 'secret/metadata/container-anomaly/prod/splunk']);
     for (const m of metadata) {
       expect(m.disable_delete).toBe(true);
-      const body = JSON.parse(String(m.data_json)) as Record<string, unknown>;
+      const body = (await decodeJsonAttribute(m.data_json)) as Record<string, unknown>;
       expect(Object.keys(body).sort()).toEqual(['custom_metadata', 'max_versions']);
       expect(body.max_versions).toBe(10);
       expect(body.custom_metadata).toMatchObject({ owner: 'container-anomaly-detector', environment: 'prod' });
@@ -33,7 +33,8 @@ describe('Vault secrets', () => {
       for (const [type, r] of vaultResources(json)) {
         expect(type).not.toMatch(/^vault_(kv_secret|kv_secret_v2|generic_secret)$/);
         const text = JSON.stringify(r);
-        expect(text).not.toMatch(/"data":|"token"|"password"|"apiToken"|data_json_wo/);
+        // JSON-valued attributes are jsonencode(...) expressions, where a key reads `\"data\" =`.
+        expect(text).not.toMatch(/"data":|\\"data\\" =|"token"|\\"token\\"|"password"|\\"password\\"|"apiToken"|\\"apiToken\\"|data_json_wo/);
         expect(String(r.path ?? '')).not.toMatch(/\/data\//);
       }
     }
