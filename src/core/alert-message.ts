@@ -77,6 +77,12 @@ export function buildMessage(input: {
   actions: readonly ActionOutcome[];
   now: Date;
   fullListKey: string;
+  /**
+   * Service keys whose anomalies the message lists; defaults to those of the
+   * firing transitions. A transition read back from the ledger may name its
+   * service as the store's redaction left it, which no anomaly's key matches.
+   */
+  about?: ReadonlySet<string>;
 }): AlertMessagePlan {
   const { transitions, notices } = input;
   const firing = transitions.filter((t) => t.kind !== 'resolved');
@@ -85,7 +91,7 @@ export function buildMessage(input: {
   const severity: Severity = relevant.some((t) => t.severity === 'critical') ? 'critical' : 'warning';
 
   // The anomalies of the services this message is about, most severe first.
-  const about = new Set(firing.map((t) => t.key));
+  const about = new Set([...firing.map((t) => t.key), ...(input.about ?? [])]);
   const anomalies = input.anomalies.filter((a) => about.has(`${a.cluster}/${a.service}`)).sort(bySeverity);
   const actions = [...input.actions].filter((a) => a.outcome !== 'skipped').sort((a, b) => Number(b.outcome === 'failed') - Number(a.outcome === 'failed'));
   const orderedTransitions = [...transitions].sort((a, b) => rank(b.severity) - rank(a.severity));

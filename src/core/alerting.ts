@@ -189,6 +189,7 @@ export function planAlert(input: {
   ledger: ActionLedger;
   now: Date;
   fullListKey: string;
+  about?: ReadonlySet<string>;
 }): AlertMessagePlan | undefined {
   if (input.ledger.alertsByRun[input.runKey]) return undefined;
   if (input.transitions.length === 0 && input.notices.length === 0) return undefined;

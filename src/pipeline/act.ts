@@ -91,10 +91,11 @@ export async function act(deps: CycleDeps, options: CycleOptions, anomalies: Ano
   const reserved = await updateLedger(loc, (ledger) => {
     trackWarming(ledger, context.warming, now);
     // Recorded with the incidents they change, so they are alerted even if this run dies before it publishes.
-    ledger.pendingAlerts.push(...updateIncidents(ledger, anomalies, now, quietMs, sightings));
+    const own = updateIncidents(ledger, anomalies, now, quietMs, sightings);
+    ledger.pendingAlerts.push(...own);
     const plan = planScaling({ anomalies, observed, seen: context.seen, config: options.scaling, ledger, runKey: options.runKey, now });
     const previous = reserve(ledger, plan, options.runKey, options.dryRun, now);
-    return { ledger: pruneLedger(ledger, now, retention), result: { plan, previous } };
+    return { ledger: pruneLedger(ledger, now, retention), result: { plan, previous, own } };
   });
   const { plan, previous } = reserved;
 
@@ -117,7 +118,9 @@ export async function act(deps: CycleDeps, options: CycleOptions, anomalies: Ano
     // Every change not yet alerted, this run's and any a run that died left behind: whoever publishes first takes them.
     const transitions: Transition[] = ledger.pendingAlerts;
     const notices = pendingNotices(ledger);
-    const message = planAlert({ ...options, transitions, notices, anomalies, actions, ledger, now, fullListKey });
+    // This run's anomalies belong to its own firing transitions, named as this run saw them.
+    const about = new Set(reserved.own.filter((t) => t.kind !== 'resolved').map((t) => t.key));
+    const message = planAlert({ ...options, transitions, notices, anomalies, actions, ledger, now, fullListKey, about });
     if (message) {
       ledger.pendingAlerts = [];
       markNotices(ledger, notices, true);

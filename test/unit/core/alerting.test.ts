@@ -114,6 +114,15 @@ describe('alert plan', () => {
     expect(JSON.parse(message.body).actions).toEqual([{ cluster: 'apps', service: 'api', outcome: 'restored', from: 5, to: 3 }]);
   });
 
+  // Merging #17: transitions read back from the ledger name a service as the store's redaction left it.
+  it('lists the run\'s anomalies of a service whose transition came back from the ledger under another name', () => {
+    const ledger = emptyLedger();
+    const redacted: Transition = { kind: 'opened', key: 'apps/billing-[REDACTED]', cluster: 'apps', service: 'billing-[REDACTED]', severity: 'warning', reason: '1 anomalous container' };
+    const anomalies = [anomaly('c1', 'billing-s3cret')];
+    const message = planAlert({ environment: 'prod', runId: 'run-1', runKey: 'evt-1', transitions: [redacted], notices: [], anomalies, actions: [], ledger, now, fullListKey: 'k', about: new Set(['apps/billing-s3cret']) })!;
+    expect(JSON.parse(message.body).anomalies).toEqual([expect.objectContaining({ containerId: 'c1' })]);
+  });
+
   it('sends nothing without a transition or notice, and nothing for a retried run that already published', () => {
     const ledger = emptyLedger();
     expect(plan(ledger, [], [anomaly('c1', 'api')], [{ cluster: 'apps', service: 'api', outcome: 'would-scale', from: 1, to: 2 }])).toBeUndefined();
