@@ -16,6 +16,11 @@ export interface Detection {
   threshold: number;
   isAnomaly: boolean;
   warmingUp: boolean;
+  /**
+   * The sample is part of an unusual stretch, alarmed or not: the model raises
+   * one alarm per stretch, so this says whether the stretch is still going.
+   */
+  unusual: boolean;
   /** Per input dimension, in input order. */
   attribution: { high: number[]; low: number[] };
   /**
@@ -107,7 +112,7 @@ export class FleetDetector {
       high[i % o.dimensions] += scored.high[i];
       low[i % o.dimensions] += scored.low[i];
     }
-    return { score: scored.score, ...verdict, attribution: { high, low }, scope: 'container' };
+    return { score: scored.score, ...verdict, unusual: exceeds, attribution: { high, low }, scope: 'container' };
   }
 
   /** Scores one cycle's samples (each key at most once, all at about the same time), so peers can be compared. */

@@ -36,6 +36,7 @@ export async function scoreBatch(
       threshold: embedded[i].threshold,
       isAnomaly: embedded[i].isAnomaly,
       warmingUp: embedded[i].warmingUp,
+      unusual: embedded[i].unusual,
       attribution: toAttribution(embedded[i]),
       scorer: 'embedded',
     }));
@@ -53,6 +54,7 @@ export async function scoreBatch(
         isAnomaly: scores[i] >= threshold,
         // The remote model knows the fleet, but per-container context comes from the embedded one.
         warmingUp: embedded[i].warmingUp,
+        unusual: scores[i] >= threshold || embedded[i].unusual,
         attribution: toAttribution(embedded[i]),
         scorer: remote.name,
       })),
