@@ -12,6 +12,8 @@
 import { DEFAULT_DYNATRACE_DIMENSIONS, DEFAULT_DYNATRACE_METRICS, DEFAULT_SPLUNK_FIELDS } from '../src/config/source-defaults';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { RedactionBoundary } from '../src/observability/boundary';
+import { processRedactor } from '../src/observability/redaction';
 import { FileObjectStore } from '../src/local/file-store';
 import { runCycle } from '../src/pipeline/run-cycle';
 import type { Alerter, AlertMessage, ObjectStore, ServiceScaler, ServiceState, WriteCondition } from '../src/pipeline/ports';
@@ -94,9 +96,11 @@ async function main(): Promise<void> {
   const workDir = mkdtempSync(join(tmpdir(), 'cad-bench-'));
   const secrets = SecretsFile.create(join(workDir, 'secrets.json'), { s: { token: 'bench' }, d: { apiToken: 'dt0c01.bench' } });
   const store = new SlowStore(new FileObjectStore(join(workDir, 'archive')));
+  // The redaction boundary on the sinks, as the Lambda wires it: its cost is part of the cycle.
+  const boundary = new RedactionBoundary(processRedactor);
   const deps = {
-    sources: createSources(config, secrets), store, detectors: fleetDetectorFactory(), scaler, alerter,
-    log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+    sources: createSources(config, secrets), store: boundary.store(store), detectors: fleetDetectorFactory(), scaler, alerter: boundary.alerter(alerter),
+    log: boundary.log({ debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined }),
     metrics: { add: () => undefined }, clock: { now: () => new Date(now) },
   };
   const options = (run: number) => ({

@@ -26,6 +26,7 @@ import type { SecretProvider, SourceBatch } from '../src/core/ports';
 import { TokenAuth } from '../src/adapters/vault/auth';
 import { SecretsFile } from '../src/local/sim-adapters';
 import { collect, type Collected } from '../src/pipeline/collect';
+import { processRedactor } from '../src/observability/redaction';
 import type { Log } from '../src/pipeline/ports';
 import { createSecretProvider, createSourcesFrom } from '../src/runtime/sources';
 
@@ -59,6 +60,14 @@ function fromSourcesFile(path: string, cluster: string | undefined): SourceSetti
   };
 }
 
+/**
+ * Every line goes through the redactor: an upstream message (a Splunk FATAL
+ * that echoes the request) can carry the credential this run just used.
+ */
+function say(line: string): void {
+  console.log(processRedactor.redactText(line));
+}
+
 function reportOf(source: string, collected: Collected): SourceReport {
   const error = collected.sourceErrors.find((e) => e.source === source);
   const batch = collected.batches.find((b) => b.source === source);
@@ -80,22 +89,22 @@ function reportOf(source: string, collected: Collected): SourceReport {
 
 function printText(reports: SourceReport[], collected: Collected): void {
   for (const r of reports) {
-    console.log(`${r.source}: ${r.ok ? 'answered' : r.answered ? 'answered, but of no use' : 'FAILED'}`);
+    say(`${r.source}: ${r.ok ? 'answered' : r.answered ? 'answered, but of no use' : 'FAILED'}`);
     if (r.answered) {
-      console.log(`  rows ${r.rows}, containers ${r.containers}`);
-      console.log(`  metrics found: ${r.metricsFound.join(', ') || 'none'}`);
-      for (const m of r.metricsMissing) console.log(`  metric missing: ${m.metric} (${m.reason})`);
+      say(`  rows ${r.rows}, containers ${r.containers}`);
+      say(`  metrics found: ${r.metricsFound.join(', ') || 'none'}`);
+      for (const m of r.metricsMissing) say(`  metric missing: ${m.metric} (${m.reason})`);
       const drops = Object.entries(r.dropped).map(([reason, n]) => `${reason} ${n}`);
-      console.log(`  dropped: ${drops.join(', ') || 'nothing'}`);
-      console.log(`  clock skew: ${r.clockSkewMs === undefined ? 'unknown (no Date header)' : `${(r.clockSkewMs / 1000).toFixed(0)} s`}`);
+      say(`  dropped: ${drops.join(', ') || 'nothing'}`);
+      say(`  clock skew: ${r.clockSkewMs === undefined ? 'unknown (no Date header)' : `${(r.clockSkewMs / 1000).toFixed(0)} s`}`);
     }
-    if (r.problem) console.log(`  first problem: ${r.problem}`);
+    if (r.problem) say(`  first problem: ${r.problem}`);
   }
   const { joined } = collected.join;
-  console.log(`joined: ${joined} of ${collected.samples.length} complete containers were reported by both sources`);
+  say(`joined: ${joined} of ${collected.samples.length} complete containers were reported by both sources`);
   const dropped = Object.entries(collected.dropped).map(([reason, n]) => `${reason} ${n}`);
-  if (dropped.length) console.log(`dropped in all: ${dropped.join(', ')}`);
-  if (collected.samples.length === 0) console.log(`PROBLEM: no container has all of ${METRIC_NAMES.join(', ')}: nothing would be scored`);
+  if (dropped.length) say(`dropped in all: ${dropped.join(', ')}`);
+  if (collected.samples.length === 0) say(`PROBLEM: no container has all of ${METRIC_NAMES.join(', ')}: nothing would be scored`);
 }
 
 async function main(): Promise<void> {
@@ -131,12 +140,12 @@ async function main(): Promise<void> {
   const deadline = { remainingMs: () => 240_000 - (Date.now() - started) };
   const collected = await collect({ sources, log: quiet, metrics: { add: () => undefined } }, window, { deadline, lookbackMinutes: settings.splunk.lookbackMinutes, staleAfterMinutes: settings.staleAfterMinutes });
   const reports = sources.map((s) => reportOf(s.name, collected));
-  if (values.json) console.log(JSON.stringify({ window: { earliest: window.earliest.toISOString(), latest: window.latest.toISOString() }, sources: reports, containers: collected.samples.length, join: collected.join, dropped: collected.dropped }, null, 2));
+  if (values.json) say(JSON.stringify({ window: { earliest: window.earliest.toISOString(), latest: window.latest.toISOString() }, sources: reports, containers: collected.samples.length, join: collected.join, dropped: collected.dropped }, null, 2));
   else printText(reports, collected);
   process.exitCode = collected.samples.length === 0 ? 1 : 0;
 }
 
 main().catch((e: unknown) => {
-  console.error(`check-sources: ${e instanceof Error ? e.message : String(e)}`);
+  console.error(processRedactor.redactText(`check-sources: ${e instanceof Error ? e.message : String(e)}`));
   process.exit(2);
 });

@@ -12,7 +12,7 @@ import { loadEnvironment } from '../environments';
 import { names } from '../src/config/naming';
 import { TokenAuth } from '../src/adapters/vault/auth';
 import { VaultClient } from '../src/adapters/vault/client';
-import { parseCredentialInput, rotateSecret, verifyCredential, type RotatedSecret } from '../src/adapters/vault/rotation';
+import { lambdaAuthorization, parseCredentialInput, rotateSecret, verifyCredential, type CredentialUse, type RotatedSecret } from '../src/adapters/vault/rotation';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -49,6 +49,9 @@ async function main(): Promise<void> {
 
   const input = values['from-stdin'] ? await readStdin() : await promptHidden(`New ${secret} credential for ${env.name}: `);
   const data = parseCredentialInput(secret, input);
+  // Refuse, even without --verify, a credential this environment's Lambda could not use.
+  const use: CredentialUse = { secret, splunkAuthScheme: env.splunk.authScheme };
+  lambdaAuthorization(use, data);
   const client = new VaultClient({ address, namespace: env.vault.namespace, auth: new TokenAuth(token) });
   const path = names.vaultSecretPath(env.vault.pathPrefix, secret);
   const serviceUrl = secret === 'splunk' ? env.splunk.baseUrl : env.dynatrace.environmentUrl;
@@ -58,7 +61,7 @@ async function main(): Promise<void> {
     path,
     secret,
     data,
-    verify: values.verify ? () => verifyCredential(secret, process.env.ROTATE_VERIFY_URL ?? serviceUrl, data) : undefined,
+    verify: values.verify ? () => verifyCredential(use, process.env.ROTATE_VERIFY_URL ?? serviceUrl, data) : undefined,
   });
   process.stderr.write(`rotated ${env.vault.kvMount}/${path}: version ${previousVersion} -> ${version}${values.verify ? ' (verified)' : ''}\n`);
   process.stdout.write(`${version}\n`);

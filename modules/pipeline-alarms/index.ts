@@ -68,6 +68,11 @@ export class PipelineAlarms extends Construct {
         name: 'ledger-resets', namespace: detectorMetrics.namespace, metricName: detectorMetrics.names.ledgerResets, dimensions: own, statistic: 'Sum',
         period: 900, evaluationPeriods: 1, threshold: 0, comparisonOperator: 'GreaterThanThreshold', treatMissingData: 'notBreaching',
       },
+      // An open incident whose service went missing from the data is held open with its capacity: nobody can tell how it goes.
+      {
+        name: 'blind-incidents', namespace: detectorMetrics.namespace, metricName: detectorMetrics.names.blindIncidents, dimensions: own, statistic: 'Maximum',
+        period: 900, evaluationPeriods: 1, threshold: 1, comparisonOperator: 'GreaterThanOrEqualToThreshold', treatMissingData: 'notBreaching',
+      },
       // A source or one of its metrics missing: the run still completes, so only these say the data is partial.
       { name: 'source-errors', namespace: detectorMetrics.namespace, metricName: detectorMetrics.names.sourceErrors, dimensions: own, statistic: 'Sum', period: 900, evaluationPeriods: 1, threshold: 0, comparisonOperator: 'GreaterThanThreshold', treatMissingData: 'notBreaching' },
       { name: 'source-metrics-degraded', namespace: detectorMetrics.namespace, metricName: detectorMetrics.names.sourceMetricsDegraded, dimensions: own, statistic: 'Sum', period: 900, evaluationPeriods: 1, threshold: 0, comparisonOperator: 'GreaterThanThreshold', treatMissingData: 'notBreaching' },
@@ -84,6 +89,12 @@ export class PipelineAlarms extends Construct {
       const ep = { EndpointName: props.endpointName, VariantName: 'rcf' };
       specs.push(
         { name: 'endpoint-5xx', namespace: 'AWS/SageMaker', metricName: 'Invocation5XXErrors', dimensions: ep, statistic: 'Sum', period: 300, evaluationPeriods: 1, threshold: 0, comparisonOperator: 'GreaterThanThreshold', treatMissingData: 'notBreaching' },
+        // The endpoint failing in ways that are no 5xx (timeouts, throttling, access denied, a malformed answer)
+        // only shows as runs scored by the embedded fallback. Two in 15 minutes, as for degraded runs.
+        {
+          name: 'scorer-fallbacks', namespace: detectorMetrics.namespace, metricName: detectorMetrics.names.scorerFallbacks, dimensions: own, statistic: 'Sum',
+          period: 900, evaluationPeriods: 1, threshold: 2, comparisonOperator: 'GreaterThanOrEqualToThreshold', treatMissingData: 'notBreaching',
+        },
         {
           name: 'endpoint-latency', namespace: 'AWS/SageMaker', metricName: 'ModelLatency', dimensions: ep, extendedStatistic: 'p99', period: 300, evaluationPeriods: 2,
           threshold: props.modelLatencyThresholdMicros ?? 2_000_000, comparisonOperator: 'GreaterThanThreshold', treatMissingData: 'notBreaching',
@@ -110,7 +121,7 @@ export class PipelineAlarms extends Construct {
       widget('Containers scored and anomalies', 'Sum', [ownMetric(n.containersScored), ownMetric(n.anomalies)]),
       widget('Scale actions, restores, alerts, fallbacks', 'Sum', [ownMetric(n.scaleActions), ownMetric(n.scaleRestores), ownMetric(n.alertsPublished), ownMetric(n.scorerFallbacks)]),
       widget('Runs', 'Sum', [
-        ownMetric(n.successfulRuns), ownMetric(n.degradedRuns), ownMetric(n.detectorWarming), ownMetric(n.ledgerResets), ownMetric(n.sourceErrors), ownMetric(n.rowsDropped),
+        ownMetric(n.successfulRuns), ownMetric(n.degradedRuns), ownMetric(n.detectorWarming), ownMetric(n.ledgerResets), ownMetric(n.blindIncidents), ownMetric(n.sourceErrors), ownMetric(n.rowsDropped),
       ]),
       widget('Stage duration (ms)', 'Average', [ownMetric(n.collectMs), ownMetric(n.archiveMs), ownMetric(n.scoreMs), ownMetric(n.actMs)]),
       widget('Lambda', 'Sum', [

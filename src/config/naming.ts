@@ -57,6 +57,8 @@ export const detectorMetrics = {
     detectorWarming: 'DetectorWarming',
     /** 1 when the action ledger was unreadable and had to be started afresh. */
     ledgerResets: 'LedgerResets',
+    /** Open incidents whose service has been missing from the data: held open, capacity kept, no evidence. */
+    blindIncidents: 'BlindIncidents',
     alertsPublished: 'AlertsPublished',
     sourceErrors: 'SourceErrors',
     /** Metrics a source is configured for but did not give (e.g. a key the tenant lacks). */

@@ -77,6 +77,12 @@ export function buildMessage(input: {
   actions: readonly ActionOutcome[];
   now: Date;
   fullListKey: string;
+  /**
+   * Service keys whose anomalies the message lists; defaults to those of the
+   * firing transitions. A transition read back from the ledger may name its
+   * service as the store's redaction left it, which no anomaly's key matches.
+   */
+  about?: ReadonlySet<string>;
 }): AlertMessagePlan {
   const { transitions, notices } = input;
   const firing = transitions.filter((t) => t.kind !== 'resolved');
@@ -85,14 +91,14 @@ export function buildMessage(input: {
   const severity: Severity = relevant.some((t) => t.severity === 'critical') ? 'critical' : 'warning';
 
   // The anomalies of the services this message is about, most severe first.
-  const about = new Set(firing.map((t) => t.key));
+  const about = new Set([...firing.map((t) => t.key), ...(input.about ?? [])]);
   const anomalies = input.anomalies.filter((a) => about.has(`${a.cluster}/${a.service}`)).sort(bySeverity);
   const actions = [...input.actions].filter((a) => a.outcome !== 'skipped').sort((a, b) => Number(b.outcome === 'failed') - Number(a.outcome === 'failed'));
   const orderedTransitions = [...transitions].sort((a, b) => rank(b.severity) - rank(a.severity));
   const truncated = anomalies.length > LIST_LIMIT || actions.length > LIST_LIMIT || transitions.length > LIST_LIMIT;
 
   const label = status === 'resolved' ? 'RESOLVED' : severity.toUpperCase();
-  const parts = [names(transitions, 'opened'), names(transitions, 'escalated'), names(transitions, 'resolved')].filter((p): p is string => Boolean(p));
+  const parts = [names(transitions, 'opened'), names(transitions, 'escalated'), names(transitions, 'resolved'), names(transitions, 'restore-failed')].filter((p): p is string => Boolean(p));
   for (const n of notices) parts.push(n.kind === 'detector-warming' ? 'detection limited (warming up)' : 'action ledger reset');
   const subject = asciiSubject(`[${input.environment}] ${label}: ${parts.join('; ')}`);
 

@@ -6,7 +6,7 @@
  * a dry run. At most one message per run, assembled by `alert-message.ts`.
  */
 import type { Anomaly, Severity } from './model';
-import { serviceKey, type ActionLedger, type Incident } from './ledger';
+import { serviceKey, type ActionLedger, type Incident, type Transition } from './ledger';
 import { buildMessage, type AlertMessagePlan, type Notice } from './alert-message';
 
 /** What the run did about a service, as reported in alerts and the run summary. */
@@ -19,71 +19,134 @@ export interface ActionOutcome {
   reason?: string;
 }
 
-export interface Transition {
-  kind: 'opened' | 'escalated' | 'resolved';
-  key: string;
-  cluster: string;
-  service: string;
-  severity: Severity;
-  reason: string;
-  /** The incident before this transition (undefined when it opened), to undo it if the alert is not sent. */
-  before?: Incident;
-}
+export type { Transition };
 
 const rank = (s: Severity) => (s === 'critical' ? 1 : 0);
 
+/** What this run saw, beyond its anomalies: the evidence an incident needs to resolve. */
+export interface Sightings {
+  /** Service keys whose samples were scored in this run. */
+  services: ReadonlySet<string>;
+  /** Container ids still in an unusual stretch (alarmed once, not necessarily again). */
+  unusual: ReadonlySet<string>;
+}
+
+/** Containers an incident remembers: enough to follow the stretch that raised it, bounded for a fleet-wide one. */
+export const INCIDENT_CONTAINER_LIMIT = 20;
+/** A service unseen for longer than this share of the quiet period starts its quiet time afresh: no data is no evidence. */
+const BLIND_SHARE = 1 / 4;
+
+/**
+ * Whether an open incident with no anomaly in this run is clear now, and since
+ * when. A run without the service's samples says nothing. A container that
+ * raised the incident and is still unusual means the stretch goes on (the
+ * embedded model alarms once per stretch, so no anomaly is no all-clear).
+ */
+function clearance(incident: Incident, key: string, sightings: Sightings, now: Date, quietMs: number): { incident: Incident; resolved: boolean } {
+  if (!sightings.services.has(key)) return { incident, resolved: false };
+  const at = now.toISOString();
+  const ongoing = (incident.containers ?? []).some((id) => sightings.unusual.has(id));
+  const lastChecked = Date.parse(incident.checkedAt ?? incident.lastSeenAt);
+  const blind = now.getTime() - lastChecked > quietMs * BLIND_SHARE;
+  const clearSince = ongoing || blind ? at : (incident.clearSince ?? incident.lastSeenAt);
+  const next = { ...incident, checkedAt: at, clearSince };
+  return { incident: next, resolved: !ongoing && now.getTime() - Date.parse(clearSince) >= quietMs };
+}
+
 /**
  * Applies this run's anomalies to the open incidents (mutating `ledger`):
- * opens, escalates, keeps alive, and resolves those clear for `quietMs`.
+ * opens, escalates, keeps alive, and resolves those seen clear for `quietMs`
+ * (see {@link clearance}).
  */
-export function updateIncidents(ledger: ActionLedger, anomalies: readonly Anomaly[], now: Date, quietMs: number): Transition[] {
+export function updateIncidents(ledger: ActionLedger, anomalies: readonly Anomaly[], now: Date, quietMs: number, sightings: Sightings): Transition[] {
   const at = now.toISOString();
-  const seen = new Map<string, { cluster: string; service: string; severity: Severity; count: number }>();
+  const seen = new Map<string, { cluster: string; service: string; severity: Severity; containers: string[] }>();
   for (const a of anomalies) {
     const key = serviceKey(a.cluster, a.service);
     const s = seen.get(key);
-    seen.set(key, { cluster: a.cluster, service: a.service, severity: s && rank(s.severity) > rank(a.severity) ? s.severity : a.severity, count: (s?.count ?? 0) + 1 });
+    seen.set(key, {
+      cluster: a.cluster,
+      service: a.service,
+      severity: s && rank(s.severity) > rank(a.severity) ? s.severity : a.severity,
+      containers: [...(s?.containers ?? []), a.containerId],
+    });
   }
   const transitions: Transition[] = [];
   for (const [key, s] of [...seen].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const before = ledger.incidents[key];
     const base = { key, cluster: s.cluster, service: s.service, severity: s.severity };
-    const plural = s.count === 1 ? '1 anomalous container' : `${s.count} anomalous containers`;
+    const plural = s.containers.length === 1 ? '1 anomalous container' : `${s.containers.length} anomalous containers`;
+    const containers = [...new Set([...(before?.containers ?? []), ...s.containers])].slice(0, INCIDENT_CONTAINER_LIMIT);
+    const fresh = { lastSeenAt: at, clearSince: at, checkedAt: at, containers };
     if (!before) {
-      ledger.incidents[key] = { cluster: s.cluster, service: s.service, openedAt: at, lastSeenAt: at, severity: s.severity, actionFailureNotified: false };
+      ledger.incidents[key] = { cluster: s.cluster, service: s.service, openedAt: at, severity: s.severity, actionFailureNotified: false, ...fresh };
       transitions.push({ ...base, kind: 'opened', reason: plural });
       continue;
     }
-    ledger.incidents[key] = { ...before, lastSeenAt: at, severity: rank(s.severity) > rank(before.severity) ? s.severity : before.severity };
-    if (rank(s.severity) > rank(before.severity)) transitions.push({ ...base, kind: 'escalated', reason: `now critical: ${plural}`, before });
+    ledger.incidents[key] = { ...before, ...fresh, severity: rank(s.severity) > rank(before.severity) ? s.severity : before.severity };
+    if (rank(s.severity) > rank(before.severity)) transitions.push({ ...base, kind: 'escalated', reason: `now critical: ${plural}` });
   }
   for (const [key, incident] of Object.entries(ledger.incidents).sort(([a], [b]) => (a < b ? -1 : 1))) {
-    if (seen.has(key) || now.getTime() - Date.parse(incident.lastSeenAt) < quietMs) continue;
+    if (seen.has(key)) continue;
+    const { incident: next, resolved } = clearance(incident, key, sightings, now, quietMs);
+    if (!resolved) {
+      ledger.incidents[key] = next;
+      continue;
+    }
     delete ledger.incidents[key];
     const minutes = Math.round(quietMs / 60_000);
-    transitions.push({ kind: 'resolved', key, cluster: incident.cluster, service: incident.service, severity: incident.severity, reason: `clear for ${minutes} minutes`, before: incident });
+    transitions.push({ kind: 'resolved', key, cluster: incident.cluster, service: incident.service, severity: incident.severity, reason: `seen clear for ${minutes} minutes` });
   }
   return transitions;
 }
 
-/** An action that failed on a service with an open incident escalates it, once per incident. */
+/**
+ * Open incidents whose service has been missing from the data for longer than
+ * a quarter of the quiet period: held open (and their capacity kept) with no
+ * evidence either way, which must show in a metric and an alarm.
+ */
+export function blindIncidents(ledger: ActionLedger, now: Date, quietMs: number): number {
+  return Object.values(ledger.incidents).filter((i) => now.getTime() - Date.parse(i.checkedAt ?? i.lastSeenAt) > quietMs * BLIND_SHARE).length;
+}
+
+/**
+ * An action that failed on a service with an open incident escalates it, once
+ * per incident; a restore that failed after it is alerted once per scale-out
+ * (its capacity stays raised, which nobody would otherwise hear of).
+ */
 export function escalateFailures(ledger: ActionLedger, failed: readonly ActionOutcome[]): Transition[] {
   const transitions: Transition[] = [];
   for (const f of failed) {
     const key = serviceKey(f.cluster, f.service);
     const before = ledger.incidents[key];
+    const raised = ledger.raised[key];
+    if (!before && raised && !raised.restoreFailureNotified) {
+      raised.restoreFailureNotified = true;
+      transitions.push({ kind: 'restore-failed', key, cluster: f.cluster, service: f.service, severity: 'warning', reason: f.reason ?? 'unknown error' });
+      continue;
+    }
     if (!before || before.actionFailureNotified) continue;
     ledger.incidents[key] = { ...before, actionFailureNotified: true, severity: 'critical' };
-    transitions.push({ kind: 'escalated', key, cluster: f.cluster, service: f.service, severity: 'critical', reason: `action failed: ${f.reason ?? 'unknown error'}`, before });
+    transitions.push({ kind: 'escalated', key, cluster: f.cluster, service: f.service, severity: 'critical', reason: `action failed: ${f.reason ?? 'unknown error'}` });
   }
   return transitions;
 }
 
-/** Undoes transitions whose alert could not be sent, so the next run sends it. */
-export function revertTransitions(ledger: ActionLedger, transitions: readonly Transition[]): void {
-  for (const t of [...transitions].reverse()) {
-    if (t.before) ledger.incidents[t.key] = t.before;
-    else delete ledger.incidents[t.key];
+/** Lambda's hard limit on a run: a message still pending after it will never be confirmed. */
+export const LONGEST_RUN_MS = 15 * 60_000;
+
+/**
+ * Takes back what runs that died while publishing were sending (their message
+ * is still `pending` past {@link LONGEST_RUN_MS}), so it is sent again: a page
+ * may come twice, never not at all. The run's entry stays, so its retry does
+ * not publish once more.
+ */
+export function reclaimUnconfirmed(ledger: ActionLedger, now: Date): void {
+  for (const sent of Object.values(ledger.alertsByRun)) {
+    if (sent.messageId !== 'pending' || !sent.unconfirmed || now.getTime() - Date.parse(sent.at) <= LONGEST_RUN_MS) continue;
+    ledger.pendingAlerts.push(...sent.unconfirmed);
+    sent.messageId = 'unconfirmed';
+    delete sent.unconfirmed;
   }
 }
 
@@ -126,6 +189,7 @@ export function planAlert(input: {
   ledger: ActionLedger;
   now: Date;
   fullListKey: string;
+  about?: ReadonlySet<string>;
 }): AlertMessagePlan | undefined {
   if (input.ledger.alertsByRun[input.runKey]) return undefined;
   if (input.transitions.length === 0 && input.notices.length === 0) return undefined;

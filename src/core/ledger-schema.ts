@@ -39,6 +39,8 @@ const raisedCapacity = z.object({
   at: iso,
   /** Recorded by a dry run: nothing was changed, so a restore is only reported. */
   dryRun: z.boolean(),
+  /** Giving it back failed and that was alerted (once: later failures only mark their runs degraded). */
+  restoreFailureNotified: z.optional(z.boolean()),
 });
 export type RaisedCapacity = z.output<typeof raisedCapacity>;
 
@@ -51,8 +53,37 @@ const incident = z.object({
   severity,
   /** A failed action was already alerted for this incident. */
   actionFailureNotified: z.boolean(),
+  /** Containers whose anomalies this incident raised (the first few): it cannot resolve while one of them is still unusual. */
+  containers: z.optional(z.array(z.string())),
+  /** The quiet period counts from here: the last run that did not see it clear, or the first after a stretch without data. */
+  clearSince: z.optional(iso),
+  /** The last run that saw the service's samples. */
+  checkedAt: z.optional(iso),
 });
 export type Incident = z.output<typeof incident>;
+
+/**
+ * A change of an incident (opened, escalated, resolved), or capacity that could
+ * not be given back after it (restore-failed), not yet alerted. Kept in
+ * the ledger until a run publishes it: a run that dies between recording the
+ * change and publishing it loses no page, whichever run comes next sends it.
+ */
+const transition = z.object({
+  kind: z.enum(['opened', 'escalated', 'resolved', 'restore-failed']),
+  key: z.string(),
+  cluster: z.string(),
+  service: z.string(),
+  severity,
+  reason: z.string(),
+});
+export type Transition = z.output<typeof transition>;
+
+/**
+ * The message a run published, or (`messageId: 'pending'`) is publishing, with
+ * what it reports until it is confirmed: a run that dies while publishing
+ * leaves them to be sent again.
+ */
+const sentAlert = z.object({ messageId: z.string(), at: iso, unconfirmed: z.optional(z.array(transition)) });
 
 /** A degraded mode of the detector itself, alerted once. */
 const warmingNotice = z.object({
@@ -75,8 +106,10 @@ export const ledgerSchema = z.object({
   /** Service key → its open incident. */
   incidents: z.record(z.string(), incident),
   /** Run key → the SNS message it published: at most one message per run, even when retried. */
-  alertsByRun: z.record(z.string(), z.object({ messageId: z.string(), at: iso })),
+  alertsByRun: z.record(z.string(), sentAlert),
   notices: z.object({ warming: z.optional(warmingNotice), ledgerReset: z.optional(ledgerResetNotice) }),
+  /** Incident changes waiting for a message (absent from ledgers written before it existed). */
+  pendingAlerts: z._default(z.array(transition), []),
 });
 export type ActionLedger = z.output<typeof ledgerSchema>;
 

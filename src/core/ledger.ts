@@ -6,7 +6,7 @@
  */
 import { LEDGER_VERSION, ledgerSchema, ledgerV1Schema, type ActionLedger } from './ledger-schema';
 
-export type { ActionLedger, Incident, RaisedCapacity, ScaleMode, ScaleRecord, ScaleStatus } from './ledger-schema';
+export type { ActionLedger, Incident, RaisedCapacity, ScaleMode, ScaleRecord, ScaleStatus, Transition } from './ledger-schema';
 export { LEDGER_VERSION } from './ledger-schema';
 
 /** A stored ledger that cannot be used as is: not JSON, the wrong shape, or a version we cannot migrate. */
@@ -18,7 +18,7 @@ export class LedgerUnreadableError extends Error {
 }
 
 export function emptyLedger(): ActionLedger {
-  return { version: LEDGER_VERSION, lastScaledAt: {}, scaleActions: {}, raised: {}, incidents: {}, alertsByRun: {}, notices: {} };
+  return { version: LEDGER_VERSION, lastScaledAt: {}, scaleActions: {}, raised: {}, incidents: {}, alertsByRun: {}, notices: {}, pendingAlerts: [] };
 }
 
 /** `<cluster>/<service>`: the same name in two clusters is two services. */

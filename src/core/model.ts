@@ -74,6 +74,11 @@ export interface ContainerScore {
   isAnomaly: boolean;
   /** True while the model has not yet seen enough of this container to judge it. */
   warmingUp: boolean;
+  /**
+   * The container is still in an unusual stretch, alarmed or not: the embedded
+   * model alarms once per stretch, so an incident must not resolve while this holds.
+   */
+  unusual: boolean;
   attribution: Attribution;
   scorer: ScorerName;
   /** Who the evidence points at (absent: this container): a shift its service or the whole fleet shares is theirs. */

@@ -33,7 +33,8 @@ export type SkipReason =
   | 'at-max'
   | 'already-done'
   | 'describe-failed'
-  | 'scaling-mode-changed';
+  | 'scaling-mode-changed'
+  | 'changed-by-person';
 
 /** A raise of the desired count, or of the auto-scaling target's minimum (its maximum is never touched). */
 export interface ScaleOut {
@@ -124,6 +125,9 @@ function planScaleOut(
   const mode: ScaleMode = state.autoScaling ? 'min-capacity' : 'desired-count';
   const earlier = ledger.raised[key];
   if (earlier && earlier.mode !== mode) return 'scaling-mode-changed';
+  // The service no longer shows what we wrote: a person (or the owner's IaC) took it over for this incident,
+  // whichever way they moved it. Hands off; the restore will find it changed and leave it as they set it.
+  if (earlier && !earlier.dryRun && currentValue(mode, state) !== earlier.to) return 'changed-by-person';
   const step = target.severity === 'critical' ? config.criticalStep : config.step;
   // With a target, the auto scaler owns the desired count: raise its floor above what runs now, within its own maximum.
   const ceiling = state.autoScaling ? Math.min(bounds.maxTasks, state.autoScaling.maxCapacity) : bounds.maxTasks;

@@ -16,6 +16,13 @@ export interface Detection {
   threshold: number;
   isAnomaly: boolean;
   warmingUp: boolean;
+  /**
+   * The sample is part of an unusual stretch, alarmed or not: in the tail
+   * beyond the risk level and judged. The decision raises one alarm per
+   * episode, so this says whether the stretch is still going (an incident
+   * does not resolve while its container is still unusual).
+   */
+  unusual: boolean;
   /** Per input dimension, in input order. */
   attribution: { high: number[]; low: number[] };
   /**
@@ -55,9 +62,14 @@ export function riskPerSample(o: DetectorOptions, stepMs: number): number {
   return (o.dailyRisk * Math.min(look, DAY_MS)) / DAY_MS;
 }
 
-/** Whether a sample is an alarm: in the tail beyond the risk level, judged (not warming up), and not within an episode already raised. */
+/** Whether a sample is unusual: in the tail beyond the risk level and judged (not warming up). */
+export function isUnusual(probability: number, risk: number, warmingUp: boolean): boolean {
+  return !warmingUp && probability < risk;
+}
+
+/** Whether a sample is an alarm: unusual, and not within an episode already raised. */
 export function isAlarm(probability: number, risk: number, warmingUp: boolean, quiet: boolean): boolean {
-  return !warmingUp && !quiet && probability < risk;
+  return isUnusual(probability, risk, warmingUp) && !quiet;
 }
 
 /** The forest's per-coordinate attribution folded onto the input dimensions (the shingle repeats them). */

@@ -9,7 +9,7 @@
  */
 import { BinaryReader, BinaryWriter, ByteCounter, type ByteSink } from './codec';
 import { FEATURES_PER_METRIC, resolveOptions, type DetectorOptions } from './defaults';
-import { foldAttribution, isAlarm, riskPerSample, type Detection, type DetectionScope, type DetectorInput } from './detection';
+import { foldAttribution, isUnusual, riskPerSample, type Detection, type DetectionScope, type DetectorInput } from './detection';
 import { RandomCutForest, type ForestOptions } from './forest';
 import { KeyModel } from './key-model';
 import { FLEET_SHIFT, peerViews } from './peers';
@@ -189,7 +189,8 @@ export class FleetDetector {
     const evidence = model.calibrator.evidence(scored.score, elapsed, o.evidenceHalfLifeMs);
     const probability = model.calibrator.probability(evidence);
     const quiet = t - model.lastAlarmMs < o.episodeMs;
-    const isAnomaly = isAlarm(probability, risk, warmingUp, quiet);
+    const unusual = isUnusual(probability, risk, warmingUp);
+    const isAnomaly = unusual && !quiet;
     if (inOrder) {
       if (isAnomaly) model.lastAlarmMs = t;
       model.calibrator.learn(evidence, model.weight(t, o.calibrationHalfLifeMs), isAnomaly ? threshold : undefined);
@@ -200,6 +201,7 @@ export class FleetDetector {
       threshold,
       isAnomaly,
       warmingUp,
+      unusual,
       attribution: foldAttribution(scored.high, scored.low, o.dimensions),
       scope: isAnomaly ? 'container' : scope,
       probability,

@@ -27,6 +27,8 @@ import { renderReport, type ReportData, type ReportEvent, type ReportSeries } fr
 import { startSplunkServer } from './splunk-server';
 import { startDynatraceServer } from './dynatrace-server';
 import { FileObjectStore } from './file-store';
+import { RedactionBoundary } from '../observability/boundary';
+import { processRedactor } from '../observability/redaction';
 import { FileAlerter, SecretsFile, SimulatedEcs } from './sim-adapters';
 
 export interface LocalRunOptions {
@@ -157,7 +159,9 @@ export async function localRun(o: LocalRunOptions): Promise<LocalRunResult> {
     const config = localRuntimeConfig(splunk.url, dynatrace.url, o.environment);
     const { secrets, where } = await provisionSecrets(config, tokens, o);
     o.print(`Local Splunk ${splunk.url}, Dynatrace ${dynatrace.url}; secrets from ${where}`);
-    const store = new FileObjectStore(archiveRoot);
+    // The same redaction boundary as the Lambda: with VAULT_ADDR these are real secrets.
+    const boundary = new RedactionBoundary(processRedactor);
+    const store = boundary.store(new FileObjectStore(archiveRoot));
 
     // Learn the fleet's normal behaviour from simulated history, as weeks of real runs would have.
     const detector = FleetDetector.create();
@@ -178,11 +182,11 @@ export async function localRun(o: LocalRunOptions): Promise<LocalRunResult> {
     let clockMs = sim.timeOf(historySteps);
     const ecs = new SimulatedEcs(sim);
     const events: ReportEvent[] = [];
-    const alerter = new FileAlerter(alertsPath, (m, at) => {
+    const alerter = boundary.alerter(new FileAlerter(alertsPath, (m, at) => {
       // The subject carries the severity (or RESOLVED) already.
       o.print(`  ALERT ${m.subject}`);
       for (const a of (JSON.parse(m.body) as { anomalies: Array<{ service: string }> }).anomalies) events.push({ t: at.getTime(), service: a.service, kind: 'alert', label: m.subject });
-    }, () => new Date(clockMs));
+    }, () => new Date(clockMs)));
     const series = new Map<string, ReportSeries>();
     const summaries: RunSummary[] = [];
     const anomalies: LocalRunResult['anomalies'] = [];

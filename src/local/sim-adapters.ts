@@ -74,7 +74,7 @@ export class SecretsFile implements SecretProvider {
     const entry = all[path];
     if (!entry) throw new Error(`secrets file ${this.path} has no entry "${path}"`);
     const { _version, ...data } = entry;
-    processRedactor.registerAll(Object.values(data));
+    processRedactor.registerSecret(data);
     const secret = { path, version: Number(_version ?? 1), data };
     this.cache.set(path, secret);
     return secret;

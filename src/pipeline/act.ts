@@ -4,7 +4,7 @@
  * run, on incident transitions only. The ledger in the archive bucket makes
  * all of it idempotent across retries and concurrent runs.
  */
-import { escalateFailures, markNotices, pendingNotices, planAlert, revertTransitions, updateIncidents, type ActionOutcome, type Transition } from '../core/alerting';
+import { blindIncidents, escalateFailures, markNotices, pendingNotices, planAlert, reclaimUnconfirmed, updateIncidents, type ActionOutcome, type Transition } from '../core/alerting';
 import type { Notice } from '../core/alert-message';
 import { pruneLedger, serviceKey, type ActionLedger } from '../core/ledger';
 import type { Anomaly } from '../core/model';
@@ -25,6 +25,8 @@ export interface ActResult {
   ledgerReset: boolean;
   /** Set while detection is limited because the embedded models are re-learning. */
   warmingUntil?: string;
+  /** Open incidents whose service has been missing from the data for a while (see `blindIncidents`). */
+  blindIncidents: number;
 }
 
 /** What the rest of the run knows that acting needs. */
@@ -35,6 +37,8 @@ export interface ActContext {
   warming?: DetectorWarming;
   /** Service keys (`<cluster>/<service>`) scored in this run: only those can be seen to be healthy again. */
   seen: ReadonlySet<string>;
+  /** Container ids still in an unusual stretch: an incident they raised is not over. */
+  unusual: ReadonlySet<string>;
 }
 
 /** Records a new warm-up (the later `until` wins) and forgets one that has ended. */
@@ -71,13 +75,14 @@ export async function act(deps: CycleDeps, options: CycleOptions, anomalies: Ano
   const loc: LedgerLocation = { store: deps.store, key: archiveKeys.actionLedger(options.environment), services: options.scaling.services };
   const retention = options.ledgerRetentionMs ?? DEFAULT_LEDGER_RETENTION_MS;
   const quietMs = options.suppressionMinutes * 60_000;
+  const sightings = { services: context.seen, unusual: context.unusual };
 
   const ledgerProblem = await resetUnreadableLedger(loc, options.runId, now);
   if (ledgerProblem) log.error('action ledger unreadable: kept aside, started afresh', { key: loc.key, problem: ledgerProblem });
 
   // Describe only what this run may touch: configured services with saturation, and scale-outs due back.
   const preview = await readLedger(loc);
-  updateIncidents(preview, anomalies, now, quietMs);
+  updateIncidents(preview, anomalies, now, quietMs, sightings);
   const due = restoreCandidates(preview, options.scaling, now, context.seen).filter((k) => !preview.raised[k].dryRun);
   const byKey = new Map(options.scaling.services.map((s) => [serviceKey(s.cluster, s.name), s]));
   const keys = [...new Set([...scaleCandidates(anomalies, options.scaling), ...due])].sort();
@@ -85,36 +90,46 @@ export async function act(deps: CycleDeps, options: CycleOptions, anomalies: Ano
 
   const reserved = await updateLedger(loc, (ledger) => {
     trackWarming(ledger, context.warming, now);
-    const transitions = updateIncidents(ledger, anomalies, now, quietMs);
+    // Recorded with the incidents they change, so they are alerted even if this run dies before it publishes.
+    const own = updateIncidents(ledger, anomalies, now, quietMs, sightings);
+    ledger.pendingAlerts.push(...own);
     const plan = planScaling({ anomalies, observed, seen: context.seen, config: options.scaling, ledger, runKey: options.runKey, now });
     const previous = reserve(ledger, plan, options.runKey, options.dryRun, now);
-    return { ledger: pruneLedger(ledger, now, retention), result: { plan, transitions, previous } };
+    return { ledger: pruneLedger(ledger, now, retention), result: { plan, previous, own } };
   });
   const { plan, previous } = reserved;
 
   const executed = await execute(deps.scaler, log, plan, options.dryRun);
-  const actions: ActionOutcome[] = plan.skipped.map((s) =>
-    s.reason === 'describe-failed'
-      ? { cluster: s.cluster, service: s.service, outcome: 'failed', reason: `describe failed: ${errors.get(serviceKey(s.cluster, s.service)) ?? 'unknown error'}` }
-      : { cluster: s.cluster, service: s.service, outcome: 'skipped', reason: s.reason },
-  );
+  const actions: ActionOutcome[] = plan.skipped.map((s) => {
+    const error = errors.get(serviceKey(s.cluster, s.service));
+    if (s.reason !== 'describe-failed') return { cluster: s.cluster, service: s.service, outcome: 'skipped', reason: s.reason };
+    // Not described at all: a concurrent run made it due after our look at the ledger. The next run sees it in time.
+    if (error === undefined) return { cluster: s.cluster, service: s.service, outcome: 'skipped', reason: 'due-since-read' };
+    return { cluster: s.cluster, service: s.service, outcome: 'failed', reason: `describe failed: ${error}` };
+  });
   actions.push(...executed.map((e) => e.outcome));
   const failed = actions.filter((a) => a.outcome === 'failed');
 
   const fullListKey = context.archiveKey.replace(/\.jsonl\.gz$/, '.alert.json');
   const decided = await updateLedger(loc, (ledger) => {
     settle(ledger, executed, previous, options.runKey);
-    const transitions: Transition[] = [...reserved.transitions, ...escalateFailures(ledger, failed)];
+    ledger.pendingAlerts.push(...escalateFailures(ledger, failed));
+    reclaimUnconfirmed(ledger, now);
+    // Every change not yet alerted, this run's and any a run that died left behind: whoever publishes first takes them.
+    const transitions: Transition[] = ledger.pendingAlerts;
     const notices = pendingNotices(ledger);
-    const message = planAlert({ ...options, transitions, notices, anomalies, actions, ledger, now, fullListKey });
+    // This run's anomalies belong to its own firing transitions, named as this run saw them.
+    const about = new Set(reserved.own.filter((t) => t.kind !== 'resolved').map((t) => t.key));
+    const message = planAlert({ ...options, transitions, notices, anomalies, actions, ledger, now, fullListKey, about });
     if (message) {
+      ledger.pendingAlerts = [];
       markNotices(ledger, notices, true);
-      ledger.alertsByRun[options.runKey] = { messageId: 'pending', at: now.toISOString() };
+      ledger.alertsByRun[options.runKey] = { messageId: 'pending', at: now.toISOString(), unconfirmed: transitions };
     }
-    return { ledger, result: { message, transitions, notices, warmingUntil: ledger.notices.warming?.until } };
+    return { ledger, result: { message, transitions, notices, warmingUntil: ledger.notices.warming?.until, blind: blindIncidents(ledger, now, quietMs) } };
   });
 
-  const result: ActResult = { actions, failures: failed.length, ledgerReset: ledgerProblem !== undefined, warmingUntil: decided.warmingUntil };
+  const result: ActResult = { actions, failures: failed.length, ledgerReset: ledgerProblem !== undefined, warmingUntil: decided.warmingUntil, blindIncidents: decided.blind };
   if (!decided.message) return result;
   const { message } = decided;
   try {
@@ -137,11 +152,11 @@ export async function act(deps: CycleDeps, options: CycleOptions, anomalies: Ano
   }
 }
 
-/** Undoes what the unsent alert would have reported, so the next run reports it. */
+/** Puts back what the unsent alert would have reported, so the next run reports it. */
 async function releaseAlert(loc: LedgerLocation, runKey: string, transitions: readonly Transition[], notices: readonly Notice[]): Promise<void> {
   await updateLedger(loc, (ledger) => {
     delete ledger.alertsByRun[runKey];
-    revertTransitions(ledger, transitions);
+    ledger.pendingAlerts = [...transitions, ...ledger.pendingAlerts];
     markNotices(ledger, notices, false);
     return { ledger, result: undefined };
   });

@@ -37,6 +37,8 @@ export interface EmbeddedDetection {
   threshold: number;
   isAnomaly: boolean;
   warmingUp: boolean;
+  /** Part of an unusual stretch, alarmed or not (one alarm per stretch). */
+  unusual: boolean;
   /** Per metric, in METRIC_NAMES order. */
   attribution: { high: number[]; low: number[] };
   /** Absent or 'container': this container; 'service' / 'fleet': a shift most of its peers share (one event, no scale-out). */

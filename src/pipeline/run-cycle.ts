@@ -174,12 +174,14 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
   metrics.add(names.anomalies, 'Count', anomalies.length);
   for (const a of anomalies) log.info('anomaly', { ...a });
   const seen = new Set(samples.map((s) => serviceKey(s.cluster, s.service)));
-  const [acted, actMs] = await timed(() => act(deps, options, anomalies, now, { archiveKey, warming: scored.warming, seen }));
+  const unusual = new Set(scored.scores.filter((s) => s.unusual).map((s) => s.containerId));
+  const [acted, actMs] = await timed(() => act(deps, options, anomalies, now, { archiveKey, warming: scored.warming, seen, unusual }));
   metrics.add(names.scaleActions, 'Count', acted.actions.filter((a) => a.outcome === 'scaled' || a.outcome === 'min-capacity-raised').length);
   metrics.add(names.scaleRestores, 'Count', acted.actions.filter((a) => a.outcome === 'restored').length);
   metrics.add(names.alertsPublished, 'Count', acted.alertMessageId ? 1 : 0);
   metrics.add(names.detectorWarming, 'Count', acted.warmingUntil ? 1 : 0);
   metrics.add(names.ledgerResets, 'Count', acted.ledgerReset ? 1 : 0);
+  metrics.add(names.blindIncidents, 'Count', acted.blindIncidents);
 
   deps.observer?.({ samples, scores: scored.scores, anomalies, actions: acted.actions });
   const durationsMs = { collect: collectMs, archive: archiveMs, score: scoreMs, act: actMs };

@@ -3,6 +3,9 @@
  * ledger bookkeeping around it. Every write is preceded by a fresh read: if
  * the value moved since the plan (a person, a deploy, the auto scaler), the
  * write is skipped and reported, so the run never undoes someone's change.
+ * Capacity to give back stays in the ledger until a restore is known to have
+ * happened (or been overtaken by a person): a run that dies half-way leaves it
+ * for the next run, which finds it either still to do or already done.
  */
 import type { ActionOutcome } from '../core/alerting';
 import { scaleKey, type ActionLedger, type RaisedCapacity, type ScaleMode } from '../core/ledger';
@@ -20,9 +23,28 @@ export interface Previous {
 }
 
 /**
+ * What there is to give back after scale-out `s`. The first raise of an
+ * incident remembers where it started; a later one only moves the value we
+ * expect to see (a service a person changed since is not raised again: see
+ * `planScaling`). A dry run writes nothing, so it never moves a real raise's
+ * expected value, and a real raise replaces a dry run's record (which said
+ * nothing was changed).
+ */
+function nextRaised(earlier: RaisedCapacity | undefined, s: ScaleOut, dryRun: boolean, at: string): RaisedCapacity {
+  const fresh: RaisedCapacity = { cluster: s.cluster, service: s.service, mode: s.mode, from: s.from, to: s.to, at, dryRun };
+  if (!earlier) return fresh;
+  if (dryRun) return earlier.dryRun ? { ...earlier, to: s.to } : earlier;
+  if (earlier.dryRun) return fresh;
+  // A new raise is a new thing to give back: a failure to give it back is news again.
+  const { restoreFailureNotified: _alerted, ...kept } = earlier;
+  return { ...kept, to: s.to };
+}
+
+/**
  * Records the plan in the ledger before acting (whoever wins the conditional
  * write acts): scale-outs hold the cooldown and extend the capacity to give
- * back; restores take it off. Returns what each touched key held before.
+ * back; restores are recorded, and take it off only once settled. Returns
+ * what each scaled-out key held before.
  */
 export function reserve(ledger: ActionLedger, plan: ScalingPlan, runKey: string, dryRun: boolean, now: Date): Map<string, Previous> {
   const at = now.toISOString();
@@ -32,15 +54,12 @@ export function reserve(ledger: ActionLedger, plan: ScalingPlan, runKey: string,
     previous.set(s.key, { lastScaledAt: ledger.lastScaledAt[s.key], raised: earlier });
     ledger.scaleActions[scaleKey(runKey, s.key)] = { at, cluster: s.cluster, service: s.service, action: 'scale-out', from: s.from, to: s.to, mode: s.mode, status: dryRun ? 'dry-run' : 'reserved' };
     ledger.lastScaledAt[s.key] = at;
-    // The first raise of an incident remembers where it started; later ones only move the value we expect to see.
-    ledger.raised[s.key] = earlier ? { ...earlier, to: s.to } : { cluster: s.cluster, service: s.service, mode: s.mode, from: s.from, to: s.to, at, dryRun };
+    ledger.raised[s.key] = nextRaised(earlier, s, dryRun, at);
   }
   for (const r of plan.restores) {
     // A dry run never gives back a real scale-out: it reports it and keeps it for when it acts again.
     if (dryRun && !r.dryRun) continue;
-    previous.set(r.key, { lastScaledAt: ledger.lastScaledAt[r.key], raised: ledger.raised[r.key] });
     ledger.scaleActions[scaleKey(runKey, r.key)] = { at, cluster: r.cluster, service: r.service, action: 'restore', from: r.expected, to: r.to, mode: r.mode, status: r.dryRun ? 'dry-run' : 'reserved' };
-    delete ledger.raised[r.key];
   }
   return previous;
 }
@@ -56,6 +75,10 @@ export function settle(ledger: ActionLedger, executed: readonly Executed[], prev
   for (const e of executed) {
     const record = ledger.scaleActions[scaleKey(runKey, e.key)];
     if (!record) continue;
+    if (e.action === 'restore' && e.outcome.outcome !== 'failed') {
+      // Given back, reported (dry run) or a person's now: nothing left to give back, unless raised again meanwhile.
+      if (ledger.raised[e.key]?.to === record.from) delete ledger.raised[e.key];
+    }
     const happened = !['failed', 'skipped', 'left-as-changed'].includes(e.outcome.outcome);
     if (happened) {
       if (record.status === 'reserved') record.status = 'done';
@@ -69,10 +92,8 @@ export function settle(ledger: ActionLedger, executed: readonly Executed[], prev
       else delete ledger.lastScaledAt[e.key];
       if (before.raised) ledger.raised[e.key] = before.raised;
       else delete ledger.raised[e.key];
-    } else if (e.outcome.outcome === 'failed' && before.raised) {
-      // Still ours to give back: try again next run; the failure is alerted once.
-      ledger.raised[e.key] = before.raised;
     }
+    // A failed restore left the capacity in the ledger: the next run tries again; the failure is alerted once.
   }
 }
 
@@ -108,6 +129,11 @@ async function restore(scaler: ServiceScaler, log: Log, r: Restore): Promise<Act
   const base = { cluster: r.cluster, service: r.service, from: r.expected, to: r.to };
   try {
     const write = await writeIfUnchanged(scaler, r);
+    if (!write.written && write.now === r.to) {
+      // An earlier run wrote it and stopped before recording that.
+      log.info('capacity already given back', { ...r });
+      return { ...base, outcome: 'restored', reason: r.mode };
+    }
     if (!write.written) {
       // Someone else set it since our scale-out: theirs is the decision now.
       log.warn('not restored: the service was changed by someone else since the scale-out', { ...r, now: write.now });

@@ -37,6 +37,7 @@ export async function scoreBatch(
       threshold: embedded[i].threshold,
       isAnomaly: embedded[i].isAnomaly,
       warmingUp: embedded[i].warmingUp,
+      unusual: embedded[i].unusual,
       attribution: toAttribution(embedded[i]),
       scorer: 'embedded',
       scope: embedded[i].scope ?? 'container',
@@ -56,6 +57,7 @@ export async function scoreBatch(
         // The remote model was trained on the fleet's history: the embedded models' warm-up says nothing about it,
         // and must not mute it (a fresh embedded state would otherwise silence SageMaker for a day).
         warmingUp: false,
+        unusual: scores[i] >= threshold || embedded[i].unusual,
         // Which metric moved, and whether the whole service moved with it, come from the embedded detector.
         attribution: toAttribution(embedded[i]),
         scorer: remote.name,

@@ -5,18 +5,22 @@
  * module a cold start loads stays small.
  */
 import type { RuntimeConfig } from '../config/runtime-config';
-import { runCycle, type RunSummary } from '../pipeline/run-cycle';
+import { runCycle } from '../pipeline/run-cycle';
 import type { RemoteScorer } from '../pipeline/ports';
 import { fleetDetectorFactory } from '../detector';
-import { createLog } from '../observability/logging';
+import { createStructuredLog } from '../observability/logging';
+import { RedactionBoundary, type SinkBoundary } from '../observability/boundary';
+import { processRedactor } from '../observability/redaction';
 import { EmfMetrics } from '../observability/metrics';
 import { AwsIamAuth, ExtensionAuth, TokenAuth } from '../adapters/vault/auth';
 import type { VaultAuthMethod } from '../adapters/vault/client';
-import { cycleOptionsFrom, type Invocation } from './cycle-options';
+import { cycleOptionsFrom } from './cycle-options';
+import type { DetectorRuntime } from './handler';
 import { createSecretProvider, createSources } from './sources';
 
-export interface DetectorRuntime {
-  run(invocation: Invocation): Promise<RunSummary>;
+export interface RuntimeOptions {
+  /** Wraps every sink the run writes to; the default redacts every secret the process has read. */
+  boundary?: SinkBoundary;
 }
 
 async function vaultAuth(config: RuntimeConfig): Promise<VaultAuthMethod> {
@@ -27,7 +31,7 @@ async function vaultAuth(config: RuntimeConfig): Promise<VaultAuthMethod> {
   return new AwsIamAuth({ mount: auth.mount, role: auth.role, stsRegion: auth.stsRegion, serverId: auth.iamServerId, credentials: defaultProvider() });
 }
 
-export async function createLambdaRuntime(config: RuntimeConfig): Promise<DetectorRuntime> {
+export async function createLambdaRuntime(config: RuntimeConfig, options: RuntimeOptions = {}): Promise<DetectorRuntime> {
   const [{ S3Client }, { ECSClient }, { ApplicationAutoScalingClient }, { SNSClient }, { S3ObjectStore }, { EcsScaler }, { SnsAlerter }] = await Promise.all([
     import('@aws-sdk/client-s3'),
     import('@aws-sdk/client-ecs'),
@@ -38,14 +42,16 @@ export async function createLambdaRuntime(config: RuntimeConfig): Promise<Detect
     import('../adapters/aws/sns-alerter'),
   ]);
   const region = config.region;
-  const log = createLog({ environment: config.environment });
+  const boundary = options.boundary ?? new RedactionBoundary(processRedactor);
+  const structuredLog = createStructuredLog({ environment: config.environment });
+  const log = boundary.log(structuredLog);
   // Path-style addressing for S3-compatible endpoints (AWS_ENDPOINT_URL pointing at MinIO, moto, …).
   const forcePathStyle = process.env.S3_FORCE_PATH_STYLE === 'true';
-  const store = new S3ObjectStore(new S3Client({ region, forcePathStyle }), config.archive.bucket);
+  const store = boundary.store(new S3ObjectStore(new S3Client({ region, forcePathStyle }), config.archive.bucket));
   const secrets = createSecretProvider(config, await vaultAuth(config));
   const sources = createSources(config, secrets);
   const scaler = new EcsScaler(new ECSClient({ region }), new ApplicationAutoScalingClient({ region }));
-  const alerter = new SnsAlerter(new SNSClient({ region }), config.alerts.topicArn);
+  const alerter = boundary.alerter(new SnsAlerter(new SNSClient({ region }), config.alerts.topicArn));
   let remoteScorer: RemoteScorer | undefined;
   if (config.sagemaker.endpointName) {
     const [{ SageMakerRuntimeClient }, { SageMakerScorer, loadModelMetadata }] = await Promise.all([
@@ -61,14 +67,16 @@ export async function createLambdaRuntime(config: RuntimeConfig): Promise<Detect
   const detectors = fleetDetectorFactory();
 
   return {
+    boundary,
     async run(invocation) {
       const now = new Date();
       const options = cycleOptionsFrom(config, invocation, now);
-      log.setRunContext({ runId: options.runId });
+      structuredLog.setRunContext({ runId: options.runId });
       const metrics = new EmfMetrics(config.environment);
       try {
         return await runCycle({ sources, store, detectors, remoteScorer, scaler, alerter, log, metrics, clock: { now: () => new Date() } }, options);
       } catch (e) {
+        // The whole error (redacted) goes to the log; the handler throws only the run id and a redacted message.
         log.error('run failed', { error: e });
         throw e;
       } finally {

@@ -34,6 +34,23 @@ describe('pipeline alarms and dashboard', () => {
     expect(alarm(prod, 'cad-prod-ledger-resets')).toMatchObject({ ...own, metric_name: 'LedgerResets', statistic: 'Sum', threshold: 0, comparison_operator: 'GreaterThanThreshold' });
   });
 
+  // Review of #16: an incident whose service went missing from the data is held open with its capacity.
+  it('alarms on an open incident whose service is missing from the data', () => {
+    expect(alarm(prod, 'cad-prod-blind-incidents')).toMatchObject({
+      namespace: 'ContainerAnomalyDetector', metric_name: 'BlindIncidents', statistic: 'Maximum', period: 900, threshold: 1, comparison_operator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  // Review of #16: a SageMaker endpoint that times out, throttles or is denied (none of them a 5xx) left
+  // every run on the embedded fallback with only a metric to show for it.
+  it('alarms when runs keep falling back from the endpoint to the embedded detector', () => {
+    expect(alarm(prod, 'cad-prod-scorer-fallbacks')).toMatchObject({
+      namespace: 'ContainerAnomalyDetector', metric_name: 'ScorerFallbacks', dimensions: { service: 'detector', environment: 'prod' },
+      statistic: 'Sum', period: 900, threshold: 2, comparison_operator: 'GreaterThanOrEqualToThreshold', treat_missing_data: 'notBreaching',
+    });
+    expect(alarm(dev, 'cad-dev-scorer-fallbacks')).toBeUndefined();
+  });
+
   it('sends every alarm and its recovery to the alert topic', () => {
     for (const a of resourcesOf(prod, 'aws_cloudwatch_metric_alarm')) {
       expect(a.alarm_actions).toEqual(['${aws_sns_topic.alerts_topic_3313844B.arn}']);

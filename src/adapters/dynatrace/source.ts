@@ -13,7 +13,7 @@ import { metricsPresent } from '../../core/merge';
 import type { CollectWindow, Deadline, MetricGap, MetricSource, SecretProvider, SourceBatch, VersionedSecret } from '../../core/ports';
 import type { DynatraceDimensionMap, DynatraceMetricMapping } from '../../config/source-defaults';
 import { requireKey } from '../vault/secret-provider';
-import { AuthRejectedError, clockSkewMs, defaultFetch, requestSignal, SAFETY_MARGIN_MS, withCredentialRetry, type FetchLike } from '../http';
+import { AuthRejectedError, clockSkewMs, defaultFetch, describeErrorBody, readErrorBody, requestSignal, SAFETY_MARGIN_MS, upstreamExcerpt, withCredentialRetry, type FetchLike } from '../http';
 import { DynatraceSeriesReader, type MetricReading, type Series } from './series';
 
 export { latestPoint } from './series';
@@ -228,17 +228,18 @@ export class DynatraceSource implements MetricSource {
         await this.wait(waitMs, signal);
         continue;
       }
-      const text = await res.text();
       if (res.status !== 200) {
-        let detail = text.slice(0, 300);
+        const body = await readErrorBody(res);
+        let detail: string | undefined;
         try {
-          detail = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? detail;
+          detail = (JSON.parse(body.text) as { error?: { message?: string } }).error?.message;
         } catch {
-          // Not JSON: keep the raw text.
+          // Not JSON (a gateway's page): the excerpt shows the body.
         }
-        if (res.status === 400 || res.status === 404) throw new DynatraceSelectorError(res.status, detail, what);
-        throw new DynatraceError(`Dynatrace query for ${what} failed (${res.status}): ${detail}`);
+        if (res.status === 400 || res.status === 404) throw new DynatraceSelectorError(res.status, upstreamExcerpt(detail ?? body.text), what);
+        throw new DynatraceError(`Dynatrace query for ${what} failed ${describeErrorBody(body, detail)}`);
       }
+      const text = await res.text();
       try {
         return { page: JSON.parse(text) as QueryResponse, headers: res.headers };
       } catch {

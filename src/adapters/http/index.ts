@@ -4,6 +4,7 @@
  * retry once" rule that makes a rotated secret take effect in the same run.
  */
 import type { Deadline, SecretProvider, VersionedSecret } from '../../core/ports';
+import { excerpt, processRedactor, type SecretRedactor } from '../../observability/redaction';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 export const defaultFetch: FetchLike = (input, init) => fetch(input, init);
@@ -78,6 +79,63 @@ export async function withCredentialRetry<T>(
       throw again;
     }
   }
+}
+
+/** Most of an error body read: enough for any message, bounded for a gateway that streams a whole page. */
+const ERROR_BODY_READ_LIMIT = 64 * 1024;
+/** Characters of an upstream error kept in the error message. */
+const ERROR_EXCERPT_LIMIT = 160;
+
+/** An upstream error answer, read once and redacted whole. */
+export interface ErrorBody {
+  status: number;
+  contentType: string;
+  /** The (bounded) body with every secret removed; never put it in a message whole: use {@link describeErrorBody}. */
+  text: string;
+}
+
+/**
+ * Reads at most 64 KiB of an error response and redacts it before anything can
+ * cut it: a token cut in half is no longer recognisable. A secret straddling the
+ * read limit is dropped with the last word.
+ */
+export async function readErrorBody(res: Response, redactor: SecretRedactor = processRedactor): Promise<ErrorBody> {
+  const contentType = (res.headers.get('content-type') ?? 'no content type').split(';')[0].trim();
+  let raw = '';
+  if (res.body) {
+    const reader = res.body.getReader();
+    const decoder = new TextDecoder();
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        raw += decoder.decode(value, { stream: true });
+        if (raw.length >= ERROR_BODY_READ_LIMIT) {
+          // Cut here, the last word may be the start of a secret: drop it rather than show it.
+          raw = raw.slice(0, ERROR_BODY_READ_LIMIT).replace(/\S*$/, '');
+          break;
+        }
+      }
+    } finally {
+      await reader.cancel().catch(() => undefined);
+    }
+  }
+  return { status: res.status, contentType, text: redactor.redactText(raw) };
+}
+
+/**
+ * What an error message says about an upstream failure, `(status): excerpt [content type]`:
+ * a short excerpt — of `detail` (the vendor's own message, when the caller
+ * parsed one) or of the body — redacted before it is cut.
+ */
+export function describeErrorBody(body: ErrorBody, detail?: string, redactor: SecretRedactor = processRedactor): string {
+  const shown = upstreamExcerpt(detail ?? body.text, redactor);
+  return `(${body.status}): ${shown || 'empty body'} [${body.contentType}]`;
+}
+
+/** A short piece of upstream text fit for an error message: redacted whole, then cut. */
+export function upstreamExcerpt(text: string, redactor: SecretRedactor = processRedactor): string {
+  return excerpt(redactor.redactText(text), ERROR_EXCERPT_LIMIT);
 }
 
 /** Reads a response body as text lines as they arrive, without buffering the whole body. */

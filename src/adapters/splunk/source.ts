@@ -9,8 +9,8 @@
 import type { CollectWindow, Deadline, MetricSource, SecretProvider, SourceBatch, VersionedSecret } from '../../core/ports';
 import type { SplunkFieldMap } from '../../config/source-defaults';
 import { metricsPresent } from '../../core/merge';
-import { requireKey } from '../vault/secret-provider';
-import { AuthRejectedError, clockSkewMs, defaultFetch, readLines, requestSignal, withCredentialRetry, type FetchLike } from '../http';
+import { splunkAuthorization } from '../http/authorization';
+import { AuthRejectedError, clockSkewMs, defaultFetch, describeErrorBody, readErrorBody, readLines, requestSignal, upstreamExcerpt, withCredentialRetry, type FetchLike } from '../http';
 import { SplunkRowReader } from './rows';
 
 export { parseSplunkTime } from './rows';
@@ -65,9 +65,7 @@ export class SplunkSource implements MetricSource {
   }
 
   private authorization(secret: VersionedSecret): string {
-    if (this.options.authScheme === 'bearer') return `Bearer ${requireKey(secret, 'token')}`;
-    const user = requireKey(secret, 'username');
-    return `Basic ${Buffer.from(`${user}:${requireKey(secret, 'password')}`).toString('base64')}`;
+    return splunkAuthorization(this.options.authScheme, secret);
   }
 
   private async search(
@@ -94,14 +92,14 @@ export class SplunkSource implements MetricSource {
       throw new AuthRejectedError('Splunk', res.status);
     }
     if (res.status !== 200) {
-      const text = await res.text();
-      let detail = text.slice(0, 500);
+      const body = await readErrorBody(res);
+      let detail: string | undefined;
       try {
-        detail = messagesText((JSON.parse(text) as ExportLine).messages, ['FATAL', 'ERROR', 'WARN', 'INFO']) ?? detail;
+        detail = messagesText((JSON.parse(body.text) as ExportLine).messages, ['FATAL', 'ERROR', 'WARN', 'INFO']);
       } catch {
-        // Not JSON: keep the raw text.
+        // Not JSON (a gateway's page): the excerpt shows the body.
       }
-      throw new SplunkSearchError(`Splunk rejected the search (${res.status}): ${detail || 'no message'}`);
+      throw new SplunkSearchError(`Splunk rejected the search ${describeErrorBody(body, detail)}`);
     }
     if (!res.body) throw new SplunkSearchError('Splunk returned an empty response (200 with no body)');
     const skew = clockSkewMs(res.headers, (this.deps.now ?? Date.now)());
@@ -117,7 +115,7 @@ export class SplunkSource implements MetricSource {
       try {
         parsed = JSON.parse(line) as ExportLine;
       } catch {
-        throw new SplunkSearchError(`Splunk sent a line that is not JSON (line ${lines}): ${line.slice(0, 120)}`);
+        throw new SplunkSearchError(`Splunk sent a line that is not JSON (line ${lines}): ${upstreamExcerpt(line)}`);
       }
       const fatal = messagesText(parsed.messages, ['FATAL', 'ERROR']);
       if (fatal) throw new SplunkSearchError(`Splunk search failed: ${fatal}`);

@@ -4,6 +4,8 @@
  */
 import type { Clock } from '../../pipeline/ports';
 import { VaultError, vaultErrors } from './errors';
+import { processRedactor } from '../../observability/redaction';
+import { upstreamExcerpt } from '../http';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -76,7 +78,8 @@ export class VaultClient {
       try {
         parsed = JSON.parse(text);
       } catch {
-        parsed = { errors: [text.slice(0, 200)] };
+        // A gateway's page, not Vault's JSON: it may echo the token header, so redact before cutting.
+        parsed = { errors: [upstreamExcerpt(text)] };
       }
     }
     return { status: res.status, body: parsed };
@@ -109,6 +112,7 @@ export class VaultClient {
         this.tokenless = true;
         return undefined;
       }
+      processRedactor.register(t.token);
       this.token = { ...t, obtainedAt: now };
     }
     return this.token?.token;
@@ -120,6 +124,7 @@ export class VaultClient {
       const res = await this.send('POST', 'auth/token/renew-self', {}, current.token);
       const auth = (res.body as { auth?: { client_token?: string; lease_duration?: number; renewable?: boolean } } | undefined)?.auth;
       if (res.status === 200 && auth?.client_token) {
+        processRedactor.register(auth.client_token);
         this.token = { token: auth.client_token, leaseSeconds: auth.lease_duration ?? 0, renewable: auth.renewable ?? false, obtainedAt: now };
         return;
       }

@@ -5,6 +5,7 @@
  */
 import type { VaultClient, FetchLike } from './client';
 import { VaultError, vaultErrors } from './errors';
+import { DYNATRACE_SECRET_KEY, dynatraceAuthorization, SPLUNK_SECRET_KEYS, splunkAuthorization, type SplunkAuthScheme } from '../http/authorization';
 
 export type RotatedSecret = 'splunk' | 'dynatrace';
 
@@ -61,21 +62,40 @@ export async function writeWithCas(client: VaultClient, kvMount: string, path: s
   throw new VaultError(`writing ${kvMount}/${path} failed (${res.status}): ${detail || 'no detail'}`, failure, path, res.status);
 }
 
-/** Proves a credential works with one cheap authenticated call to its service. */
+/** How the environment's Lambda uses each secret: Splunk's auth scheme comes from the environment's config. */
+export interface CredentialUse {
+  secret: RotatedSecret;
+  splunkAuthScheme: SplunkAuthScheme;
+}
+
+/**
+ * The `Authorization` header the Lambda will send with this credential, built
+ * by the collectors' own code; throws, naming the keys the Lambda reads, when
+ * the credential lacks them (bug: a bare Splunk token passed `--verify` as a
+ * bearer token although the environment uses basic auth).
+ */
+export function lambdaAuthorization(use: CredentialUse, data: Record<string, string>): string {
+  const candidate = { path: `the new ${use.secret} credential`, version: 0, data };
+  const keys = use.secret === 'dynatrace' ? [DYNATRACE_SECRET_KEY] : SPLUNK_SECRET_KEYS[use.splunkAuthScheme];
+  const missing = keys.filter((k) => !data[k]);
+  if (missing.length) {
+    const how = use.secret === 'splunk' ? `Splunk ${use.splunkAuthScheme} auth` : 'the Dynatrace API token';
+    throw new Error(`this environment's Lambda uses ${how} and reads the keys ${keys.map((k) => `"${k}"`).join(', ')}: the new credential lacks ${missing.map((k) => `"${k}"`).join(', ')}; nothing was written`);
+  }
+  return use.secret === 'splunk' ? splunkAuthorization(use.splunkAuthScheme, candidate) : dynatraceAuthorization(candidate);
+}
+
+/** Proves a credential works with one cheap call to its service, authenticated exactly as the Lambda will be. */
 export async function verifyCredential(
-  secret: RotatedSecret,
+  use: CredentialUse,
   baseUrl: string,
   data: Record<string, string>,
   fetchFn: FetchLike = (i, init) => fetch(i, init),
 ): Promise<void> {
+  const { secret } = use;
+  const authorization = lambdaAuthorization(use, data);
   const base = baseUrl.replace(/\/+$/, '');
   const url = secret === 'splunk' ? `${base}/services/server/info?output_mode=json` : `${base}/api/v2/metrics?pageSize=1`;
-  const authorization =
-    secret === 'dynatrace'
-      ? `Api-Token ${data.apiToken}`
-      : data.token
-        ? `Bearer ${data.token}`
-        : `Basic ${Buffer.from(`${data.username}:${data.password}`).toString('base64')}`;
   let res: Response;
   try {
     res = await fetchFn(url, { headers: { Authorization: authorization, Accept: 'application/json' }, signal: AbortSignal.timeout(10_000) });

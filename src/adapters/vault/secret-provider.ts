@@ -70,8 +70,22 @@ export class VaultSecretProvider implements SecretProvider {
       throw new VaultError(`unexpected answer reading ${where} (${res.status}): ${vaultErrors(res.body) || 'no data'}`, 'unexpected', where, res.status);
     }
     const data = Object.fromEntries(Object.entries(body.data.data).map(([k, v]) => [k, String(v)]));
-    this.redactor.registerAll(Object.values(data));
+    this.redactor.registerSecret(data);
+    await this.registerPrevious(apiPath, meta.version);
     return { path, version: meta.version, data };
+  }
+
+  /**
+   * Registers the version before `version` too: right after a rotation, other
+   * sandboxes and upstream caches still send the old credential, and a gateway
+   * may echo it back to this one. Best effort: a version deleted, destroyed or
+   * unreadable has nothing to register, and must not fail the read.
+   */
+  private async registerPrevious(apiPath: string, version: number): Promise<void> {
+    if (version <= 1) return;
+    const res = await this.client.request('GET', `${apiPath}?version=${version - 1}`).catch(() => undefined);
+    const previous = (res?.body as KvReadBody | undefined)?.data?.data;
+    if (res?.status === 200 && previous) this.redactor.registerSecret(Object.fromEntries(Object.entries(previous).map(([k, v]) => [k, String(v)])));
   }
 }
 

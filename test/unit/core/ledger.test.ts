@@ -23,6 +23,15 @@ describe('action ledger', () => {
     expect(() => parseLedger(text, services)).toThrow(problem);
   });
 
+  // What the #16 release wrote: a deploy of the review fixes must read it, not reset it and forget what to give back.
+  it('reads a version-2 ledger written before pending alerts and incident evidence existed', () => {
+    const incident = { cluster: 'apps', service: 'api', openedAt: '2026-11-24T09:00:00.000Z', lastSeenAt: '2026-11-24T09:50:00.000Z', severity: 'warning', actionFailureNotified: false };
+    const raised = { cluster: 'apps', service: 'api', mode: 'desired-count', from: 3, to: 4, at: '2026-11-24T09:00:00.000Z', dryRun: false };
+    const stored = { version: 2, lastScaledAt: {}, scaleActions: {}, raised: { 'apps/api': raised }, incidents: { 'apps/api': incident }, alertsByRun: { e1: { messageId: 'm', at: '2026-11-24T09:00:00.000Z' } }, notices: {} };
+    const l = parseLedger(JSON.stringify(stored), services);
+    expect(l).toEqual({ ...stored, pendingAlerts: [] });
+  });
+
   it('migrates a version-1 ledger forward: cooldowns move to the configured service of that name', () => {
     const v1 = { version: 1, lastScaledAt: { api: '2026-11-24T10:00:00.000Z', gone: '2026-11-24T10:00:00.000Z' }, scaleActions: {}, alerted: { 'c1|drop': '2026-11-24T10:00:00.000Z' }, alertsByRun: { e1: { messageId: 'm', at: '2026-11-24T10:00:00.000Z' } } };
     const l = parseLedger(JSON.stringify(v1), services);

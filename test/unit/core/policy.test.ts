@@ -8,7 +8,7 @@ function attribution(parts: Partial<Record<MetricName, { high?: number; low?: nu
 }
 const sample = (id: string, service = 'api') => ({ containerId: id, service, cluster: 'apps', timestamp: '2026-11-24T10:00:00Z', metrics: fullMetrics(), sources: ['splunk' as const] });
 const score = (id: string, s: number, attr: Attribution, extra: Partial<ContainerScore> = {}): ContainerScore => ({
-  containerId: id, score: s, threshold: 1, isAnomaly: s >= 1, warmingUp: false, attribution: attr, scorer: 'embedded', ...extra,
+  containerId: id, score: s, threshold: 1, isAnomaly: s >= 1, warmingUp: false, unusual: s >= 1, attribution: attr, scorer: 'embedded', ...extra,
 });
 
 describe('decision policy', () => {

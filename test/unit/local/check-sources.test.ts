@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,5 +75,23 @@ describe('npm run check-sources, against the local Splunk and Dynatrace servers'
     const run = await checkSources(['--sources', bad, '--cluster', 'apps-dev', '--secrets-file', secretsFile]);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('splunk.baseUrl: must use https://');
+  });
+
+  it('redacts a credential an upstream message echoes back (a Splunk FATAL quoting the request)', async () => {
+    // Splunk's export streams search messages as {"preview":false,"messages":[{"type":"FATAL","text":…}]} lines
+    // (REST API Reference, search/jobs/export, output_mode=json); this gateway echoes the request's header in one.
+    const echo: Server = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(`${JSON.stringify({ preview: false, messages: [{ type: 'FATAL', text: `bad request from ${req.headers.authorization}` }] })}\n`);
+    });
+    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
+      const run = await checkSources(['--sources', sourcesFile('echo', url, dynatrace.url), '--cluster', 'apps-dev', '--secrets-file', secretsFile]);
+      expect(run.stdout).toContain('splunk: FAILED');
+      expect(`${run.stdout}${run.stderr}`).not.toContain('splunk-token');
+    } finally {
+      await new Promise((resolve) => echo.close(resolve));
+    }
   });
 });

@@ -1,5 +1,6 @@
-import { createLog } from '../../../src/observability/logging';
-import { SecretRedactor, REDACTED } from '../../../src/observability/redaction';
+import { createStructuredLog } from '../../../src/observability/logging';
+import { RedactionBoundary } from '../../../src/observability/boundary';
+import { SecretRedactor } from '../../../src/observability/redaction';
 import { EmfMetrics } from '../../../src/observability/metrics';
 
 function captureOutput(fn: () => void): string[] {
@@ -20,30 +21,14 @@ function captureOutput(fn: () => void): string[] {
   return lines.flatMap((l) => l.split('\n')).filter((l) => l.trim());
 }
 
-describe('SecretRedactor', () => {
-  it('replaces registered secrets in strings, nested objects, arrays and errors', () => {
-    const r = new SecretRedactor();
-    r.register('splunk-token-123');
-    const out = r.redact({ a: 'Bearer splunk-token-123', b: [{ c: 'x splunk-token-123 y' }], e: new Error('401 for splunk-token-123') });
-    expect(JSON.stringify(out)).not.toContain('splunk-token-123');
-    expect(out.a).toBe(`Bearer ${REDACTED}`);
-    expect((out.e as unknown as { message: string }).message).toBe(`401 for ${REDACTED}`);
-  });
-
-  it('ignores values too short to be credentials', () => {
-    const r = new SecretRedactor();
-    r.register('abc');
-    expect(r.redactText('abc')).toBe('abc');
-  });
-});
-
 describe('structured logging', () => {
   it('writes JSON lines with runId, environment and service on every line, and never a secret', () => {
     const redactor = new SecretRedactor();
     redactor.register('dt0c01.SECRETVALUE');
-    const log = createLog({ environment: 'prod', level: 'DEBUG', redactor });
+    const structured = createStructuredLog({ environment: 'prod', level: 'DEBUG' });
+    const log = new RedactionBoundary(redactor).log(structured);
     const lines = captureOutput(() => {
-      log.setRunContext({ runId: 'run-42' });
+      structured.setRunContext({ runId: 'run-42' });
       log.info('collected', { containers: 3 });
       log.error('Dynatrace rejected Api-Token dt0c01.SECRETVALUE', { body: { token: 'dt0c01.SECRETVALUE' } });
     });

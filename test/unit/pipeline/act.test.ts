@@ -1,59 +1,13 @@
 /** The action step through whole cycles: scoped, bounded, temporary, visible; one alert per incident transition. */
-import { runCycle, type CycleDeps, type CycleOptions } from '../../../src/pipeline/run-cycle';
-import { MemoryObjectStore } from '../../../src/adapters/memory/object-store';
+import { runCycle, type CycleOptions } from '../../../src/pipeline/run-cycle';
 import { archiveKeys } from '../../../src/config/naming';
-import { parseLedger } from '../../../src/core/ledger';
-import type { PartialSample } from '../../../src/core/model';
-import { DetectorStateVersionError } from '../../../src/detector';
-import type { EmbeddedDetector, RemoteScorer } from '../../../src/pipeline/ports';
-import {
-  FakeAlerter, FakeScaler, FakeSource, RecordingLog, RecordingMetrics, ScriptedDetector, ScriptedDetectorFactory, fixedClock, fullMetrics, noDeadline,
-} from '../../support/fakes';
-
-const START = Date.parse('2026-11-24T10:05:00.000Z');
-const sample = (id: string, service: string, cluster = 'apps-prod'): PartialSample => ({ containerId: id, service, cluster, timestamp: '2026-11-24T10:00:00.000Z', metrics: fullMetrics(95), source: 'splunk' });
-
-/** A factory whose stored state is of another format, as a deploy that changes the format leaves it. */
-class OldFormatFactory extends ScriptedDetectorFactory {
-  deserialize(bytes: Uint8Array): EmbeddedDetector {
-    if (new TextDecoder().decode(bytes).startsWith('v10')) throw new DetectorStateVersionError(10, 11);
-    return super.deserialize(bytes);
-  }
-}
-
-function setup(samples: PartialSample[] = [sample('c1', 'checkout-api')]) {
-  const detector = new ScriptedDetector(new Map(samples.map((s) => [s.containerId, { metric: 'cpu_pct' as const, direction: 'high' as const }])));
-  const scaler = new FakeScaler();
-  scaler.state.set('checkout-api', { desiredCount: 4, runningCount: 4 });
-  const clock = fixedClock(new Date(START).toISOString());
-  const deps: CycleDeps = {
-    sources: [FakeSource.of('splunk', samples)], store: new MemoryObjectStore(), detectors: new OldFormatFactory(detector), scaler,
-    alerter: new FakeAlerter(), log: new RecordingLog(), metrics: new RecordingMetrics(), clock,
-  };
-  const options: CycleOptions = {
-    environment: 'prod', runId: 'run-0', runKey: 'evt-0', deadline: noDeadline, lookbackMinutes: 10,
-    scaling: { services: [{ cluster: 'apps-prod', name: 'checkout-api', minTasks: 2, maxTasks: 24 }], step: 1, criticalStep: 2, cooldownMinutes: 15 },
-    dryRun: false, suppressionMinutes: 30, detectorWarmupMs: 2 * 24 * 3600_000,
-  };
-  let run = 0;
-  /** Runs the next 5-minute cycle. */
-  const next = (extra: Partial<CycleOptions> = {}, d: CycleDeps = deps) => {
-    const at = START + run * 300_000;
-    clock.set(new Date(at).toISOString());
-    // Each run's rows are fresh, as a live source's are: points past the staleness bound are dropped.
-    for (const s of samples) s.timestamp = new Date(at - 300_000).toISOString();
-    run++;
-    return runCycle(d, { ...options, runId: `run-${run}`, runKey: `evt-${run}`, ...extra });
-  };
-  const store = deps.store as MemoryObjectStore;
-  const ledger = () => parseLedger(new TextDecoder().decode(store.objects.get(archiveKeys.actionLedger('prod'))!.body), options.scaling.services);
-  return { detector, scaler, deps, options, next, ledger, alerter: deps.alerter as FakeAlerter, metrics: deps.metrics as RecordingMetrics, store };
-}
+import type { RemoteScorer } from '../../../src/pipeline/ports';
+import { START, actHarness, sample } from '../../support/act-harness';
 
 describe('scoped scaling', () => {
   // Defect 1.
   it('never scales a service of the same name in another cluster', async () => {
-    const t = setup([sample('c1', 'checkout-api', 'apps-staging')]);
+    const t = actHarness([sample('c1', 'checkout-api', 'apps-staging')]);
     const summary = await t.next();
     expect(t.scaler.updates).toEqual([]);
     expect(t.scaler.describe).not.toHaveBeenCalled();
@@ -62,7 +16,7 @@ describe('scoped scaling', () => {
 
   // Defect 4.
   it('skips and reports a scale-out when a person scaled the service between the read and the write', async () => {
-    const t = setup();
+    const t = actHarness();
     const describe = t.scaler.describe.getMockImplementation()!;
     t.scaler.describe.mockImplementationOnce(async (cluster, service) => {
       const seen = await describe(cluster, service);
@@ -80,7 +34,7 @@ describe('scoped scaling', () => {
 });
 
 describe('temporary scale-outs', () => {
-  async function incidentThenQuiet(t: ReturnType<typeof setup>, extra: Partial<CycleOptions> = {}) {
+  async function incidentThenQuiet(t: ReturnType<typeof actHarness>, extra: Partial<CycleOptions> = {}) {
     const summaries = [await t.next(extra)];
     t.detector.anomalous = new Map();
     // Quiet for 30 minutes (the quiet period) resolves the incident; the 15-minute cooldown has long passed.
@@ -90,7 +44,7 @@ describe('temporary scale-outs', () => {
 
   // Defect 3.
   it('gives the capacity back once the incident is resolved, and says so in the resolved alert', async () => {
-    const t = setup();
+    const t = actHarness();
     const summaries = await incidentThenQuiet(t);
     expect(t.scaler.updates).toEqual([{ service: 'checkout-api', desiredCount: 5 }, { service: 'checkout-api', desiredCount: 4 }]);
     expect(summaries[6].actionDetails).toEqual([{ cluster: 'apps-prod', service: 'checkout-api', outcome: 'restored', from: 5, to: 4, reason: 'desired-count' }]);
@@ -104,7 +58,7 @@ describe('temporary scale-outs', () => {
   });
 
   it('returns a raised auto-scaling minimum to its previous value, never touching the maximum', async () => {
-    const t = setup();
+    const t = actHarness();
     t.scaler.state.set('checkout-api', { desiredCount: 5, runningCount: 5, autoScaling: { minCapacity: 4, maxCapacity: 50 } });
     await incidentThenQuiet(t);
     expect(t.scaler.minRaises).toEqual([{ service: 'checkout-api', minCapacity: 6 }, { service: 'checkout-api', minCapacity: 4 }]);
@@ -112,7 +66,7 @@ describe('temporary scale-outs', () => {
   });
 
   it('leaves the service as a person set it during the incident, and says so', async () => {
-    const t = setup();
+    const t = actHarness();
     await t.next();
     t.scaler.state.get('checkout-api')!.desiredCount = 9;
     t.detector.anomalous = new Map();
@@ -123,21 +77,26 @@ describe('temporary scale-outs', () => {
     expect(t.ledger().raised).toEqual({});
   });
 
-  it('keeps the capacity while the service is missing from the data, and gives it back once it is seen healthy', async () => {
-    const t = setup();
+  it('keeps the incident and the capacity while the service is missing from the data, and gives it back once seen healthy for the quiet period', async () => {
+    const t = actHarness();
     await t.next();
-    const source = t.deps.sources[0] as FakeSource;
-    const full = source.result;
-    source.result = { ...(full as Exclude<typeof full, Error>), samples: [], rawRows: [] };
+    const bringBack = t.hideData();
     t.detector.anomalous = new Map();
     for (let i = 0; i < 8; i++) await t.next();
     expect(t.scaler.state.get('checkout-api')!.desiredCount).toBe(5);
-    source.result = full;
-    expect((await t.next()).actionDetails).toEqual([expect.objectContaining({ outcome: 'restored', from: 5, to: 4 })]);
+    // Blind is not healthy: no resolved page while the data is missing.
+    expect(t.alerter.published.map((m) => m.attributes.status)).toEqual(['firing']);
+    bringBack();
+    // Once back, a full quiet period (30 minutes) seen clear.
+    const back = [];
+    for (let i = 0; i < 7; i++) back.push(await t.next());
+    expect(back.slice(0, 6).flatMap((s) => s.actionDetails)).toEqual([]);
+    expect(back[6].actionDetails).toEqual([expect.objectContaining({ outcome: 'restored', from: 5, to: 4 })]);
+    expect(t.alerter.published.map((m) => m.attributes.status)).toEqual(['firing', 'resolved']);
   });
 
   it('reports the would-restore in a dry run and changes nothing', async () => {
-    const t = setup();
+    const t = actHarness();
     const summaries = await incidentThenQuiet(t, { dryRun: true });
     expect(t.scaler.updates).toEqual([]);
     expect(summaries[0].actionDetails).toEqual([expect.objectContaining({ outcome: 'would-scale', from: 4, to: 5 })]);
@@ -148,7 +107,7 @@ describe('temporary scale-outs', () => {
 describe('incidents, not messages', () => {
   // Defect 6: 6 alerts in 25 minutes for a scale-out that kept failing.
   it('alerts a scale-out that keeps failing once (as an escalation), while every run shows as degraded', async () => {
-    const t = setup();
+    const t = actHarness();
     t.scaler.failUpdateFor.add('checkout-api');
     const summaries = [];
     for (let i = 0; i < 6; i++) summaries.push(await t.next());
@@ -157,7 +116,7 @@ describe('incidents, not messages', () => {
   });
 
   it('alerts a service that cannot be described once, and counts it as a failure', async () => {
-    const t = setup();
+    const t = actHarness();
     t.scaler.state.delete('checkout-api');
     const summaries = [];
     for (let i = 0; i < 6; i++) summaries.push(await t.next());
@@ -171,7 +130,7 @@ describe('incidents, not messages', () => {
     ['a dry run', { dryRun: true }, undefined],
     ['the SageMaker scorer', {}, { name: 'sagemaker', score: async (s) => ({ scores: s.map(() => 5), threshold: 1 }) } as RemoteScorer],
   ])('sends one alert for an anomaly lasting an hour, through %s', async (_name, extra: Partial<CycleOptions>, remoteScorer) => {
-    const t = setup();
+    const t = actHarness();
     const deps = { ...t.deps, remoteScorer };
     for (let i = 0; i < 12; i++) await t.next(extra, deps);
     expect(t.alerter.published).toHaveLength(1);
@@ -180,7 +139,7 @@ describe('incidents, not messages', () => {
   // Defect 7: ~1,000 anomalies made a 296 KB body: publishing failed every run.
   it('pages in a fleet-wide incident: the message fits SNS and the full list is in S3', async () => {
     const samples = Array.from({ length: 1000 }, (_, i) => sample(`container-${i}-${'x'.repeat(40)}`, `service-${i % 40}-${'y'.repeat(30)}`));
-    const t = setup(samples);
+    const t = actHarness(samples);
     const summary = await t.next();
     expect(summary.alertMessageId).toBe('msg-1');
     const body = JSON.parse(t.alerter.published[0].body);
@@ -191,7 +150,7 @@ describe('incidents, not messages', () => {
   });
 
   it('marks the run degraded when the alert cannot be published, and sends it on the next run', async () => {
-    const t = setup();
+    const t = actHarness();
     t.alerter.fail = true;
     expect((await t.next()).degraded).toBe(true);
     expect(t.metrics.total('DegradedRuns')).toBe(1);
@@ -204,7 +163,7 @@ describe('incidents, not messages', () => {
 describe('no silent blind spots', () => {
   // Defect 8: an older detector state format re-warmed for two days without a word.
   it('marks runs warming after a detector state of another format, with a metric and one alert saying until when', async () => {
-    const t = setup();
+    const t = actHarness();
     t.detector.anomalous = new Map();
     await t.store.put('state/env=prod/detector-state.bin', new TextEncoder().encode('v10:old'));
     const first = await t.next();
@@ -225,7 +184,7 @@ describe('no silent blind spots', () => {
 
   // Defect 9: a corrupt, null or old-version ledger failed the run with TypeErrors.
   it.each(['null', '{"version":2,"raised":7}', '{"version":99}', '{ not json'])('keeps an unreadable ledger (%s) aside, alerts once and still acts', async (text) => {
-    const t = setup();
+    const t = actHarness();
     await t.store.put(archiveKeys.actionLedger('prod'), new TextEncoder().encode(text));
     const first = await t.next();
     expect(first.degraded).toBe(true);

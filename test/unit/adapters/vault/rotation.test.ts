@@ -1,6 +1,6 @@
 import { TokenAuth } from '../../../../src/adapters/vault/auth';
 import { VaultClient } from '../../../../src/adapters/vault/client';
-import { parseCredentialInput, rotateSecret, verifyCredential } from '../../../../src/adapters/vault/rotation';
+import { lambdaAuthorization, parseCredentialInput, rotateSecret, verifyCredential } from '../../../../src/adapters/vault/rotation';
 import { fakeFetch } from '../../../support/fake-vault';
 
 function vaultWith(currentVersion: number | undefined, writeAnswer?: { status: number; body: unknown }) {
@@ -44,22 +44,39 @@ describe('secret rotation', () => {
     expect(vault.requests).toEqual([]);
   });
 
-  it('verifies a Splunk token with an authenticated server-info call and a Dynatrace token with a metrics listing', async () => {
+  const bearer = { secret: 'splunk' as const, splunkAuthScheme: 'bearer' as const };
+  const basic = { secret: 'splunk' as const, splunkAuthScheme: 'basic' as const };
+  const dynatrace = { secret: 'dynatrace' as const, splunkAuthScheme: 'bearer' as const };
+
+  it('verifies with the header the Lambda sends: Splunk per the environment\'s scheme, Dynatrace with Api-Token', async () => {
     const seen: Array<[string, string]> = [];
     const fetchFn = async (url: string, init?: RequestInit) => {
       seen.push([url, (init?.headers as Record<string, string>).Authorization]);
       return new Response('{}', { status: 200 });
     };
-    await verifyCredential('splunk', 'https://splunk:8089/', { token: 'tok-123456' }, fetchFn);
-    await verifyCredential('splunk', 'https://splunk:8089', { username: 'u', password: 'p' }, fetchFn);
-    await verifyCredential('dynatrace', 'https://abc.live.dynatrace.com', { apiToken: 'dt0c01.abc' }, fetchFn);
+    await verifyCredential(bearer, 'https://splunk:8089/', { token: 'tok-123456' }, fetchFn);
+    await verifyCredential(basic, 'https://splunk:8089', { username: 'u', password: 'p' }, fetchFn);
+    await verifyCredential(dynatrace, 'https://abc.live.dynatrace.com', { apiToken: 'dt0c01.abc' }, fetchFn);
     expect(seen).toEqual([
       ['https://splunk:8089/services/server/info?output_mode=json', 'Bearer tok-123456'],
       ['https://splunk:8089/services/server/info?output_mode=json', `Basic ${Buffer.from('u:p').toString('base64')}`],
       ['https://abc.live.dynatrace.com/api/v2/metrics?pageSize=1', 'Api-Token dt0c01.abc'],
     ]);
-    await expect(verifyCredential('dynatrace', 'https://x', { apiToken: 'bad' }, async () => new Response('', { status: 401 })))
+    await expect(verifyCredential(dynatrace, 'https://x', { apiToken: 'bad' }, async () => new Response('', { status: 401 })))
       .rejects.toThrow('dynatrace rejected the new credential (401); nothing was written');
+  });
+
+  // Bug: --verify checked a Splunk credential as a bearer token whatever the environment used, so it approved
+  // a bare token for a basic-auth environment, and the Lambda then failed with `no key "username"`.
+  it('refuses, before any call, a credential the environment\'s Lambda cannot use', async () => {
+    let calls = 0;
+    const fetchFn = async () => (calls++, new Response('{}', { status: 200 }));
+    await expect(verifyCredential(basic, 'https://splunk:8089', parseCredentialInput('splunk', 'tok-123456'), fetchFn))
+      .rejects.toThrow('this environment\'s Lambda uses Splunk basic auth and reads the keys "username", "password": the new credential lacks "username", "password"; nothing was written');
+    await expect(verifyCredential(bearer, 'https://splunk:8089', { username: 'u', password: 'p' }, fetchFn)).rejects.toThrow('lacks "token"');
+    expect(calls).toBe(0);
+    expect(() => lambdaAuthorization(basic, { username: 'u' })).toThrow('lacks "password"');
+    expect(lambdaAuthorization(basic, { username: 'u', password: 'p', token: 'ignored' })).toBe(`Basic ${Buffer.from('u:p').toString('base64')}`);
   });
 
   it('accepts a bare credential or a JSON object, and rejects what it cannot store', () => {

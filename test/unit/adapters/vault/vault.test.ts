@@ -123,6 +123,19 @@ describe('token lifecycle', () => {
   });
 });
 
+describe('Vault behind a gateway', () => {
+  // Bug: a non-JSON error page was cut at 200 characters and kept, whatever it echoed (the X-Vault-Token header).
+  it('redacts the token a gateway page echoes, before cutting the page', async () => {
+    const token = 'hvs.GatewayEchoed-Token-7Kq2';
+    const page = `<html>${'x'.repeat(165)} X-Vault-Token: ${token}</html>`;
+    const fetchFn = async () => new Response(page, { status: 502, headers: { 'content-type': 'text/html' } });
+    const client = new VaultClient({ address: 'https://vault.example.com', auth: new TokenAuth(token), fetch: fetchFn });
+    const error = (await new VaultSecretProvider(client, { kvMount: 'kv' }).get('ca/splunk').catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(/unexpected answer reading kv\/ca\/splunk \(502\)/);
+    for (let i = 0; i + 8 <= token.length; i++) expect(error.message).not.toContain(token.slice(i, i + 8));
+  });
+});
+
 describe('VaultSecretProvider', () => {
   const make = (routes: Parameters<typeof fakeFetch>[0], clock = fixedClock('2026-11-24T10:00:00Z'), redactor = new SecretRedactor()) => {
     const vault = fakeFetch(routes);
@@ -141,13 +154,27 @@ describe('VaultSecretProvider', () => {
     version = 3;
     t.clock.set('2026-11-24T10:05:01Z');
     expect((await t.secrets.get('ca/splunk')).version).toBe(3);
-    expect(t.vault.requests).toHaveLength(3);
+    // Three reads of the current version; each also looks up the one before it, for the redactor.
+    expect(t.vault.requests.filter((r) => !r.url.includes('?version='))).toHaveLength(3);
   });
 
-  it('registers every value it reads with the redactor', async () => {
-    const t = make([() => kvAnswer({ username: 'svc-detector', password: 'pa55word!' }, 1)]);
+  it('registers the previous version of a secret too, and is not failed by one it cannot read', async () => {
+    const t = make([
+      (r) => (r.url.endsWith('?version=2') ? kvAnswer({ username: 'svc-old', password: 'old-pa55word!' }, 2) : undefined),
+      (r) => (r.url.endsWith('?version=1') ? { status: 404, body: { data: { data: null, metadata: { version: 1, destroyed: true } } } } : undefined),
+      () => kvAnswer({ username: 'svc-detector', password: 'new-pa55word!' }, 3),
+    ]);
     await t.secrets.get('ca/splunk');
-    expect(t.redactor.redactText('login svc-detector / pa55word!')).toBe('login *** / ***');
+    const basicOld = Buffer.from('svc-old:old-pa55word!').toString('base64');
+    expect(t.redactor.redactText(`old-pa55word! Basic ${basicOld} new-pa55word!`)).toBe('*** Basic *** ***');
+    expect(t.vault.requests.map((r) => r.url.replace('https://vault.example.com/v1/', ''))).toEqual(['kv/data/ca/splunk', 'kv/data/ca/splunk?version=2']);
+  });
+
+  it('registers every credential it reads with the redactor (the username only inside the Basic credential)', async () => {
+    const t = make([() => kvAnswer({ username: 'svc-detector', password: 'pa55word!', token: 'tok-abcdef' }, 1)]);
+    await t.secrets.get('ca/splunk');
+    const basic = Buffer.from('svc-detector:pa55word!').toString('base64');
+    expect(t.redactor.redactText(`login svc-detector / pa55word! / tok-abcdef / ${basic}`)).toBe('login svc-detector / *** / *** / ***');
   });
 
   it.each([
