@@ -16,13 +16,6 @@ export interface Detection {
   threshold: number;
   isAnomaly: boolean;
   warmingUp: boolean;
-  /**
-   * The sample is part of an unusual stretch, alarmed or not: in the tail
-   * beyond the risk level and judged. The decision raises one alarm per
-   * episode, so this says whether the stretch is still going (an incident
-   * does not resolve while its container is still unusual).
-   */
-  unusual: boolean;
   /** Per input dimension, in input order. */
   attribution: { high: number[]; low: number[] };
   /**
@@ -35,6 +28,13 @@ export interface Detection {
   scope: DetectionScope;
   /** P(a score this high) under the key's own recent behaviour (1 when the score is not in the tail). */
   probability: number;
+  /**
+   * The sample is part of an unusual stretch, alarmed or not: in the tail
+   * beyond the risk level and judged. The decision raises one alarm per
+   * episode, so this says whether the stretch is still going (an incident
+   * does not resolve while its container is still unusual).
+   */
+  unusual: boolean;
   /** 'late' and 'duplicate' samples are scored from what is known, never learned. */
   arrival: Arrival;
   /** When the key's warm-up ends (its first sample plus `warmupMs`). */
