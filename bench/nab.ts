@@ -14,7 +14,7 @@ const PUBLISHED = ['numenta', 'contextOSE', 'ARTime', 'randomCutForest', 'twitte
 const LABEL: Record<string, string> = { numenta: 'HTM (numenta)', contextOSE: 'CAD OSE', ARTime: 'ARTime', randomCutForest: 'AWS Kinesis RCF', twitterADVec: 'Twitter ADVec', windowedGaussian: 'windowed Gaussian' };
 
 function main(): void {
-  // `--options '{"thresholdSigmas":12}'` scores detector settings other than the defaults (for exploring; the table's claim is about the defaults).
+  // `--options '{"dailyRisk":0.003}'` scores detector settings other than the defaults (for exploring; the table's claim is about the defaults).
   const optionsArg = process.argv.indexOf('--options');
   const options = optionsArg > 0 ? (JSON.parse(process.argv[optionsArg + 1]) as Partial<DetectorOptions>) : {};
   const nab = nabDir();

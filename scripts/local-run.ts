@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { loadEnvironment } from '../environments';
 import { localRun, summaryTable } from '../src/local/run';
-import { DEFAULT_DETECTOR_OPTIONS } from '../src/detector';
+import { DEFAULT_DETECTOR_OPTIONS, warmupMsOf } from '../src/detector';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const historyDays = Number(values['history-days']);
   if (!Number.isInteger(cycles) || cycles < 1) throw new Error(`--cycles must be a positive whole number, got ${values.cycles}`);
   if (!Number.isInteger(seed)) throw new Error(`--seed must be a whole number, got ${values.seed}`);
-  const minDays = Math.ceil(DEFAULT_DETECTOR_OPTIONS.warmupSamples / 288);
+  const minDays = Math.ceil(warmupMsOf(DEFAULT_DETECTOR_OPTIONS) / 86_400_000);
   if (!Number.isInteger(historyDays) || historyDays < minDays) {
     throw new Error(`--history-days must cover the detector's warm-up (at least ${minDays} days), got ${values['history-days']}`);
   }

@@ -10,6 +10,7 @@
  */
 import { formatDuration } from '../../src/backtest/irregularities';
 import { DEFAULT_DETECTOR_OPTIONS, type DetectorOptions } from '../../src/detector';
+import { MINUTE_MS } from '../../src/detector/defaults';
 
 /** Options whose value is a number (the grid varies nothing else). */
 export type NumericOption = { [K in keyof DetectorOptions]-?: DetectorOptions[K] extends number ? K : never }[keyof DetectorOptions];
@@ -20,10 +21,10 @@ export interface GridAxis {
 }
 
 export const CV_GRID: readonly GridAxis[] = [
-  // How far above its recent level a forest score must be: the alarm rate, the closest the current detector has to one risk level.
-  { option: 'thresholdSigmas', values: [8, 10, 12] },
-  // The evidence a slow drift must pile up: the other main trade between early and false alarms.
-  { option: 'cusumLimit', values: [40, 50, 60] },
+  // The one risk level the decision uses: the trade between false alarms and missed incidents.
+  { option: 'dailyRisk', values: [0.003, 0.01, 0.03] },
+  // How long the evidence averages forest scores: the other main trade, between a stray high score and a slow departure.
+  { option: 'evidenceHalfLifeMs', values: [5 * MINUTE_MS, 15 * MINUTE_MS, 45 * MINUTE_MS] },
 ];
 
 /** Throws, naming the option, when the grid names one the detector does not have (the compiler catches it too). */

@@ -81,10 +81,19 @@ export interface ContainerScore {
   unusual: boolean;
   attribution: Attribution;
   scorer: ScorerName;
+  /** Who the evidence points at (absent: this container): a shift its service or the whole fleet shares is theirs. */
+  scope?: AnomalyScope;
 }
 
-/** Saturation: more tasks help. Drop: traffic or work vanished, scaling out does not help. */
-export type AnomalyKind = 'saturation' | 'drop';
+/** This container alone, or a shift most of its service (or the fleet) shares at the same moment. */
+export type AnomalyScope = 'container' | 'service' | 'fleet';
+
+/**
+ * Saturation: more tasks help. Drop: traffic or work vanished, scaling out
+ * does not help. Shift: a change most of a service (or the fleet) shares at
+ * once — one event, reported, never a scale-out.
+ */
+export type AnomalyKind = 'saturation' | 'drop' | 'shift';
 export type Severity = 'warning' | 'critical';
 
 /** An anomaly after the decision policy has classified it. */
@@ -100,6 +109,12 @@ export interface Anomaly {
   /** Metrics that contributed most, strongest first. */
   topMetrics: MetricName[];
   scorer: ScorerName;
+  /**
+   * Absent or 'container': this container. 'service' / 'fleet': one event for
+   * a shift shared by most of the service (containerId `service:<name>`) or
+   * the fleet (containerId and service `fleet`); its kind is 'shift'.
+   */
+  scope?: AnomalyScope;
 }
 
 /** Upper bounds beyond which a metric value is a collection error, not a reading. */

@@ -44,8 +44,33 @@ export function topMetrics(attribution: Attribution, minShare: number): MetricNa
 }
 
 /**
+ * A shift most of a service (or the fleet) shares: one event per service (or
+ * one for the fleet) however many of its containers were flagged, of kind
+ * 'shift', which nothing scales on — a fleet-wide drop on a Saturday night is
+ * news, not a reason to add tasks.
+ */
+function sharedShift(score: ContainerScore, sample: ContainerSample, policy: SeverityPolicy): Anomaly {
+  const fleet = score.scope === 'fleet';
+  return {
+    containerId: fleet ? 'fleet' : `service:${sample.service}`,
+    service: fleet ? 'fleet' : sample.service,
+    cluster: sample.cluster,
+    timestamp: sample.timestamp,
+    score: score.score,
+    threshold: score.threshold,
+    severity: 'warning',
+    kind: 'shift',
+    topMetrics: topMetrics(score.attribution, policy.topMetricShare),
+    scorer: score.scorer,
+    scope: fleet ? 'fleet' : 'service',
+  };
+}
+
+/**
  * Turns scores into classified anomalies. Containers still warming up are
  * never anomalies: a model that has not seen enough must not page anyone.
+ * Flags on a shift shared by a service or the fleet become one 'shift' event
+ * each (see {@link sharedShift}), never one alarm per container.
  */
 export function decideAnomalies(
   samples: readonly ContainerSample[],
@@ -56,16 +81,20 @@ export function decideAnomalies(
   const scoredPerService = new Map<string, number>();
   const anomalousPerService = new Map<string, number>();
   const flagged: Array<{ score: ContainerScore; sample: ContainerSample }> = [];
+  const shifts = new Map<string, Anomaly>();
   for (const score of scores) {
     const sample = sampleById.get(score.containerId);
     if (!sample) continue;
     scoredPerService.set(sample.service, (scoredPerService.get(sample.service) ?? 0) + 1);
-    if (score.isAnomaly && !score.warmingUp) {
+    if (score.isAnomaly && !score.warmingUp && (score.scope === 'service' || score.scope === 'fleet')) {
+      const event = sharedShift(score, sample, policy);
+      if (!shifts.has(event.containerId)) shifts.set(event.containerId, event);
+    } else if (score.isAnomaly && !score.warmingUp) {
       anomalousPerService.set(sample.service, (anomalousPerService.get(sample.service) ?? 0) + 1);
       flagged.push({ score, sample });
     }
   }
-  return flagged.map(({ score, sample }) => {
+  const own = flagged.map(({ score, sample }): Anomaly => {
     const share = (anomalousPerService.get(sample.service) ?? 0) / (scoredPerService.get(sample.service) ?? 1);
     const widespread = (anomalousPerService.get(sample.service) ?? 0) >= 2 && share >= policy.criticalServiceShare;
     const severity: Severity = score.score >= policy.criticalScoreRatio * score.threshold || widespread ? 'critical' : 'warning';
@@ -82,4 +111,5 @@ export function decideAnomalies(
       scorer: score.scorer,
     };
   });
+  return [...own, ...shifts.values()];
 }

@@ -3,6 +3,7 @@
 /** Where state is written: a BinaryWriter, or a ByteCounter that only measures. */
 export interface ByteSink {
   u8(v: number): void;
+  u16(v: number): void;
   u32(v: number): void;
   f32(v: number): void;
   f64(v: number): void;
@@ -15,6 +16,9 @@ export class ByteCounter implements ByteSink {
 
   u8(): void {
     this.length += 1;
+  }
+  u16(): void {
+    this.length += 2;
   }
   u32(): void {
     this.length += 4;
@@ -56,6 +60,11 @@ export class BinaryWriter implements ByteSink {
     this.ensure(1);
     this.view.setUint8(this.pos, v);
     this.pos += 1;
+  }
+  u16(v: number): void {
+    this.ensure(2);
+    this.view.setUint16(this.pos, v, true);
+    this.pos += 2;
   }
   u32(v: number): void {
     this.ensure(4);
@@ -106,6 +115,12 @@ export class BinaryReader {
   u8(): number {
     this.need(1);
     return this.view.getUint8(this.pos++);
+  }
+  u16(): number {
+    this.need(2);
+    const v = this.view.getUint16(this.pos, true);
+    this.pos += 2;
+    return v;
   }
   u32(): number {
     this.need(4);

@@ -1,44 +1,23 @@
 /**
  * The embedded detector for a fleet: one small model per key (container) and
  * one random cut forest per group (ECS service), so 10,000 containers share a
- * few dozen forests. The whole state serializes to one compact binary object
- * that the Lambda keeps in the archive bucket between runs.
+ * few dozen forests. Each cycle's samples go through the stages in order:
+ * features (time, seasonality, peers: key-model.ts, seasonality.ts, peers.ts)
+ * → forest score (forest.ts) → calibration (calibration.ts) → decision and
+ * attribution (detection.ts). The whole state serializes to one compact,
+ * versioned binary object that the Lambda keeps between runs.
  */
 import { BinaryReader, BinaryWriter, ByteCounter, type ByteSink } from './codec';
-import { ContainerModel } from './container-model';
-import { resolveOptions, type DetectorOptions } from './defaults';
-import { RandomCutForest } from './forest';
+import { FEATURES_PER_METRIC, resolveOptions, type DetectorOptions } from './defaults';
+import { foldAttribution, isUnusual, riskPerSample, type Detection, type DetectionScope, type DetectorInput } from './detection';
+import { RandomCutForest, type ForestOptions } from './forest';
+import { KeyModel } from './key-model';
+import { FLEET_SHIFT, peerViews } from './peers';
+import { raiseSharedEvents, type Judged } from './shared-events';
 import { deriveSeed, SeededRandom } from './random';
+import { arrivalOf, type Arrival } from './time';
 
-/** One verdict: the score, the threshold it was judged by, and which dimensions pushed it up or down. */
-export interface Detection {
-  score: number;
-  threshold: number;
-  isAnomaly: boolean;
-  warmingUp: boolean;
-  /**
-   * The sample is part of an unusual stretch, alarmed or not: the model raises
-   * one alarm per stretch, so this says whether the stretch is still going.
-   */
-  unusual: boolean;
-  /** Per input dimension, in input order. */
-  attribution: { high: number[]; low: number[] };
-  /**
-   * Who the evidence points at: this container alone, or a shift most of its
-   * service (or the whole fleet) shares at this moment — at most one event, never a scale-out on its own.
-   */
-  scope: DetectionScope;
-}
-
-export type DetectionScope = 'container' | 'service' | 'fleet';
-
-/** One sample of one key, as a cycle hands it to {@link FleetDetector.updateBatch}. */
-export interface DetectorInput {
-  key: string;
-  group: string;
-  timestampMs: number;
-  values: number[];
-}
+export type { Detection, DetectionScope, DetectorInput } from './detection';
 
 const MAGIC = 0x46444143; // "CADF"
 
@@ -52,13 +31,33 @@ export class DetectorStateVersionError extends Error {
     this.name = 'DetectorStateVersionError';
   }
 }
-const VERSION = 11;
+const VERSION = 13;
+/** The key under which the fleet's own shared-shift episodes are remembered, beside the services'. */
+const FLEET = FLEET_SHIFT;
+
+/** One sample on its way through the stages. */
+interface InFlight {
+  input: DetectorInput;
+  model: KeyModel;
+  arrival: Arrival;
+  /** Residuals against the key's own baseline. */
+  z: Float64Array;
+  /** Per metric, a 100% change of the expected value in z units. */
+  perUnit: Float64Array;
+  /** Positions against the key's long-run level, and a 100% change in their units. */
+  position: Float64Array;
+  positionPerUnit: Float64Array;
+}
 
 export class FleetDetector {
   private readonly forests = new Map<string, RandomCutForest>();
-  private readonly models = new Map<string, ContainerModel>();
+  private readonly models = new Map<string, KeyModel>();
   /** Per group, the key updated most recently: the template for the group's new keys. */
   private readonly latestKey = new Map<string, string>();
+  /** Per group (and FLEET), when its last shared-shift event was raised: one event per episode. */
+  private readonly sharedAlarmMs = new Map<string, number>();
+  /** Per group (and FLEET), the metrics of a shared shift under way and until when it counts as such. */
+  private readonly shifts = new Map<string, { mask: number; untilMs: number }>();
 
   private constructor(readonly options: DetectorOptions) {}
 
@@ -67,57 +66,149 @@ export class FleetDetector {
     return new FleetDetector(resolveOptions(options));
   }
 
+  private get forestOptions(): ForestOptions {
+    const o = this.options;
+    return { trees: o.trees, sampleSize: o.sampleSize, dimensions: FEATURES_PER_METRIC * o.dimensions * o.shingleSize, halfLifeMs: o.forestHalfLifeMs };
+  }
+
   private forestFor(group: string): RandomCutForest {
     let forest = this.forests.get(group);
     if (!forest) {
-      const o = this.options;
-      forest = new RandomCutForest(
-        { trees: o.trees, sampleSize: o.sampleSize, dimensions: o.dimensions * o.shingleSize, decay: o.decay },
-        new SeededRandom(deriveSeed(o.seed, group)),
-      );
+      forest = new RandomCutForest(this.forestOptions, new SeededRandom(deriveSeed(this.options.seed, group)));
       this.forests.set(group, forest);
     }
     return forest;
   }
 
+  private modelFor(key: string, group: string): KeyModel {
+    let model = this.models.get(key);
+    if (!model || model.group !== group) {
+      const sibling = this.models.get(this.latestKey.get(group) ?? '');
+      // Only a sibling past its own warm-up has anything to teach: the first cycle's keys each start afresh.
+      const teaches = sibling !== undefined && sibling.group === group && sibling.historyMs(sibling.lastMs) >= this.options.warmupMs;
+      model = teaches ? KeyModel.seededFrom(sibling) : new KeyModel(group, this.options.dimensions, this.options.shingleSize);
+      this.models.set(key, model);
+    }
+    this.latestKey.set(group, key);
+    return model;
+  }
+
   /**
-   * Scores the sample against what this key and its group have seen so far
-   * (no look-ahead), then learns from it.
+   * Scores one sample of a single series (no peers) against what this key and
+   * its group have seen so far (no look-ahead), then learns from it if it is
+   * in order.
    *
    * @example
    * const d = FleetDetector.create();
    * const v = d.update('api-1', 'api', Date.now(), [42, 61, 12.5, 300]);
-   * if (v.isAnomaly) console.log(v.score, v.attribution);
+   * if (v.isAnomaly) console.log(v.probability, v.attribution);
    */
   update(key: string, group: string, timestampMs: number, values: number[]): Detection {
-    const o = this.options;
-    if (values.length !== o.dimensions) throw new Error(`detector expects ${o.dimensions} values per sample, got ${values.length}`);
-    if (values.some((v) => !Number.isFinite(v))) throw new Error(`detector got a non-finite value for ${key}`);
-    let model = this.models.get(key);
-    if (!model || model.group !== group) {
-      const sibling = this.models.get(this.latestKey.get(group) ?? '');
-      model = sibling && sibling.group === group ? ContainerModel.seededFrom(sibling) : new ContainerModel(group, o.dimensions, o.shingleSize);
-      this.models.set(key, model);
-    }
-    this.latestKey.set(group, key);
-    const timeOfDay = (((timestampMs / 3_600_000) % 24) + 24) % 24;
-    const { point, residuals, ...context } = model.point(values, timeOfDay, o);
-    const forest = this.forestFor(group);
-    const scored = forest.scoreAndUpdate(point);
-    const { exceeds, ...verdict } = model.judge(scored.score, residuals, o, context);
-    model.learn(values, residuals, timeOfDay, timestampMs, o, exceeds);
-    const high = new Array<number>(o.dimensions).fill(0);
-    const low = new Array<number>(o.dimensions).fill(0);
-    for (let i = 0; i < scored.high.length; i++) {
-      high[i % o.dimensions] += scored.high[i];
-      low[i % o.dimensions] += scored.low[i];
-    }
-    return { score: scored.score, ...verdict, unusual: exceeds, attribution: { high, low }, scope: 'container' };
+    return this.updateBatch([{ key, group, timestampMs, values }])[0];
   }
 
-  /** Scores one cycle's samples (each key at most once, all at about the same time), so peers can be compared. */
+  /**
+   * Scores one cycle's samples together, so each container is judged against
+   * its peers as well as its own past. A key that appears more than once is
+   * taken in order of appearance, one occurrence per round.
+   */
   updateBatch(inputs: readonly DetectorInput[]): Detection[] {
-    return inputs.map((s) => this.update(s.key, s.group, s.timestampMs, s.values));
+    const o = this.options;
+    for (const s of inputs) {
+      if (s.values.length !== o.dimensions) throw new Error(`detector expects ${o.dimensions} values per sample, got ${s.values.length}`);
+      if (s.values.some((v) => !Number.isFinite(v))) throw new Error(`detector got a non-finite value for ${s.key}`);
+      if (!Number.isFinite(s.timestampMs)) throw new Error(`detector got a timestamp that is not a number for ${s.key}`);
+    }
+    const out = new Array<Detection>(inputs.length);
+    let pending = inputs.map((_, i) => i);
+    while (pending.length > 0) {
+      const seen = new Set<string>();
+      const round: number[] = [];
+      const later: number[] = [];
+      for (const i of pending) (seen.has(inputs[i].key) ? later : round).push(i);
+      round.forEach((i) => seen.add(inputs[i].key));
+      const judged = this.judge(round.map((i) => inputs[i]));
+      round.forEach((i, k) => (out[i] = judged[k]));
+      pending = later;
+    }
+    return out;
+  }
+
+  /** One round: every key at most once. */
+  private judge(inputs: readonly DetectorInput[]): Detection[] {
+    const o = this.options;
+    // Stage 1: features — time (arrival), seasonality (residuals), then peers.
+    const flights: InFlight[] = inputs.map((input) => {
+      const model = this.modelFor(input.key, input.group);
+      const arrival = model.samples === 0 || !Number.isFinite(model.lastMs) ? 'in-order' : arrivalOf(model.lastMs, input.timestampMs);
+      const { z: position, perUnit: positionPerUnit } = model.positions(input.values);
+      return { input, model, arrival, ...model.residuals(input.values, input.timestampMs), position, positionPerUnit };
+    });
+    const inOrder = flights.filter((f) => f.arrival === 'in-order');
+    const views = new Map(inOrder.map((f, k) => [f, k]));
+    const now = inOrder.length > 0 ? inOrder[0].input.timestampMs : 0;
+    const ongoing = new Map([...this.shifts].filter(([, s]) => now < s.untilMs).map(([id, s]) => [id, s.mask]));
+    const found = new Map<string, number>();
+    const peers = peerViews(inOrder.map((f) => ({ group: f.input.group, z: f.z, perUnit: f.perUnit })), o.dimensions, o.peerShare, ongoing, found);
+    // A shift counts as under way for one level half-life after it was found: about as long as the baselines take to learn it.
+    for (const [id, mask] of found) {
+      if (mask !== 0 && !ongoing.has(id)) this.shifts.set(id, { mask, untilMs: now + o.levelHalfLifeMs });
+      else if (mask === 0 && !ongoing.has(id)) this.shifts.delete(id);
+    }
+    const detections = flights.map((f) => {
+      const k = views.get(f);
+      const view = k === undefined ? undefined : peers[k];
+      // The shared part is a relative change (a quarter less traffic everywhere), each container's in its own units.
+      const own = view ? f.z.map((z, d) => z - view.common[d] * f.perUnit[d]) : f.z;
+      const ownPosition = view ? f.position.map((p, d) => p - view.common[d] * f.positionPerUnit[d]) : f.position;
+      return this.judgeOne(f, f.model.point(f.model.decoupled(own, o), ownPosition), view?.scope ?? 'container');
+    });
+    raiseSharedEvents(flights.map((f) => ({ group: f.input.group, timestampMs: f.input.timestampMs, stepMs: f.model.stepMs })), detections, this.sharedAlarmMs, o);
+    return detections.map(({ detection }) => detection);
+  }
+
+  /** Stages 2–4 for one sample: forest score, calibration, decision; then learning, for an in-order sample. */
+  private judgeOne(f: InFlight, point: Float32Array, scope: DetectionScope): Judged {
+    const o = this.options;
+    const { model, input } = f;
+    const t = input.timestampMs;
+    const forest = this.forestFor(input.group);
+    const risk = riskPerSample(o, model.stepMs);
+    const warmingUp = model.samples === 0 || t < model.warmupEndsAtMs(t, o);
+    // A shared shift is also judged on the key's own residuals (before anything of this sample is learned), to decide whether it is an event.
+    const inOrder = f.arrival === 'in-order';
+    // A late or duplicate sample adds its score as if one step had passed, to an average it then leaves as it was.
+    const elapsed = inOrder ? model.elapsedTo(t) : model.stepMs;
+    const threshold = model.calibrator.threshold(risk);
+    let raw: Judged['raw'];
+    if (scope !== 'container' && !warmingUp) {
+      const evidence = model.calibrator.evidence(forest.score(model.point(model.decoupled(f.z, o), f.position)).score, elapsed, o.evidenceHalfLifeMs);
+      raw = { score: evidence, probability: model.calibrator.probability(evidence), threshold };
+    }
+    const scored = inOrder ? forest.scoreAndUpdate(point, t) : forest.score(point);
+    const evidence = model.calibrator.evidence(scored.score, elapsed, o.evidenceHalfLifeMs);
+    const probability = model.calibrator.probability(evidence);
+    const quiet = t - model.lastAlarmMs < o.episodeMs;
+    const unusual = isUnusual(probability, risk, warmingUp);
+    const isAnomaly = unusual && !quiet;
+    if (inOrder) {
+      if (isAnomaly) model.lastAlarmMs = t;
+      model.calibrator.learn(evidence, model.weight(t, o.calibrationHalfLifeMs), isAnomaly ? threshold : undefined);
+      model.learn(input.values, t, f.z, point, o);
+    }
+    const detection: Detection = {
+      score: evidence,
+      threshold,
+      isAnomaly,
+      warmingUp,
+      unusual,
+      attribution: foldAttribution(scored.high, scored.low, o.dimensions),
+      scope: isAnomaly ? 'container' : scope,
+      probability,
+      arrival: f.arrival,
+      warmupEndsAtMs: model.warmupEndsAtMs(t, o),
+    };
+    return { detection, raw };
   }
 
   /** Number of tracked keys. */
@@ -133,13 +224,15 @@ export class FleetDetector {
   prune(nowMs: number, maxIdleMs: number): number {
     let removed = 0;
     for (const [key, m] of this.models) {
-      if (nowMs - m.lastSeenMs > maxIdleMs) {
+      if (nowMs - m.lastMs > maxIdleMs) {
         this.models.delete(key);
         removed++;
       }
     }
     const live = new Set([...this.models.values()].map((m) => m.group));
     for (const g of this.forests.keys()) if (!live.has(g)) this.forests.delete(g);
+    for (const g of this.sharedAlarmMs.keys()) if (g !== FLEET && !live.has(g)) this.sharedAlarmMs.delete(g);
+    for (const g of this.shifts.keys()) if (g !== FLEET && !live.has(g)) this.shifts.delete(g);
     return removed;
   }
 
@@ -157,17 +250,16 @@ export class FleetDetector {
     w.u32(MAGIC);
     w.u32(VERSION);
     w.string(JSON.stringify(this.options));
-    w.u32(this.forests.size);
-    for (const [group, forest] of [...this.forests].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      w.string(group);
-      forest.write(w);
-    }
-    w.u32(this.models.size);
-    for (const [key, model] of [...this.models].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      w.string(key);
+    writeMap(w, this.forests, (forest) => forest.write(w));
+    writeMap(w, this.models, (model, key) => {
       model.write(w);
       w.string(this.latestKey.get(model.group) ?? key);
-    }
+    });
+    writeMap(w, this.sharedAlarmMs, (t) => w.f64(t));
+    writeMap(w, this.shifts, (shift) => {
+      w.u8(shift.mask);
+      w.f64(shift.untilMs);
+    });
   }
 
   static deserialize(bytes: Uint8Array): FleetDetector {
@@ -177,18 +269,31 @@ export class FleetDetector {
     if (version !== VERSION) throw new DetectorStateVersionError(version, VERSION);
     const detector = new FleetDetector(resolveOptions(JSON.parse(r.string()) as Partial<DetectorOptions>));
     const o = detector.options;
-    const forestOptions = { trees: o.trees, sampleSize: o.sampleSize, dimensions: o.dimensions * o.shingleSize, decay: o.decay };
-    for (let n = r.u32(); n > 0; n--) {
-      const group = r.string();
-      detector.forests.set(group, RandomCutForest.read(r, forestOptions));
-    }
-    for (let n = r.u32(); n > 0; n--) {
-      const key = r.string();
-      const model = ContainerModel.read(r, o.dimensions, o.shingleSize);
-      detector.models.set(key, model);
+    readMap(r, detector.forests, () => RandomCutForest.read(r, detector.forestOptions));
+    readMap(r, detector.models, () => {
+      const model = KeyModel.read(r, o.dimensions, o.shingleSize);
       detector.latestKey.set(model.group, r.string());
-    }
+      return model;
+    });
+    readMap(r, detector.sharedAlarmMs, () => r.f64());
+    readMap(r, detector.shifts, () => ({ mask: r.u8(), untilMs: r.f64() }));
     if (!r.done) throw new Error('detector state has trailing bytes');
     return detector;
+  }
+}
+
+/** A map as its size, then each key and value in key order (the state is the same bytes whatever the insertion order). */
+function writeMap<V>(w: ByteSink, map: ReadonlyMap<string, V>, value: (v: V, key: string) => void): void {
+  w.u32(map.size);
+  for (const [key, v] of [...map].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    w.string(key);
+    value(v, key);
+  }
+}
+
+function readMap<V>(r: BinaryReader, into: Map<string, V>, value: () => V): void {
+  for (let n = r.u32(); n > 0; n--) {
+    const key = r.string();
+    into.set(key, value());
   }
 }

@@ -1,5 +1,11 @@
-/** The embedded detector: a streaming Random Cut Forest per group with per-key models. */
-export { DetectorStateVersionError, FleetDetector, type Detection, type DetectionScope, type DetectorInput } from './fleet';
+/**
+ * The embedded detector: per key, features (time, seasonality found, peers),
+ * a streaming Random Cut Forest per group, a calibrated tail probability, one
+ * decision at one risk level. fleet.ts reads the stages in order.
+ */
+export { DetectorStateVersionError, FleetDetector } from './fleet';
+export type { Detection, DetectionScope, DetectorInput } from './detection';
+export type { Arrival } from './time';
 export { DEFAULT_DETECTOR_OPTIONS, resolveOptions, warmupMsOf, type DetectorOptions } from './defaults';
 export { RandomCutForest, type ForestOptions, type ForestScore } from './forest';
 export { RandomCutTree } from './tree';

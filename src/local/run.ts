@@ -168,9 +168,8 @@ export async function localRun(o: LocalRunOptions): Promise<LocalRunResult> {
     const started = performance.now();
     let lastShown = -1;
     for (let step = 0; step < historySteps; step++) {
-      for (const c of sim.fleetAt(step)) {
-        detector.update(c.containerId, c.service, sim.timeOf(step), [c.metrics.cpu_pct, c.metrics.mem_pct, c.metrics.net_mbps, c.metrics.disk_iops]);
-      }
+      // One cycle's samples at once, as the Lambda hands them over: peers are compared at every step.
+      detector.updateBatch(sim.fleetAt(step).map((c) => ({ key: c.containerId, group: c.service, timestampMs: sim.timeOf(step), values: [c.metrics.cpu_pct, c.metrics.mem_pct, c.metrics.net_mbps, c.metrics.disk_iops] })));
       const pct = Math.floor(((step + 1) / historySteps) * 10);
       if (pct !== lastShown) {
         lastShown = pct;

@@ -3,7 +3,7 @@
  * in `src/core/ports.ts`. AWS adapters (`src/adapters/aws/`) implement them for
  * the Lambda; local adapters (`src/local/`) implement them for `npm start`.
  */
-import type { ContainerSample, MetricName } from '../core/model';
+import type { AnomalyScope, ContainerSample, MetricName } from '../core/model';
 import type { Deadline } from '../core/ports';
 
 /** Raised by {@link ObjectStore.put} when a conditional write loses a race. */
@@ -41,11 +41,23 @@ export interface EmbeddedDetection {
   unusual: boolean;
   /** Per metric, in METRIC_NAMES order. */
   attribution: { high: number[]; low: number[] };
+  /** Absent or 'container': this container; 'service' / 'fleet': a shift most of its peers share (one event, no scale-out). */
+  scope?: AnomalyScope;
+}
+
+/** One container's sample, as a cycle hands it to the embedded detector. */
+export interface EmbeddedInput {
+  key: string;
+  group: string;
+  timestampMs: number;
+  values: number[];
 }
 
 /** The embedded streaming detector (a fleet of per-container models), as the pipeline uses it. */
 export interface EmbeddedDetector {
   update(key: string, group: string, timestampMs: number, values: number[]): EmbeddedDetection;
+  /** One cycle's samples at once, so each container is judged against its peers too. */
+  updateBatch(inputs: readonly EmbeddedInput[]): EmbeddedDetection[];
   serialize(): Uint8Array;
   size(): number;
   prune(nowMs: number, maxIdleMs: number): number;

@@ -1,7 +1,8 @@
 /**
- * Scores a batch: the embedded detector always learns from every sample (so
- * it is warm whenever it must stand in, and it explains which metric moved);
- * the remote model, when deployed and healthy, decides.
+ * Scores a batch: the embedded detector always learns from every sample, all
+ * of a cycle at once so containers are compared with their peers (it is warm
+ * whenever it must stand in, and it explains which metric moved and whether
+ * a whole service moved); the remote model, when deployed and healthy, decides.
  */
 import { METRIC_NAMES, type Attribution, type ContainerSample, type ContainerScore, type ScorerName } from '../core/model';
 import type { Deadline } from '../core/ports';
@@ -28,7 +29,7 @@ export async function scoreBatch(
   remote: RemoteScorer | undefined,
   deadline: Deadline,
 ): Promise<BatchScores> {
-  const embedded = samples.map((s) => detector.update(s.containerId, s.service, Date.parse(s.timestamp), featureVector(s)));
+  const embedded = detector.updateBatch(samples.map((s) => ({ key: s.containerId, group: s.service, timestampMs: Date.parse(s.timestamp), values: featureVector(s) })));
   const fromEmbedded = (): ContainerScore[] =>
     samples.map((s, i) => ({
       containerId: s.containerId,
@@ -39,6 +40,7 @@ export async function scoreBatch(
       unusual: embedded[i].unusual,
       attribution: toAttribution(embedded[i]),
       scorer: 'embedded',
+      scope: embedded[i].scope ?? 'container',
     }));
   if (!remote) return { scores: fromEmbedded(), scorer: 'embedded' };
   if (samples.length === 0) return { scores: [], scorer: remote.name };
@@ -52,11 +54,14 @@ export async function scoreBatch(
         score: scores[i],
         threshold,
         isAnomaly: scores[i] >= threshold,
-        // The remote model knows the fleet, but per-container context comes from the embedded one.
-        warmingUp: embedded[i].warmingUp,
+        // The remote model was trained on the fleet's history: the embedded models' warm-up says nothing about it,
+        // and must not mute it (a fresh embedded state would otherwise silence SageMaker for a day).
+        warmingUp: false,
         unusual: scores[i] >= threshold || embedded[i].unusual,
+        // Which metric moved, and whether the whole service moved with it, come from the embedded detector.
         attribution: toAttribution(embedded[i]),
         scorer: remote.name,
+        scope: embedded[i].scope ?? 'container',
       })),
     };
   } catch (e) {

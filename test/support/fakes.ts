@@ -2,7 +2,7 @@
 import { METRIC_NAMES, type MetricVector, type PartialSample, type SourceName } from '../../src/core/model';
 import type { CollectWindow, Deadline, MetricSource, SourceBatch } from '../../src/core/ports';
 import type {
-  Alerter, AlertMessage, Clock, EmbeddedDetection, EmbeddedDetector, EmbeddedDetectorFactory, Log, RunMetrics, ServiceScaler, ServiceState,
+  Alerter, AlertMessage, Clock, EmbeddedDetection, EmbeddedDetector, EmbeddedDetectorFactory, EmbeddedInput, Log, RunMetrics, ServiceScaler, ServiceState,
 } from '../../src/pipeline/ports';
 import { snsProblem } from '../../src/adapters/aws/sns-alerter';
 
@@ -50,6 +50,9 @@ export class ScriptedDetector implements EmbeddedDetector {
     if (a) (a.direction === 'high' ? high : low)[METRIC_NAMES.indexOf(a.metric)] = 2;
     const score = a ? (a.score ?? 2) : 0.5;
     return { score, threshold: 1.5, isAnomaly: score >= 1.5, warmingUp: this.warmingUp, unusual: score >= 1.5 || this.stillUnusual.has(key), attribution: { high, low } };
+  }
+  updateBatch(inputs: readonly EmbeddedInput[]): EmbeddedDetection[] {
+    return inputs.map((s) => this.update(s.key, s.group, s.timestampMs, s.values));
   }
   serialize(): Uint8Array {
     return new TextEncoder().encode(`${this.stateTag}:${this.updates.length}`);

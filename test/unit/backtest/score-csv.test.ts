@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { formatDuration } from '../../../src/backtest/irregularities';
 import { backtest, inputFromTexts, readBacktestInput, warningsFor } from '../../../src/backtest/score-csv';
+import { DEFAULT_DETECTOR_OPTIONS } from '../../../src/detector';
 
 const root = join(__dirname, '..', '..', '..');
 const t0 = Date.UTC(2014, 1, 14);
@@ -75,7 +77,7 @@ describe('backtest scoring', () => {
     expect(ok.stdout).toBe('');
     expect(ok.stderr.trim().split('\n')).toEqual([
       'score: 1 series, 51 rows: 0 duplicates, 1 late, 0 gaps, 0 step changes; step 5m',
-      `score: warning: series "series" spans 4h5m, less than the detector's warm-up of 2d: it is never judged`,
+      `score: warning: series "series" spans 4h5m, less than the detector's warm-up of ${formatDuration(DEFAULT_DETECTOR_OPTIONS.warmupMs)}: it is never judged`,
     ]);
     expect(readFileSync(join(dir, 'out.csv'), 'utf8').trim().split('\n')).toHaveLength(52);
   }, 60_000);

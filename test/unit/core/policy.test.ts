@@ -1,4 +1,5 @@
 import { classifyKind, decideAnomalies, topMetrics } from '../../../src/core/policy';
+import { servicesToScale } from '../../../src/core/scaling';
 import { METRIC_NAMES, type Attribution, type ContainerScore, type MetricName } from '../../../src/core/model';
 import { fullMetrics } from '../../support/fakes';
 
@@ -45,5 +46,23 @@ describe('decision policy', () => {
 
   it('never reports a container whose model is still warming up', () => {
     expect(decideAnomalies([sample('a')], [score('a', 9, attribution({ cpu_pct: { high: 1 } }), { warmingUp: true })])).toEqual([]);
+  });
+
+  it('turns flags on a shift most of a service or the fleet shares into one shift event each, which nothing scales on', () => {
+    const up = attribution({ cpu_pct: { high: 1 } });
+    const samples = [sample('a'), sample('b'), sample('w1', 'web'), sample('w2', 'web'), sample('x', 'batch')];
+    const anomalies = decideAnomalies(samples, [
+      score('a', 2, up, { scope: 'service' }),
+      score('b', 2, up, { scope: 'service' }),
+      score('w1', 2, up, { scope: 'fleet' }),
+      score('w2', 2, up, { scope: 'fleet' }),
+      score('x', 2, up),
+    ]);
+    expect(anomalies.map((a) => [a.containerId, a.service, a.kind, a.scope ?? 'container'])).toEqual([
+      ['x', 'batch', 'saturation', 'container'],
+      ['service:api', 'api', 'shift', 'service'],
+      ['fleet', 'fleet', 'shift', 'fleet'],
+    ]);
+    expect([...servicesToScale(anomalies).values()].map((s) => s.service)).toEqual(['batch']);
   });
 });

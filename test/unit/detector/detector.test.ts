@@ -1,4 +1,4 @@
-import { FleetDetector, RandomCutForest, RandomCutTree, SeededRandom, resolveOptions } from '../../../src/detector';
+import { DetectorStateVersionError, FleetDetector, RandomCutForest, RandomCutTree, SeededRandom, resolveOptions } from '../../../src/detector';
 
 
 describe('random cut tree', () => {
@@ -25,33 +25,33 @@ describe('random cut tree', () => {
 });
 
 describe('random cut forest', () => {
-  const forest = () => new RandomCutForest({ trees: 40, sampleSize: 128, dimensions: 2, decay: 0 }, new SeededRandom(11));
+  const forest = () => new RandomCutForest({ trees: 40, sampleSize: 128, dimensions: 2, halfLifeMs: Number.POSITIVE_INFINITY }, new SeededRandom(11));
 
   it('scores an outlier far above the points around it', () => {
     const f = forest();
     const rng = new SeededRandom(5);
     let typical = 0;
     for (let i = 0; i < 500; i++) {
-      const s = f.scoreAndUpdate(Float32Array.from([rng.normal(), rng.normal()]));
+      const s = f.scoreAndUpdate(Float32Array.from([rng.normal(), rng.normal()]), i);
       if (i >= 400) typical += s.score / 100;
     }
-    const outlier = f.scoreAndUpdate(Float32Array.from([9, 0]));
+    const outlier = f.scoreAndUpdate(Float32Array.from([9, 0]), 500);
     expect(outlier.score).toBeGreaterThan(5 * typical);
   });
 
   it('attributes the score to the dimension and direction that moved', () => {
     const f = forest();
     const rng = new SeededRandom(6);
-    for (let i = 0; i < 400; i++) f.scoreAndUpdate(Float32Array.from([rng.normal(), rng.normal()]));
-    const up = f.scoreAndUpdate(Float32Array.from([0, 12]));
+    for (let i = 0; i < 400; i++) f.scoreAndUpdate(Float32Array.from([rng.normal(), rng.normal()]), i);
+    const up = f.scoreAndUpdate(Float32Array.from([0, 12]), 400);
     expect(up.high[1]).toBeGreaterThan(10 * (up.high[0] + up.low[0] + up.low[1]));
-    const down = f.scoreAndUpdate(Float32Array.from([-12, 0]));
+    const down = f.scoreAndUpdate(Float32Array.from([-12, 0]), 401);
     expect(down.low[0]).toBeGreaterThan(10 * (down.high[0] + down.high[1] + down.low[1]));
   });
 
   it('keeps each tree’s sample within the sample size', () => {
-    const f = new RandomCutForest({ trees: 5, sampleSize: 32, dimensions: 1, decay: 0.01 }, new SeededRandom(1));
-    for (let i = 0; i < 300; i++) f.scoreAndUpdate(Float32Array.from([i % 10]));
+    const f = new RandomCutForest({ trees: 5, sampleSize: 32, dimensions: 1, halfLifeMs: 100 }, new SeededRandom(1));
+    for (let i = 0; i < 300; i++) f.scoreAndUpdate(Float32Array.from([i % 10]), i);
     for (const t of f.trees) {
       expect(t.size).toBe(32);
       t.verify();
@@ -88,34 +88,36 @@ describe('FleetDetector', () => {
     expect(high[0]).toBe(Math.max(...high, ...low));
   });
 
-  it('raises a daily three-hour batch, seen from the first day, at most twice in a week', () => {
-    // The price of a robust first day: its baselines fence values far from the running median, so the batch's
-    // first hour starts low and stays so (each night looks unusual there, and learning pauses). The first batch
-    // after warm-up may be raised, and once more a sample near its start; the hourly peaks and excursion memory
-    // keep the other nights quiet.
+  it('expects a daily three-hour batch seen from the first day: never raised in its steady hours, at most once a night at an edge', () => {
+    // Known limit: the batch starts and ends on the hour, a step the interpolated hourly profile smooths, so an
+    // edge can stand out just past the risk level; each such alarm widens the key's tail a little (calibration.test.ts).
     const rng = new SeededRandom(3);
     const start = Date.parse('2026-11-01T00:00:00Z');
-    const d = FleetDetector.create({ dimensions: 1, loadRelation: null });
-    let alarms = 0;
+    const d = FleetDetector.create({ dimensions: 1 });
+    const alarms: number[] = [];
     for (let i = 0; i < 7 * 288; i++) {
       const hour = Math.floor((i % 288) / 12);
       const value = hour >= 2 && hour < 5 ? 90 + 3 * rng.normal() : 5 + rng.normal();
-      if (d.update('batch', 'batch', start + i * 300_000, [value]).isAnomaly) alarms++;
+      if (d.update('batch', 'batch', start + i * 300_000, [value]).isAnomaly) alarms.push(i % 288);
     }
-    expect(alarms).toBeLessThanOrEqual(2);
+    expect(alarms.length).toBeLessThanOrEqual(6);
+    const nearEdge = (minute: number) => [120, 300].some((edge) => Math.abs(minute - edge) <= 10);
+    expect(alarms.every((step) => nearEdge(step * 5))).toBe(true);
   });
 
-  it('does not call anything anomalous while warming up', () => {
+  it('does not call anything anomalous while warming up, and says when warm-up ends', () => {
     const d = FleetDetector.create();
-    const early = week(3).slice(0, 575).map(({ t, v }) => d.update('c', 'g', t, v));
-    expect(early.every((r) => r.warmingUp && !r.isAnomaly)).toBe(true);
+    const data = week(3);
+    const early = data.slice(0, 288).map(({ t, v }) => d.update('c', 'g', t, v));
+    expect(early.every((r) => r.warmingUp && !r.isAnomaly && r.warmupEndsAtMs === data[0].t + 86_400_000)).toBe(true);
+    expect(d.update('c', 'g', data[288].t, data[288].v).warmingUp).toBe(false);
   });
 
   it('starts a new container of a known service from its sibling, without a new warm-up', () => {
     const d = FleetDetector.create();
     const data = week(4);
-    data.slice(0, 600).forEach(({ t, v }) => d.update('task-a', 'api', t, v));
-    const next = d.update('task-b', 'api', data[600].t, data[600].v);
+    data.slice(0, 300).forEach(({ t, v }) => d.update('task-a', 'api', t, v));
+    const next = d.update('task-b', 'api', data[300].t, data[300].v);
     expect(next.warmingUp).toBe(false);
     expect(d.size()).toBe(2);
     expect(d.groups()).toBe(1);
@@ -161,6 +163,13 @@ describe('FleetDetector', () => {
     expect(FleetDetector.deserialize(bytes).size()).toBe(0);
   });
 
+  it('throws DetectorStateVersionError for a state of another version, naming both', () => {
+    const bytes = FleetDetector.create().serialize();
+    new DataView(bytes.buffer, bytes.byteOffset).setUint32(4, 11, true);
+    expect(() => FleetDetector.deserialize(bytes)).toThrow(DetectorStateVersionError);
+    expect(() => FleetDetector.deserialize(bytes)).toThrow('detector state version 11 is not supported (expected 13)');
+  });
+
   it('forgets idle containers and their empty groups', () => {
     const d = FleetDetector.create();
     d.update('old', 'legacy', 0, [1, 2, 3, 4]);
@@ -174,5 +183,10 @@ describe('FleetDetector', () => {
     expect(() => d.update('a', 'g', 0, [1, 2])).toThrow('detector expects 4 values per sample, got 2');
     expect(() => d.update('a', 'g', 0, [1, 2, Number.NaN, 4])).toThrow('non-finite value for a');
     expect(() => resolveOptions({ trees: 0 })).toThrow('detector option trees must be a positive integer');
+    expect(() => resolveOptions({ levelHalfLifeMs: 0 })).toThrow('detector option levelHalfLifeMs must be a positive duration in ms, got 0');
+    expect(() => resolveOptions({ dailyRisk: 1.5 })).toThrow('detector option dailyRisk must be a probability in (0, 1), got 1.5');
+    expect(() => resolveOptions({ warmupMs: -1 })).toThrow('detector option warmupMs must be a duration of at least 0 ms');
+    expect(() => resolveOptions({ loadRelation: [0, 4] })).toThrow('loadRelation must name two different metrics below dimensions (4), got [0, 4]');
+    expect(() => d.update('a', 'g', Number.NaN, [1, 2, 3, 4])).toThrow('timestamp that is not a number for a');
   });
 });

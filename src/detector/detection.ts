@@ -1,0 +1,84 @@
+/**
+ * Stage 4, decision and attribution: what one sample's verdict says, and the
+ * one rule that makes it — a tail probability below the risk level, outside
+ * warm-up and outside the quiet after the key's last alarm.
+ */
+import { DAY_MS, type DetectorOptions } from './defaults';
+import type { Arrival } from './time';
+
+export type DetectionScope = 'container' | 'service' | 'fleet';
+
+/** One verdict: the score, the threshold it was judged by, and which dimensions pushed it up or down. */
+export interface Detection {
+  /** The evidence judged: the forest's scores averaged over the last `evidenceHalfLifeMs`. */
+  score: number;
+  /** The score whose tail probability is the risk level: `isAnomaly` needs `score > threshold`. */
+  threshold: number;
+  isAnomaly: boolean;
+  warmingUp: boolean;
+  /** Per input dimension, in input order. */
+  attribution: { high: number[]; low: number[] };
+  /**
+   * Who the evidence points at: this container alone, or a shift most of its
+   * service (or the whole fleet) shares at this moment. A shared shift raises
+   * at most one detection with `isAnomaly` per service (or fleet) and
+   * episode, carrying that scope: one event, never N container alarms, never
+   * a scale-out on its own (the policy makes it a 'shift').
+   */
+  scope: DetectionScope;
+  /** P(a score this high) under the key's own recent behaviour (1 when the score is not in the tail). */
+  probability: number;
+  /**
+   * The sample is part of an unusual stretch, alarmed or not: in the tail
+   * beyond the risk level and judged. The decision raises one alarm per
+   * episode, so this says whether the stretch is still going (an incident
+   * does not resolve while its container is still unusual).
+   */
+  unusual: boolean;
+  /** 'late' and 'duplicate' samples are scored from what is known, never learned. */
+  arrival: Arrival;
+  /** When the key's warm-up ends (its first sample plus `warmupMs`). */
+  warmupEndsAtMs: number;
+}
+
+/** One sample of one key, as a cycle hands it to `FleetDetector.updateBatch`. */
+export interface DetectorInput {
+  key: string;
+  group: string;
+  timestampMs: number;
+  values: number[];
+}
+
+/**
+ * The per-sample risk that keeps a key's false alarms at `dailyRisk` per day
+ * whatever its step. A day holds one independent look per step, but no more
+ * than one per `evidenceHalfLifeMs`: samples closer than that share most of
+ * their evidence (an hourly series is judged 24 times a day, a 1-minute one
+ * about a hundred times, not 1,440).
+ */
+export function riskPerSample(o: DetectorOptions, stepMs: number): number {
+  // Exceedances come in runs about one look long, so a per-sample risk of dailyRisk · look / day gives dailyRisk runs a day.
+  const look = Math.max(stepMs, o.evidenceHalfLifeMs);
+  return (o.dailyRisk * Math.min(look, DAY_MS)) / DAY_MS;
+}
+
+/** Whether a sample is unusual: in the tail beyond the risk level and judged (not warming up). */
+export function isUnusual(probability: number, risk: number, warmingUp: boolean): boolean {
+  return !warmingUp && probability < risk;
+}
+
+/** Whether a sample is an alarm: unusual, and not within an episode already raised. */
+export function isAlarm(probability: number, risk: number, warmingUp: boolean, quiet: boolean): boolean {
+  return isUnusual(probability, risk, warmingUp) && !quiet;
+}
+
+/** The forest's per-coordinate attribution folded onto the input dimensions (the shingle repeats them). */
+export function foldAttribution(high: Float64Array, low: Float64Array, dims: number): { high: number[]; low: number[] } {
+  const h = new Array<number>(dims).fill(0);
+  const l = new Array<number>(dims).fill(0);
+  for (let i = 0; i < high.length; i++) {
+    h[i % dims] += high[i];
+    l[i % dims] += low[i];
+  }
+  return { high: h, low: l };
+}

@@ -1,0 +1,202 @@
+/**
+ * What the detector remembers about one key (one container, or one series in
+ * the CLI): its clock (first and last timestamp, step), its seasonal baseline,
+ * the relation between its load metrics, the last residual vectors (the
+ * forest's shingle), its score tail and its last alarm. About 1 KB for four
+ * metrics; the forests are shared per group.
+ */
+import type { BinaryReader, ByteSink } from './codec';
+import { TailCalibrator } from './calibration';
+import { FEATURES_PER_METRIC, type DetectorOptions } from './defaults';
+import { LongRunPosition, positionHalfLifeMs } from './position';
+import { SeasonalBaseline, Z_CLIP, type Residuals } from './seasonality';
+import { Slab } from './slab';
+import { nextStep, weightAfter } from './time';
+
+const VAR_DRIVER = 0;
+const VAR_METRIC = 1;
+const COVARIANCE = 2;
+
+/** Slab sizes by layout (dims, shingle): measured once. */
+const layoutBytes = new Map<string, number>();
+
+export class KeyModel {
+  samples = 0;
+  firstMs = Number.NaN;
+  lastMs = Number.NaN;
+  stepMs = 0;
+  offStep = 0;
+  lastAlarmMs = Number.NEGATIVE_INFINITY;
+  readonly baseline: SeasonalBaseline;
+  readonly calibrator: TailCalibrator;
+  /** Moments of the (driver, metric) residuals behind the load relation: variances and covariance. */
+  readonly relation: Float64Array;
+  /** Where each value stands against the key's long-run level. */
+  readonly position: LongRunPosition;
+  /** The previous (shingleSize − 1) feature vectors, oldest first. */
+  readonly history: Float32Array;
+  private readonly slab: Slab;
+
+  constructor(
+    readonly group: string,
+    readonly dims: number,
+    readonly shingleSize: number,
+  ) {
+    const layout = (s: Slab) => this.carve(s);
+    const id = `${dims}x${shingleSize}`;
+    let bytes = layoutBytes.get(id);
+    if (bytes === undefined) layoutBytes.set(id, (bytes = Slab.measure(layout)));
+    this.slab = new Slab(bytes);
+    const carved = this.carve(this.slab);
+    this.slab.assertFull();
+    ({ baseline: this.baseline, calibrator: this.calibrator, relation: this.relation, position: this.position, history: this.history } = carved);
+  }
+
+  private carve(s: Slab): { baseline: SeasonalBaseline; calibrator: TailCalibrator; relation: Float64Array; position: LongRunPosition; history: Float32Array } {
+    return {
+      calibrator: new TailCalibrator(s),
+      relation: s.f64(3),
+      baseline: new SeasonalBaseline(this.dims, s),
+      position: new LongRunPosition(this.dims, s),
+      history: s.f32((this.shingleSize - 1) * this.featureDims),
+    };
+  }
+
+  /** Numbers per sample in a forest point: each metric's residual, then each metric's position. */
+  get featureDims(): number {
+    return FEATURES_PER_METRIC * this.dims;
+  }
+
+  /** How much history the key has at `timestampMs`. */
+  historyMs(timestampMs: number): number {
+    return this.samples === 0 ? 0 : timestampMs - this.firstMs;
+  }
+
+  warmupEndsAtMs(timestampMs: number, o: DetectorOptions): number {
+    return (this.samples === 0 ? timestampMs : this.firstMs) + o.warmupMs;
+  }
+
+  /** Whether the key was seeded from a sibling and has not had a sample of its own yet. */
+  private get seeded(): boolean {
+    return this.samples > 0 && !Number.isFinite(this.lastMs);
+  }
+
+  /** Standardised residuals against the key's own baseline (all zero for its first sample, seeded or not). */
+  residuals(values: readonly number[], timestampMs: number): Residuals {
+    if (this.samples === 0 || this.seeded) return { z: new Float64Array(this.dims), perUnit: new Float64Array(this.dims) };
+    return this.baseline.residuals(values, timestampMs, this.historyMs(timestampMs));
+  }
+
+  /** Positions against the key's long-run level (all zero for its first sample, seeded or not, like the residuals). */
+  positions(values: readonly number[]): Residuals {
+    if (this.samples === 0 || this.seeded) return { z: new Float64Array(this.dims), perUnit: new Float64Array(this.dims) };
+    const { position, perUnit } = this.position.of(values);
+    return { z: position, perUnit };
+  }
+
+  /**
+   * The related metric judged on what its driver's residual does not explain
+   * (its partial residual, restandardised): CPU that rises while traffic stays
+   * flat stands out, CPU that follows a traffic surge is the surge's.
+   */
+  decoupled(z: Float64Array, o: DetectorOptions): Float64Array {
+    if (o.loadRelation === null || this.samples === 0) return z;
+    const [metric, driver] = o.loadRelation;
+    const r = this.relation;
+    const slope = r[VAR_DRIVER] > 0 ? r[COVARIANCE] / r[VAR_DRIVER] : 0;
+    const unexplained = Math.sqrt(Math.max(r[VAR_METRIC] - slope * r[COVARIANCE], 0.25 * r[VAR_METRIC], 1e-6));
+    const out = Float64Array.from(z);
+    out[metric] = Math.max(-Z_CLIP, Math.min(Z_CLIP, (z[metric] - slope * z[driver]) / unexplained));
+    return out;
+  }
+
+  /** The forest point: the previous feature vectors, then this one (residuals, then positions). */
+  point(residuals: Float64Array, positions: Float64Array): Float32Array {
+    const point = new Float32Array(this.shingleSize * this.featureDims);
+    point.set(this.history);
+    point.set(residuals, this.history.length);
+    point.set(positions, this.history.length + this.dims);
+    return point;
+  }
+
+  /** Time since the key's last sample; one step for a key seeded from a sibling, which has no sample of its own yet. */
+  elapsedTo(timestampMs: number): number {
+    return Number.isFinite(this.lastMs) ? timestampMs - this.lastMs : this.stepMs;
+  }
+
+  /** The weight a memory of `halfLifeMs` gives the sample now being learned (a plain average for the first ones). */
+  weight(timestampMs: number, halfLifeMs: number): number {
+    return this.samples === 0 ? 1 : Math.max(weightAfter(this.elapsedTo(timestampMs), halfLifeMs), 1 / (this.samples + 1));
+  }
+
+  /** Learns an in-order sample: `z` its residuals before peers were taken out, `point` what the forest saw. */
+  learn(values: readonly number[], timestampMs: number, z: Float64Array, point: Float32Array, o: DetectorOptions): void {
+    if (this.samples === 0) {
+      this.firstMs = timestampMs;
+      this.baseline.start(values);
+      this.position.start(values);
+      this.relation.set([1, 1, 0]);
+    } else {
+      if (this.seeded) {
+        this.baseline.rebase(values, timestampMs);
+        this.position.rebase(values);
+      }
+      this.position.learn(values, this.weight(timestampMs, positionHalfLifeMs(o)));
+      const elapsed = this.elapsedTo(timestampMs);
+      ({ stepMs: this.stepMs, offStep: this.offStep } = nextStep({ stepMs: this.stepMs, offStep: this.offStep }, elapsed));
+      this.baseline.learn(values, timestampMs, elapsed, this.samples, o);
+      if (o.loadRelation !== null) {
+        const [metric, driver] = o.loadRelation;
+        const w = this.weight(timestampMs, o.scaleHalfLifeMs);
+        // Clipped like the baselines: one incident must not become the relation.
+        const x = Math.max(-4, Math.min(4, z[driver]));
+        const y = Math.max(-4, Math.min(4, z[metric]));
+        const r = this.relation;
+        r[VAR_DRIVER] += w * (x * x - r[VAR_DRIVER]);
+        r[VAR_METRIC] += w * (y * y - r[VAR_METRIC]);
+        r[COVARIANCE] += w * (x * y - r[COVARIANCE]);
+      }
+    }
+    if (this.history.length > 0) {
+      this.history.copyWithin(0, this.featureDims);
+      this.history.set(point.subarray(point.length - this.featureDims), this.history.length - this.featureDims);
+    }
+    this.lastMs = timestampMs;
+    this.samples++;
+  }
+
+  /** A new key of a known group starts from a sibling's baseline, relation and score tail: a replaced ECS task is judged at once. */
+  static seededFrom(sibling: KeyModel): KeyModel {
+    const m = new KeyModel(sibling.group, sibling.dims, sibling.shingleSize);
+    m.slab.copyFrom(sibling.slab);
+    // The sibling's own recent residuals are not this container's.
+    m.history.fill(0);
+    m.samples = sibling.samples;
+    m.firstMs = sibling.firstMs;
+    m.stepMs = sibling.stepMs;
+    return m;
+  }
+
+  write(w: ByteSink): void {
+    w.string(this.group);
+    w.u32(this.samples);
+    w.f64(this.firstMs);
+    w.f64(this.lastMs);
+    w.f64(this.stepMs);
+    w.u8(this.offStep);
+    w.f64(this.lastAlarmMs);
+    this.slab.write(w);
+  }
+
+  static read(r: BinaryReader, dims: number, shingleSize: number): KeyModel {
+    const m = new KeyModel(r.string(), dims, shingleSize);
+    m.samples = r.u32();
+    m.firstMs = r.f64();
+    m.lastMs = r.f64();
+    m.stepMs = r.f64();
+    m.offStep = r.u8();
+    m.lastAlarmMs = r.f64();
+    m.slab.read(r);
+    return m;
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Stage 4, for shifts peers share: at most one event per service (or for the
+ * fleet) and episode, never one alarm per container, carried by the member
+ * whose own evidence is strongest. The policy turns it into one 'shift'
+ * event, which nothing scales on.
+ */
+import type { DetectorOptions } from './defaults';
+import { riskPerSample, type Detection } from './detection';
+import { FLEET_SHIFT } from './peers';
+
+/** A sample's verdict, and for a member of a shared shift, its verdict on its own residuals (peers not taken out). */
+export interface Judged {
+  detection: Detection;
+  raw?: { score: number; probability: number; threshold: number };
+}
+
+/** What the events need to know of each sample of the round, in the same order as the verdicts. */
+export interface Member {
+  group: string;
+  timestampMs: number;
+  stepMs: number;
+}
+
+/**
+ * A shared shift is an event when at least `peerShare` of the containers
+ * sharing it would have been alarms on their own. The fleet is looked at
+ * first, and an event for the fleet also closes its services' episodes.
+ * `lastEventMs` (per group, and FLEET_SHIFT) is the detector's memory of
+ * events raised. Marks the chosen verdicts in place.
+ */
+export function raiseSharedEvents(members: readonly Member[], judged: readonly Judged[], lastEventMs: Map<string, number>, o: DetectorOptions): void {
+  type Alarm = { k: number } & NonNullable<Judged['raw']>;
+  const crowds = new Map<string, { members: number; alarms: Alarm[]; groups: Set<string> }>();
+  judged.forEach(({ detection, raw }, k) => {
+    if (!raw) return;
+    const m = members[k];
+    const id = detection.scope === 'fleet' ? FLEET_SHIFT : m.group;
+    const crowd = crowds.get(id) ?? { members: 0, alarms: [], groups: new Set<string>() };
+    crowd.members++;
+    crowd.groups.add(m.group);
+    if (raw.probability < riskPerSample(o, m.stepMs)) crowd.alarms.push({ k, ...raw });
+    crowds.set(id, crowd);
+  });
+  const recent = (id: string, t: number) => t - (lastEventMs.get(id) ?? Number.NEGATIVE_INFINITY) < o.episodeMs;
+  for (const [id, { members: n, alarms, groups }] of [...crowds].sort(([a], [b]) => (a === FLEET_SHIFT ? -1 : b === FLEET_SHIFT ? 1 : 0))) {
+    if (alarms.length === 0 || alarms.length < o.peerShare * n) continue;
+    const t = members[alarms[0].k].timestampMs;
+    const involved = id === FLEET_SHIFT ? [FLEET_SHIFT, ...groups] : [FLEET_SHIFT, id];
+    if (involved.some((g) => recent(g, t))) continue;
+    // A container that departs from its peers keeps its own alarm; the event goes to the strongest of the others.
+    const candidates = alarms.filter((a) => !judged[a.k].detection.isAnomaly);
+    if (candidates.length === 0) continue;
+    for (const g of involved) lastEventMs.set(g, t);
+    const strongest = candidates.reduce((a, b) => (b.probability < a.probability ? b : a));
+    Object.assign(judged[strongest.k].detection, {
+      isAnomaly: true,
+      score: strongest.score,
+      threshold: strongest.threshold,
+      probability: strongest.probability,
+      scope: id === FLEET_SHIFT ? 'fleet' : 'service',
+    });
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Stage 1a, time: how a key's samples arrive. Every memory in the detector is
+ * a half-life in milliseconds, turned into a per-sample weight from the time
+ * that actually elapsed, so one day means one day at any sampling step; the
+ * step itself is measured per key and may change.
+ */
+import { DAY_MS, HOUR_MS } from './defaults';
+
+/** How a sample stands to the key's latest: only in-order samples are learned. */
+export type Arrival = 'in-order' | 'late' | 'duplicate';
+
+export function arrivalOf(lastMs: number | undefined, timestampMs: number): Arrival {
+  if (lastMs === undefined || timestampMs > lastMs) return 'in-order';
+  return timestampMs === lastMs ? 'duplicate' : 'late';
+}
+
+/**
+ * The weight a new observation gets in an exponential memory of half-life
+ * `halfLifeMs` after `elapsedMs`: 1 − 2^(−elapsed/half-life). The elapsed time
+ * is capped at one half-life, so a gap makes the memory catch up quickly
+ * (weight ½) without throwing everything it knew away.
+ */
+export function weightAfter(elapsedMs: number, halfLifeMs: number): number {
+  return 1 - 2 ** (-Math.min(Math.max(elapsedMs, 0), halfLifeMs) / halfLifeMs);
+}
+
+/** An interval within this factor of the step is the step (with jitter); further away, a gap or a burst. */
+const STEP_TOLERANCE = 2;
+/** This many intervals in a row away from the step mean the step changed (a reconfigured feed). */
+const STEP_CHANGE_AFTER = 3;
+
+/** A key's sampling step, measured from its own intervals. */
+export interface StepState {
+  stepMs: number;
+  /** Consecutive intervals that did not fit the step. */
+  offStep: number;
+}
+
+/**
+ * Follows the step through jitter, ignores single gaps and bursts, and adopts
+ * a new spacing once it has lasted `STEP_CHANGE_AFTER` intervals.
+ */
+export function nextStep(state: StepState, intervalMs: number): StepState {
+  if (!(intervalMs > 0)) return state;
+  if (state.stepMs <= 0) return { stepMs: intervalMs, offStep: 0 };
+  const ratio = intervalMs / state.stepMs;
+  if (ratio <= STEP_TOLERANCE && ratio >= 1 / STEP_TOLERANCE) return { stepMs: state.stepMs + 0.25 * (intervalMs - state.stepMs), offStep: 0 };
+  if (state.offStep + 1 >= STEP_CHANGE_AFTER) return { stepMs: intervalMs, offStep: 0 };
+  return { stepMs: state.stepMs, offStep: state.offStep + 1 };
+}
+
+/** Hour of the UTC day, fractional (0 ≤ h < 24). */
+export function hourOfDay(timestampMs: number): number {
+  return (((timestampMs % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS;
+}
+
+/** Day of the UTC week, 0 = Monday … 6 = Sunday (1970-01-01 was a Thursday). */
+export function dayOfWeek(timestampMs: number): number {
+  const days = Math.floor(timestampMs / DAY_MS);
+  return (((days + 3) % 7) + 7) % 7;
+}

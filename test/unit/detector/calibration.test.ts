@@ -1,0 +1,80 @@
+import { FleetDetector, resolveOptions } from '../../../src/detector';
+import { normalQuantileAbove, normalTail, TailCalibrator } from '../../../src/detector/calibration';
+import { isAlarm, riskPerSample } from '../../../src/detector/detection';
+import { SeededRandom } from '../../../src/detector/random';
+import { Slab } from '../../../src/detector/slab';
+
+const calibrator = () => new TailCalibrator(new Slab(Slab.measure((s) => new TailCalibrator(s))));
+
+describe('calibration and decision', () => {
+  it('computes the normal tail and its inverse', () => {
+    expect(normalTail(0)).toBeCloseTo(0.5, 6);
+    expect(normalTail(1.959964)).toBeCloseTo(0.025, 6);
+    // Within a percent down to the risks in use (a per-minute risk of a hundredth per day is 7e-6).
+    for (const p of [0.3, 1e-3, 3.5e-5, 1e-7]) expect(Math.abs(normalTail(normalQuantileAbove(p)) / p - 1)).toBeLessThan(0.01);
+  });
+
+  it('turns evidence into the tail probability of the key’s own recent behaviour, and its threshold back', () => {
+    const c = calibrator();
+    const rng = new SeededRandom(2);
+    for (let i = 0; i < 2000; i++) c.learn(Math.exp(1.5 + 0.3 * rng.normal()) - 1, 0.01);
+    expect(c.probability(c.threshold(1e-4)) / 1e-4).toBeCloseTo(1, 2);
+    expect(c.probability(Math.exp(1.5) - 1)).toBeGreaterThan(0.3);
+    expect(c.probability(Math.exp(1.5 + 0.3 * 5) - 1)).toBeLessThan(1e-5);
+  });
+
+  it('learns an alarm only up to the threshold it crossed: one outlier does not widen the tail, a recurring one does', () => {
+    const settled = () => {
+      const c = calibrator();
+      for (let i = 0; i < 200; i++) c.learn(5 + (i % 3), 0.05);
+      return c;
+    };
+    const clipped = settled();
+    const unclipped = settled();
+    const threshold = clipped.threshold(1e-4);
+    clipped.learn(500, 0.05, threshold);
+    unclipped.learn(500, 0.05);
+    expect(clipped.threshold(1e-4)).toBeLessThan(unclipped.threshold(1e-4));
+    // The running average keeps the whole evidence.
+    expect(clipped.evidence(5, 900_000, 900_000)).toBeCloseTo(252.5);
+    // A nightly spike, raised each night at the threshold it crossed, raises that threshold a little each time.
+    const nightly = settled();
+    const keptOut = settled();
+    for (let night = 0; night < 5; night++) {
+      for (let i = 0; i < 287; i++) {
+        nightly.learn(5 + (i % 3), 0.002);
+        keptOut.learn(5 + (i % 3), 0.002);
+      }
+      nightly.learn(500, 0.002, nightly.threshold(1e-4));
+    }
+    expect(nightly.threshold(1e-4)).toBeGreaterThan(keptOut.threshold(1e-4));
+  });
+
+  it('keeps one risk per day whatever the step, and decides in one rule', () => {
+    const o = resolveOptions();
+    // One look per evidence half-life at most: samples closer than that share their evidence.
+    const looksPerDay = 86_400_000 / o.evidenceHalfLifeMs;
+    expect(riskPerSample(o, 60_000) * looksPerDay).toBeCloseTo(o.dailyRisk);
+    expect(riskPerSample(o, 300_000)).toBe(riskPerSample(o, 60_000));
+    expect(riskPerSample(o, 3_600_000) * 24).toBeCloseTo(o.dailyRisk);
+    expect([isAlarm(1e-6, 1e-5, false, false), isAlarm(1e-6, 1e-5, true, false), isAlarm(1e-6, 1e-5, false, true), isAlarm(1e-4, 1e-5, false, false)]).toEqual([true, false, false, false]);
+  });
+
+  it('raises a lasting incident once per episode, not on every sample', () => {
+    const d = FleetDetector.create({ dimensions: 1, trees: 8, sampleSize: 32 });
+    const rng = new SeededRandom(4);
+    const start = Date.UTC(2026, 10, 2);
+    const alarms: number[] = [];
+    for (let i = 0; i < 3 * 288; i++) {
+      const incident = i >= 2 * 288 && i < 2 * 288 + 24;
+      if (d.update('s', 's', start + i * 300_000, [(incident ? 80 : 50) + rng.normal()]).isAnomaly) alarms.push(i);
+    }
+    // Two hours of incident, an hour's episode: raised at its start, at most once more an hour on, and at most
+    // once at its end (the return is a departure from the level the fast baseline had moved to); never after.
+    expect(alarms.length).toBeGreaterThanOrEqual(1);
+    expect(alarms.length).toBeLessThanOrEqual(3);
+    expect(alarms[alarms.length - 1]).toBeLessThanOrEqual(2 * 288 + 24);
+    expect(alarms[0]).toBeGreaterThanOrEqual(2 * 288);
+    expect(alarms[0]).toBeLessThan(2 * 288 + 3);
+  });
+});
