@@ -184,6 +184,7 @@ export class ContainerAnomalyDetector extends Construct {
     });
     this.alarms = new PipelineAlarms(this, 'alarms', {
       environment: env,
+      namePrefix,
       region,
       functionName: this.detector.functionName,
       timeoutSeconds: config.lambda.timeoutSeconds,

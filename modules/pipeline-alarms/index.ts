@@ -6,6 +6,8 @@ import { jsonEncode } from '../encoding/json-encode';
 
 export interface PipelineAlarmsProps {
   readonly environment: string;
+  /** Start of every alarm and dashboard name, as for the construct's other resources (`<namePrefix>-<environment>-…`). */
+  readonly namePrefix?: string;
   readonly region: string;
   readonly functionName: string;
   readonly timeoutSeconds: number;
@@ -39,6 +41,7 @@ export class PipelineAlarms extends Construct {
   constructor(scope: Construct, id: string, props: PipelineAlarmsProps) {
     super(scope, id);
     const env = props.environment;
+    const prefix = props.namePrefix ?? 'cad';
     const fn = { FunctionName: props.functionName };
     const own = { service: detectorMetrics.serviceDimension, environment: env };
     const specs: AlarmSpec[] = [
@@ -104,7 +107,7 @@ export class PipelineAlarms extends Construct {
     this.alarms = specs.map(({ name, ...spec }) =>
       new CloudwatchMetricAlarm(this, name, {
         ...spec,
-        alarmName: `cad-${env}-${name}`,
+        alarmName: `${prefix}-${env}-${name}`,
         alarmDescription: `Container anomaly detector (${env}): ${name.replace(/-/g, ' ')}`,
         alarmActions: [props.alertTopicArn],
         okActions: [props.alertTopicArn],
@@ -140,7 +143,7 @@ export class PipelineAlarms extends Construct {
       ]));
     }
     this.dashboard = new CloudwatchDashboard(this, 'dashboard', {
-      dashboardName: `cad-${env}-detector`,
+      dashboardName: `${prefix}-${env}-detector`,
       dashboardBody: jsonEncode({ widgets }),
     });
   }

@@ -51,6 +51,8 @@ describe('ContainerAnomalyDetector', () => {
       ...resourcesOf(json, 'aws_cloudwatch_event_rule').map((r) => r.name),
       ...resourcesOf(json, 'vault_policy').map((r) => r.name),
       ...resourcesOf(json, 'vault_aws_auth_backend_role').map((r) => r.role),
+      ...resourcesOf(json, 'aws_cloudwatch_metric_alarm').map((r) => r.alarm_name),
+      ...resourcesOf(json, 'aws_cloudwatch_dashboard').map((r) => r.dashboard_name),
     ];
     expect(named.length).toBeGreaterThan(10);
     for (const name of named) expect(String(name)).toMatch(/^acme-qa-/);
