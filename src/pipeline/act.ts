@@ -11,7 +11,8 @@ import type { Anomaly } from '../core/model';
 import { planScaling, restoreCandidates, scaleCandidates, type ObservedService } from '../core/scaling';
 import { archiveKeys } from '../config/naming';
 import { readLedger, resetUnreadableLedger, updateLedger, type LedgerLocation } from './ledger-store';
-import { errorMessage, execute, reserve, settle } from './scale-actions';
+import { errorMessage } from './error-message';
+import { execute, reserve, settle } from './scale-actions';
 import type { DetectorWarming } from './detector-state';
 import type { CycleDeps, CycleOptions } from './run-cycle';
 

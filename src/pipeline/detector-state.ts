@@ -5,6 +5,7 @@
  * leaves; or corrupt) is kept aside and the models start afresh, which limits
  * detection until they have warmed up: the run reports that as `warming`.
  */
+import { errorMessage } from './error-message';
 import { DetectorStateVersionError } from '../detector';
 import type { CycleDeps } from './run-cycle';
 import type { EmbeddedDetector } from './ports';
@@ -21,9 +22,6 @@ export interface LoadedDetector {
   warming?: DetectorWarming;
 }
 
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 /**
  * Restores the detector. `warmupMs` is how long fresh models need before they
@@ -44,8 +42,8 @@ export async function loadDetector(deps: CycleDeps, key: string, runId: string, 
     const reason =
       e instanceof DetectorStateVersionError
         ? `detector state format ${e.found} replaced by ${e.expected}: the embedded models re-learn from scratch`
-        : `detector state unreadable (${message(e)}): the embedded models re-learn from scratch`;
-    deps.log.error('detector state unusable: kept aside, starting fresh models', { key, keptAs: aside, error: message(e) });
+        : `detector state unreadable (${errorMessage(e)}): the embedded models re-learn from scratch`;
+    deps.log.error('detector state unusable: kept aside, starting fresh models', { key, keptAs: aside, error: errorMessage(e) });
     return { detector: deps.detectors.create(), warming: { reason, until: new Date(now.getTime() + warmupMs) } };
   }
 }

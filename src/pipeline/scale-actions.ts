@@ -10,11 +10,8 @@
 import type { ActionOutcome } from '../core/alerting';
 import { scaleKey, type ActionLedger, type RaisedCapacity, type ScaleMode } from '../core/ledger';
 import { currentValue, type Restore, type ScaleOut, type ScalingPlan } from '../core/scaling';
+import { errorMessage } from './error-message';
 import type { Log, ServiceScaler } from './ports';
-
-export function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 /** What the ledger held for a service before this run reserved its action: put back if the action does not happen. */
 export interface Previous {
