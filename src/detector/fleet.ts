@@ -12,7 +12,7 @@ import { FEATURES_PER_METRIC, resolveOptions, type DetectorOptions } from './def
 import { foldAttribution, isUnusual, riskPerSample, type Detection, type DetectionScope, type DetectorInput } from './detection';
 import { RandomCutForest, type ForestOptions } from './forest';
 import { KeyModel } from './key-model';
-import { FLEET_SHIFT, peerViews } from './peers';
+import { FLEET_SHIFT, peerViews, sharedPart, withoutShared, type SharedPart } from './peers';
 import { raiseSharedEvents, type Judged } from './shared-events';
 import { deriveSeed, SeededRandom } from './random';
 import { arrivalOf, type Arrival } from './time';
@@ -151,24 +151,34 @@ export class FleetDetector {
     const found = new Map<string, number>();
     const peers = peerViews(inOrder.map((f) => ({ group: f.input.group, z: f.z, perUnit: f.perUnit })), o.dimensions, o.peerShare, ongoing, found);
     // A shift counts as under way for one level half-life after it was found: about as long as the baselines take to learn it.
+    // A metric that joins a shift under way is under way with it, until the shift's end.
     for (const [id, mask] of found) {
-      if (mask !== 0 && !ongoing.has(id)) this.shifts.set(id, { mask, untilMs: now + o.levelHalfLifeMs });
-      else if (mask === 0 && !ongoing.has(id)) this.shifts.delete(id);
+      const under = this.shifts.get(id);
+      if (ongoing.has(id) && under) under.mask |= mask;
+      else if (mask !== 0) this.shifts.set(id, { mask, untilMs: now + o.levelHalfLifeMs });
+      else this.shifts.delete(id);
     }
+    // The metrics of a shift found this round, not already under way: what its members adopt.
+    const freshShift = (id: string) => (found.get(id) ?? 0) & ~(ongoing.get(id) ?? 0);
     const detections = flights.map((f) => {
       const k = views.get(f);
       const view = k === undefined ? undefined : peers[k];
       // The shared part is a relative change (a quarter less traffic everywhere), each container's in its own units.
-      const own = view ? f.z.map((z, d) => z - view.common[d] * f.perUnit[d]) : f.z;
-      const ownPosition = view ? f.position.map((p, d) => p - view.common[d] * f.positionPerUnit[d]) : f.position;
-      return this.judgeOne(f, f.model.point(f.model.decoupled(own, o), ownPosition), view?.scope ?? 'container');
+      // The load relation first (CPU that follows a fleet-wide traffic drop is the drop's), then the shared part.
+      const decoupled = f.model.decoupled(f.z, o);
+      const own = view ? withoutShared(decoupled, view.common, f.perUnit) : decoupled;
+      const ownPosition = view ? withoutShared(f.position, view.common, f.positionPerUnit) : f.position;
+      const fresh = freshShift(FLEET) | freshShift(f.input.group);
+      const part = view && fresh ? { level: sharedPart(f.z, view.common, f.perUnit, fresh), position: sharedPart(f.position, view.common, f.positionPerUnit, fresh) } : undefined;
+      const shared = part && f.model.withRelated(part, f.z, f.perUnit, o);
+      return this.judgeOne(f, f.model.point(own, ownPosition), view?.scope ?? 'container', shared);
     });
     raiseSharedEvents(flights.map((f) => ({ group: f.input.group, timestampMs: f.input.timestampMs, stepMs: f.model.stepMs })), detections, this.sharedAlarmMs, o);
     return detections.map(({ detection }) => detection);
   }
 
   /** Stages 2–4 for one sample: forest score, calibration, decision; then learning, for an in-order sample. */
-  private judgeOne(f: InFlight, point: Float32Array, scope: DetectionScope): Judged {
+  private judgeOne(f: InFlight, point: Float32Array, scope: DetectionScope, shared?: SharedPart): Judged {
     const o = this.options;
     const { model, input } = f;
     const t = input.timestampMs;
@@ -194,6 +204,7 @@ export class FleetDetector {
     if (inOrder) {
       if (isAnomaly) model.lastAlarmMs = t;
       model.calibrator.learn(evidence, model.weight(t, o.calibrationHalfLifeMs), isAnomaly ? threshold : undefined);
+      if (shared) model.adoptShared(shared);
       model.learn(input.values, t, f.z, point, o);
     }
     const detection: Detection = {

@@ -9,6 +9,7 @@ import type { BinaryReader, ByteSink } from './codec';
 import { TailCalibrator } from './calibration';
 import { FEATURES_PER_METRIC, type DetectorOptions } from './defaults';
 import { LongRunPosition, positionHalfLifeMs } from './position';
+import type { SharedPart } from './peers';
 import { SeasonalBaseline, Z_CLIP, type Residuals } from './seasonality';
 import { Slab } from './slab';
 import { nextStep, weightAfter } from './time';
@@ -127,6 +128,31 @@ export class KeyModel {
   /** The weight a memory of `halfLifeMs` gives the sample now being learned (a plain average for the first ones). */
   weight(timestampMs: number, halfLifeMs: number): number {
     return this.samples === 0 ? 1 : Math.max(weightAfter(this.elapsedTo(timestampMs), halfLifeMs), 1 / (this.samples + 1));
+  }
+
+  /**
+   * The shared part of a sample with the related metric following its driver
+   * as far as the load relation explains it: CPU that fell with a fleet-wide
+   * traffic drop adopts the drop's share, even where fewer than half the
+   * peers' CPU moved far enough to count as shared on its own.
+   */
+  withRelated(shared: SharedPart, z: Float64Array, perUnit: Float64Array, o: DetectorOptions): SharedPart {
+    if (o.loadRelation === null) return shared;
+    const [metric, driver] = o.loadRelation;
+    if (shared.level[metric] !== 0 || shared.level[driver] === 0 || perUnit[metric] <= 0) return shared;
+    const r = this.relation;
+    const slope = r[VAR_DRIVER] > 0 ? r[COVARIANCE] / r[VAR_DRIVER] : 0;
+    const explained = slope * shared.level[driver] * perUnit[driver];
+    const shown = explained > 0 ? Math.min(explained, Math.max(z[metric], 0)) : Math.max(explained, Math.min(z[metric], 0));
+    const level = Float64Array.from(shared.level);
+    level[metric] = shown / perUnit[metric];
+    return { level, position: shared.position };
+  }
+
+  /** Takes a shift the key shares with its peers (relative changes per metric) into its baseline and long-run position at once. */
+  adoptShared(shared: SharedPart): void {
+    this.baseline.scaleExpected(shared.level);
+    this.position.scale(shared.position);
   }
 
   /** Learns an in-order sample: `z` its residuals before peers were taken out, `point` what the forest saw. */

@@ -17,6 +17,12 @@ export interface PeerEntry {
   perUnit: Float64Array;
 }
 
+/** Per metric, the relative change a member shares with its peers: in its residuals, and in its position. */
+export interface SharedPart {
+  level: Float64Array;
+  position: Float64Array;
+}
+
 export interface PeerView {
   /** Per metric, the shared relative change to take out (0 where nothing is shared). */
   common: Float64Array;
@@ -59,17 +65,54 @@ export function sharedShift(members: readonly PeerEntry[], dims: number, share: 
         down.add(groups?.[i] ?? '');
       }
     });
-    const side = ups >= downs ? { n: ups, from: up } : { n: downs, from: down };
+    const side = ups >= downs ? { n: ups, from: up, sign: 1 } : { n: downs, from: down, sign: -1 };
     // A shift under way stays shared until the baselines have learned it: its movers fall below the bar one by one.
     const underWay = (ongoing & (1 << d)) !== 0;
     if (underWay || (side.n >= share * members.length && (!groups || side.from.size >= 2))) {
-      // Peers differ in noise, so the same quarter less traffic is a different z for each: the median is taken of relative changes.
-      common[d] = median(members.filter((e) => e.perUnit[d] > 0).map((e) => e.z[d] / e.perUnit[d]));
+      // Peers differ in noise, so the same quarter less traffic is a different z for each: the median is taken of
+      // relative changes, over the members that moved while they are the crowd (those that stayed would halve a shift
+      // half the fleet shares); over all members once it fades, so one container's incident is never "the crowd's".
+      const scaled = members.filter((e) => e.perUnit[d] > 0);
+      const movers = scaled.filter((e) => side.sign * e.z[d] >= SHIFT_Z);
+      common[d] = median((movers.length >= share * members.length ? movers : scaled).map((e) => e.z[d] / e.perUnit[d]));
       any = true;
     }
   }
   return any ? common : null;
 }
+
+/**
+ * A member's residuals with the shared shift taken out as far as the member
+ * shows it: only in the shift's direction, and never more than it moved. A
+ * container that did not take part (the deploy reached its neighbours, not
+ * it) keeps its own residuals instead of being pushed away by a shift it
+ * never had; one that moved further, or the other way, keeps the difference.
+ */
+export function withoutShared(z: Float64Array, common: Float64Array, perUnit: Float64Array): Float64Array {
+  return z.map((x, d) => {
+    const shared = common[d] * perUnit[d];
+    if (shared > 0) return x - Math.min(shared, Math.max(x, 0));
+    if (shared < 0) return x - Math.max(shared, Math.min(x, 0));
+    return x;
+  });
+}
+
+/**
+ * Per metric in `fresh` (bit d for metric d), the relative change
+ * `withoutShared` takes out of a member (0 elsewhere): what the member's
+ * baseline adopts at once when its peers' shift is found, since a shift they
+ * share is the new normal, not an incident to learn slowly. Only on the
+ * moment it is found: while it is under way, what is "shared" is the members'
+ * noise, and adopting the part that points the shift's way would ratchet.
+ */
+export function sharedPart(z: Float64Array, common: Float64Array, perUnit: Float64Array, fresh: number): Float64Array {
+  // Each member moves by its own share of the shift (its load, its noise): up to twice the crowd's median, never more.
+  const own = withoutShared(z, common.map((c) => ADOPT_LIMIT * c), perUnit);
+  return z.map((x, d) => (fresh & (1 << d) && perUnit[d] > 0 ? (x - own[d]) / perUnit[d] : 0));
+}
+
+/** How far beyond the crowd's median shift a member's own is adopted. */
+const ADOPT_LIMIT = 2;
 
 /** The metrics (bit d for metric d) a shared shift moves. */
 export function shiftedMetrics(common: Float64Array | null): number {
@@ -108,13 +151,13 @@ export function peerViews(entries: readonly PeerEntry[], dims: number, share: nu
     const common = new Float64Array(dims);
     let scope: DetectionScope = 'container';
     for (let d = 0; d < dims; d++) {
-      if (fleet && !Number.isNaN(fleet[d])) {
-        common[d] = fleet[d];
-        scope = 'fleet';
-      } else if (service && !Number.isNaN(service[d])) {
-        common[d] = service[d];
-        if (scope === 'container') scope = 'service';
-      }
+      const inFleet = fleet !== null && !Number.isNaN(fleet[d]);
+      const inService = service !== null && !Number.isNaN(service[d]);
+      // The event is the fleet's when the fleet shares it; the size taken out is the service's own where it has one (nearer peers).
+      if (inService) common[d] = service[d];
+      else if (inFleet) common[d] = fleet[d];
+      if (inFleet) scope = 'fleet';
+      else if (inService && scope === 'container') scope = 'service';
     }
     return { common, scope };
   });

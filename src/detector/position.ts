@@ -68,6 +68,16 @@ export class LongRunPosition {
     }
   }
 
+  /** Scales the long-run mean and spread by 1 + `relative[d]` per metric (a shift the key's peers share). */
+  scale(relative: Float64Array): void {
+    for (let d = 0; d < this.dims; d++) {
+      const factor = 1 + relative[d];
+      if (!(factor > 0)) continue;
+      this.mean[d] *= factor;
+      this.deviation[d] *= factor;
+    }
+  }
+
   /** A key seeded from a sibling keeps the sibling's spread around its own level. */
   rebase(values: readonly number[]): void {
     for (let d = 0; d < this.dims; d++) this.mean[d] = values[d];

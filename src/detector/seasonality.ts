@@ -136,6 +136,21 @@ export class SeasonalBaseline {
   }
 
   /**
+   * Scales what every candidate expects of a metric by 1 + `relative[d]` (a
+   * shift the key's peers share, a quarter less traffic): levels and profiles
+   * alike, so the whole day's shape takes the new size, not just this hour.
+   */
+  scaleExpected(relative: Float64Array): void {
+    for (let d = 0; d < this.dims; d++) {
+      const factor = 1 + relative[d];
+      if (factor === 1 || !(factor > 0)) continue;
+      for (let m = 0; m < CANDIDATES; m++) this.level[m * this.dims + d] *= factor;
+      for (let h = 0; h < HOURS; h++) this.daily[h * this.dims + d] *= factor;
+      for (let k = 0; k < WEEKDAYS; k++) this.weekly[k * this.dims + d] *= factor;
+    }
+  }
+
+  /**
    * Learns an in-order sample, `elapsedMs` after the previous one; `samples`
    * counts the key's samples so far, so the first ones are averaged plainly
    * before the time-based weights take over.

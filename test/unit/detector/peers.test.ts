@@ -1,5 +1,5 @@
 import { FleetDetector, type Detection, type DetectorInput } from '../../../src/detector';
-import { peerViews, sharedShift } from '../../../src/detector/peers';
+import { peerViews, sharedPart, sharedShift, withoutShared } from '../../../src/detector/peers';
 import { SeededRandom } from '../../../src/detector/random';
 
 const STEP = 300_000;
@@ -29,11 +29,11 @@ function fleetAt(step: number, rogue?: string): DetectorInput[] {
   );
 }
 
-function run(steps: number, batched: boolean, rogue?: string): Detection[][] {
+function run(steps: number, batched: boolean, rogue?: string, at: (step: number, rogue?: string) => DetectorInput[] = fleetAt): Detection[][] {
   const d = FleetDetector.create({ trees: 8, sampleSize: 32 });
   const out: Detection[][] = [];
   for (let step = 0; step < steps; step++) {
-    const inputs = fleetAt(step, rogue);
+    const inputs = at(step, rogue);
     out.push(batched ? d.updateBatch(inputs) : inputs.map((s) => d.update(s.key, s.group, s.timestampMs, s.values)));
   }
   return out;
@@ -81,5 +81,28 @@ describe('fleet context', () => {
     }
     expect(b).toEqual(a);
     expect(resumed.serialize()).toEqual(straight.serialize());
+  });
+
+  it('takes a shared shift out of a member only as far as the member shows it', () => {
+    const f = (xs: number[]) => Float64Array.from(xs);
+    // Shared: -0.1 (a tenth less), 50 z units per 100% for every metric here: -5 z.
+    const common = f([-0.1, -0.1, -0.1, 0]);
+    const perUnit = f([50, 50, 50, 50]);
+    // Moved with the crowd, did not move, moved twice as far, moved the other way.
+    expect(Array.from(withoutShared(f([-5, 0.5, -10, 3]), common, perUnit))).toEqual([0, 0.5, -5, 3]);
+    expect(Array.from(withoutShared(f([0, 0, 3, -3]), common, perUnit))).toEqual([0, 0, 3, -3]);
+    expect(Array.from(sharedPart(f([-5, 0.5, -10, 3]), common, perUnit, 0b1111))).toEqual([-0.1, 0, -0.2, 0]);
+    expect(Array.from(sharedPart(f([-5, 0.5, -20, 3]), common, perUnit, 0b0101))).toEqual([-0.1, 0, -0.2, 0]);
+  });
+
+  it('measures a shift half the fleet shares on the members that moved, and each service by its own', () => {
+    const e = (group: string, z: number) => ({ group, z: Float64Array.from([z]), perUnit: Float64Array.from([50]) });
+    // Four of eight, in two services, fell by a fifth; the median over all eight would halve it.
+    const members = [e('a', -10), e('a', -10), e('b', -10), e('b', -10), e('c', 0.2), e('c', -0.1), e('d', 0), e('d', 0.1)];
+    expect(sharedShift(members, 1, 0.5, members.map((m) => m.group))?.[0]).toBeCloseTo(-0.2);
+    // Service a fell by 30%, b by 10%: the fleet's event, each service's own size taken out.
+    const views = peerViews([e('a', -15), e('a', -15), e('a', -15), e('b', -5), e('b', -5), e('b', -5)], 1, 0.5);
+    expect(views.map((v) => v.scope)).toEqual(Array(6).fill('fleet'));
+    expect(views.map((v) => +v.common[0].toFixed(2))).toEqual([-0.3, -0.3, -0.3, -0.1, -0.1, -0.1]);
   });
 });

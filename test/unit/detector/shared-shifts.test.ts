@@ -1,0 +1,28 @@
+/**
+ * Shifts peers share, on the incident simulator's fleet (tuning seed 1, 5-minute
+ * steps): the Thursday deploy that raises every api container's memory, and the
+ * weekend's fleet-wide drop, are the peers' new normal, not container alarms.
+ */
+import { detectorAlarms } from '../../../bench/lib/incident-run';
+import { SERVICE_SHIFT, SHARED_SHIFTS, START_MS } from '../../../bench/lib/incident-plan';
+import { generateIncidentSet } from '../../../bench/lib/incidents';
+import { GRACE_MS } from '../../../bench/lib/incident-scoring';
+
+const HOUR = 3_600_000;
+const set = generateIncidentSet(1, 5);
+const alarms = detectorAlarms(set).filter((a) => a.scope === 'container');
+const isIncident = (a: { key: string; timeMs: number }) => set.incidents.some((i) => i.container === a.key && a.timeMs >= i.fromMs - set.stepMs && a.timeMs < i.toMs + GRACE_MS);
+const falseWithin = (fromMs: number, hours: number, group?: string) =>
+  alarms.filter((a) => !isIncident(a) && a.timeMs >= fromMs && a.timeMs < fromMs + hours * HOUR && (group === undefined || a.group === group));
+
+describe('shifts the peers share', () => {
+  it('adopts a deploy its whole service shares: no api container alarm in the day after it', () => {
+    const deployMs = START_MS + SERVICE_SHIFT.atMinute * 60_000;
+    expect(falseWithin(deployMs, 24, SERVICE_SHIFT.service)).toEqual([]);
+  });
+
+  it('adopts the weekend drop the whole fleet shares: no container alarm in the hour after it', () => {
+    // Within the hour: the batch service's nightly job two hours later is another matter.
+    expect(falseWithin(SHARED_SHIFTS.fleet[0], 1)).toEqual([]);
+  });
+});
