@@ -31,7 +31,7 @@ export class DetectorStateVersionError extends Error {
     this.name = 'DetectorStateVersionError';
   }
 }
-const VERSION = 13;
+const VERSION = 14;
 /** The key under which the fleet's own shared-shift episodes are remembered, beside the services'. */
 const FLEET = FLEET_SHIFT;
 
@@ -141,7 +141,7 @@ export class FleetDetector {
     const flights: InFlight[] = inputs.map((input) => {
       const model = this.modelFor(input.key, input.group);
       const arrival = model.samples === 0 || !Number.isFinite(model.lastMs) ? 'in-order' : arrivalOf(model.lastMs, input.timestampMs);
-      const { z: position, perUnit: positionPerUnit } = model.positions(input.values);
+      const { z: position, perUnit: positionPerUnit } = model.positions(input.values, input.timestampMs);
       return { input, model, arrival, ...model.residuals(input.values, input.timestampMs), position, positionPerUnit };
     });
     const inOrder = flights.filter((f) => f.arrival === 'in-order');

@@ -89,9 +89,9 @@ export class KeyModel {
   }
 
   /** Positions against the key's long-run level (all zero for its first sample, seeded or not, like the residuals). */
-  positions(values: readonly number[]): Residuals {
+  positions(values: readonly number[], timestampMs: number): Residuals {
     if (this.samples === 0 || this.seeded) return { z: new Float64Array(this.dims), perUnit: new Float64Array(this.dims) };
-    const { position, perUnit } = this.position.of(values);
+    const { position, perUnit } = this.position.of(values, (d) => this.baseline.hourlyNoise(d, timestampMs, this.historyMs(timestampMs)));
     return { z: position, perUnit };
   }
 

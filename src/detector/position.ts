@@ -49,11 +49,12 @@ export class LongRunPosition {
    * later box of the forest); and what a 100% change of the level is in the
    * same units, so a shift the peers share can be taken out of it too.
    */
-  of(values: readonly number[]): { position: Float64Array; perUnit: Float64Array } {
+  of(values: readonly number[], hourlyNoise: (d: number) => number = () => 0): { position: Float64Array; perUnit: Float64Array } {
     const position = new Float64Array(this.dims);
     const perUnit = new Float64Array(this.dims);
     for (let d = 0; d < this.dims; d++) {
-      const spread = this.spread(d);
+      // Never narrower than the hour's own noise: a job every night at this hour is how far this hour goes.
+      const spread = Math.max(this.spread(d), hourlyNoise(d));
       position[d] = Math.max(-Z_CLIP, Math.min(Z_CLIP, (values[d] - this.mean[d]) / spread));
       perUnit[d] = Math.abs(this.mean[d]) / spread;
     }

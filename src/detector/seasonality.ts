@@ -47,6 +47,8 @@ export class SeasonalBaseline {
   readonly scale: Float32Array;
   /** Per candidate and metric: what its seasonal terms leave unexplained around the slow level, over `profileHalfLifeMs`: the evidence the candidates are chosen by. */
   readonly evidence: Float32Array;
+  /** Per hour and metric: the mean absolute error of the full model at that hour of the day, over `profileHalfLifeMs`. */
+  readonly hourlyScale: Float32Array;
   readonly dailyCount: Uint16Array;
   readonly weeklyCount: Uint16Array;
 
@@ -60,6 +62,7 @@ export class SeasonalBaseline {
     this.weekly = slab.f32(WEEKDAYS * dims);
     this.scale = slab.f32(CANDIDATES * dims);
     this.evidence = slab.f32(CANDIDATES * dims);
+    this.hourlyScale = slab.f32(HOURS * dims);
     this.dailyCount = slab.u16(HOURS);
     this.weeklyCount = slab.u16(WEEKDAYS);
   }
@@ -82,15 +85,15 @@ export class SeasonalBaseline {
     return NAMES[this.chosen(d, historyMs)];
   }
 
-  /** The daily profile read at `hour` (fractional): buckets are values at the half hour, interpolated between. */
-  private dailyAt(hour: number, d: number): number {
+  /** An hourly table (the profile, the hours' noise) read at `hour` (fractional): buckets are values at the half hour, interpolated between. */
+  private atHour(table: Float32Array, hour: number, d: number): number {
     const { h0, h1, w } = interpolation(hour);
-    return (1 - w) * this.daily[h0 * this.dims + d] + w * this.daily[h1 * this.dims + d];
+    return (1 - w) * table[h0 * this.dims + d] + w * table[h1 * this.dims + d];
   }
 
   expected(m: number, d: number, timestampMs: number): number {
     let value = this.level[m * this.dims + d];
-    if (m & DAILY) value += this.dailyAt(hourOfDay(timestampMs), d);
+    if (m & DAILY) value += this.atHour(this.daily, hourOfDay(timestampMs), d);
     if (m & WEEKLY) value += this.weekly[dayOfWeek(timestampMs) * this.dims + d];
     return value;
   }
@@ -98,6 +101,19 @@ export class SeasonalBaseline {
   /** A noise scale (standard deviation), never below the metric's floor. */
   noise(m: number, d: number): number {
     return Math.max(MAD_TO_STD * this.scale[m * this.dims + d], this.floor(d));
+  }
+
+  /**
+   * How much noisier metric `d` is at this hour of the day than over the
+   * whole day (0 before a whole day has been seen, and for an hour no noisier
+   * than the rest): a nightly job's hour is judged against what that hour
+   * does every night, not against the day. The excess, not the larger of the
+   * two: an hour's estimate comes from a few visits, and the larger of two
+   * estimates of the same noise would make every hour look quieter than it is.
+   */
+  hourlyNoise(d: number, timestampMs: number, historyMs: number): number {
+    if (historyMs < DAY_MS) return 0;
+    return Math.max(0, MAD_TO_STD * this.atHour(this.hourlyScale, hourOfDay(timestampMs), d) - this.noise(DAILY + WEEKLY, d));
   }
 
   /** The smallest spread a metric is credited with: a flat series must not turn rounding into huge z-scores. */
@@ -112,7 +128,7 @@ export class SeasonalBaseline {
     for (let d = 0; d < this.dims; d++) {
       const m = this.chosen(d, historyMs);
       const expected = this.expected(m, d, timestampMs);
-      const noise = this.noise(m, d);
+      const noise = Math.max(this.noise(m, d), this.hourlyNoise(d, timestampMs, historyMs));
       z[d] = Math.max(-Z_CLIP, Math.min(Z_CLIP, (values[d] - expected) / noise));
       perUnit[d] = Math.abs(expected) / noise;
     }
@@ -171,6 +187,7 @@ export class SeasonalBaseline {
     const weeklyWeight = weightAfter(elapsedMs * WEEKDAYS, o.profileHalfLifeMs);
     for (let d = 0; d < this.dims; d++) {
       let fullError = 0;
+      let rawFull = 0;
       // The evidence: how much of the variation around the slow (full model's) level each candidate's seasonal
       // terms explain. Judged on one-step errors, a fast plain level would win against any slow cycle by
       // following it a few hours late — and call every weekend's start a departure.
@@ -184,8 +201,16 @@ export class SeasonalBaseline {
         this.level[i] += (m === 0 ? levelWeight : seasonalLevelWeight) * error;
         this.scale[i] += scaleWeight * (Math.abs(error) - this.scale[i]);
         this.evidence[i] += evidenceWeight * (Math.min(Math.abs(unexplained), limit) - this.evidence[i]);
-        if (m === DAILY + WEEKLY) fullError = error;
+        if (m === DAILY + WEEKLY) {
+          fullError = error;
+          rawFull = values[d] - expected;
+        }
       }
+      // The hour's noise learns errors up to LEARN_CLIP times the larger of the day's noise and its own: a job that recurs
+      // at that hour teaches, night by night, how far it reaches; one incident moves it by at most that much.
+      const hourly = this.hourlyScale[nearest * this.dims + d];
+      const hourLimit = LEARN_CLIP * Math.max(this.noise(DAILY + WEEKLY, d), MAD_TO_STD * hourly);
+      this.hourlyScale[nearest * this.dims + d] += dailyWeight * (Math.min(Math.abs(rawFull), hourLimit) - hourly);
       // The profiles follow the full model's error, split between the two hours the reading interpolated,
       // then re-centred so they stay offsets and the levels keep the mean.
       const dailyStep = dailyWeight * fullError;

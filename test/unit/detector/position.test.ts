@@ -61,6 +61,15 @@ describe('position against the long-run level', () => {
     expect(p.of([1e9]).position[0]).toBe(20);
   });
 
+  it("is never narrower than the hour's own noise: where a job runs every night, its height is that hour's ordinary", () => {
+    const p = position();
+    p.start([100]);
+    // The key's spread is 1% of its level; at the job's hour the baseline has seen 30 units of noise beyond the day's.
+    expect(p.of([130]).position[0]).toBe(20);
+    expect(p.of([130], () => 30).position[0]).toBeCloseTo(1, 4);
+    expect(p.of([130], () => 30).perUnit[0]).toBeCloseTo(100 / 30, 4);
+  });
+
   // Fails with the position left out of the forest's point: the high burst is raised in none of these three
   // sets (its residual is clipped like every burst's), and the usual bursts raise 22 alarms instead of 9.
   it('raises a burst beyond the usual range, though its residual is no larger than the usual bursts’, and not the usual ones', () => {

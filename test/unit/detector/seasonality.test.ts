@@ -1,6 +1,6 @@
 import { resolveOptions } from '../../../src/detector';
 import { SeededRandom } from '../../../src/detector/random';
-import { SeasonalBaseline } from '../../../src/detector/seasonality';
+import { SeasonalBaseline, Z_CLIP } from '../../../src/detector/seasonality';
 import { Slab } from '../../../src/detector/slab';
 
 const HOUR = 3_600_000;
@@ -64,4 +64,24 @@ describe('seasonality, found not assumed', () => {
     // become every Saturday); a plain level would show the second departure as large as the first.
     expect(Math.abs(mean(saturdays[2]))).toBeLessThan(0.7 * Math.abs(mean(saturdays[1])));
   });
+
+  it("judges a nightly job against its hour's own noise: from the second night on its residuals are ordinary, while the same excursion at another hour still stands out", () => {
+    const STEP = 300_000;
+    // Flat noise, and every night from 02:00 to 02:45 a job that adds thirty deviations.
+    const nightly = (t: number, rng: SeededRandom) => 50 + rng.normal() + ((t - START) % DAY >= 2 * HOUR && (t - START) % DAY < 2.75 * HOUR ? 30 : 0);
+    const b = baseline();
+    const peakOf = new Map<number, number>();
+    learn(b, 5, STEP, nightly, (t, z) => {
+      const night = Math.floor((t - START) / DAY);
+      if ((t - START) % DAY >= 2 * HOUR && (t - START) % DAY < 2.75 * HOUR) peakOf.set(night, Math.max(peakOf.get(night) ?? 0, z));
+    });
+    // The first night is news (clipped at Z_CLIP); every later one is a few deviations of that hour's noise.
+    expect(peakOf.get(0)).toBe(Z_CLIP);
+    for (const night of [1, 2, 3, 4]) expect(peakOf.get(night)!).toBeLessThan(4);
+    // The same excursion at 14:00 is news: that hour has been quiet.
+    const t = START + 5 * DAY + 14 * HOUR;
+    expect(b.residuals([80], t, t - START).z[0]).toBeGreaterThan(15);
+    expect(b.hourlyNoise(0, START + 5 * DAY + 2.4 * HOUR, 5 * DAY)).toBeGreaterThan(5 * b.hourlyNoise(0, t, 5 * DAY));
+  });
 });
+
