@@ -12,7 +12,7 @@ import { FEATURES_PER_METRIC, resolveOptions, type DetectorOptions } from './def
 import { foldAttribution, isUnusual, riskPerSample, type Detection, type DetectionScope, type DetectorInput } from './detection';
 import { RandomCutForest, type ForestOptions } from './forest';
 import { KeyModel } from './key-model';
-import { FLEET_SHIFT, peerViews, sharedPart, withoutShared, type SharedPart } from './peers';
+import { FLEET_SHIFT, peerViews, withoutShared, type SharedPart } from './peers';
 import { raiseSharedEvents, type Judged } from './shared-events';
 import { deriveSeed, SeededRandom } from './random';
 import { arrivalOf, type Arrival } from './time';
@@ -169,8 +169,7 @@ export class FleetDetector {
       const own = view ? withoutShared(decoupled, view.common, f.perUnit) : decoupled;
       const ownPosition = view ? withoutShared(f.position, view.common, f.positionPerUnit) : f.position;
       const fresh = freshShift(FLEET) | freshShift(f.input.group);
-      const part = view && fresh ? { level: sharedPart(f.z, view.common, f.perUnit, fresh), position: sharedPart(f.position, view.common, f.positionPerUnit, fresh) } : undefined;
-      const shared = part && f.model.withRelated(part, f.z, f.perUnit, o);
+      const shared = view && fresh ? f.model.toAdopt(view.common, fresh, { z: f.z, perUnit: f.perUnit }, { z: f.position, perUnit: f.positionPerUnit }, o) : undefined;
       return this.judgeOne(f, f.model.point(own, ownPosition), view?.scope ?? 'container', shared);
     });
     raiseSharedEvents(flights.map((f) => ({ group: f.input.group, timestampMs: f.input.timestampMs, stepMs: f.model.stepMs })), detections, this.sharedAlarmMs, o);

@@ -9,7 +9,7 @@ import type { BinaryReader, ByteSink } from './codec';
 import { TailCalibrator } from './calibration';
 import { FEATURES_PER_METRIC, type DetectorOptions } from './defaults';
 import { LongRunPosition, positionHalfLifeMs } from './position';
-import type { SharedPart } from './peers';
+import { sharedPart, type SharedPart } from './peers';
 import { SeasonalBaseline, Z_CLIP, type Residuals } from './seasonality';
 import { Slab } from './slab';
 import { nextStep, weightAfter } from './time';
@@ -95,6 +95,12 @@ export class KeyModel {
     return { z: position, perUnit };
   }
 
+  /** How much of the driver's residual the related metric's follows, in z units (its regression slope). */
+  private slope(): number {
+    const r = this.relation;
+    return r[VAR_DRIVER] > 0 ? r[COVARIANCE] / r[VAR_DRIVER] : 0;
+  }
+
   /**
    * The related metric judged on what its driver's residual does not explain
    * (its partial residual, restandardised): CPU that rises while traffic stays
@@ -104,7 +110,7 @@ export class KeyModel {
     if (o.loadRelation === null || this.samples === 0) return z;
     const [metric, driver] = o.loadRelation;
     const r = this.relation;
-    const slope = r[VAR_DRIVER] > 0 ? r[COVARIANCE] / r[VAR_DRIVER] : 0;
+    const slope = this.slope();
     const unexplained = Math.sqrt(Math.max(r[VAR_METRIC] - slope * r[COVARIANCE], 0.25 * r[VAR_METRIC], 1e-6));
     const out = Float64Array.from(z);
     out[metric] = Math.max(-Z_CLIP, Math.min(Z_CLIP, (z[metric] - slope * z[driver]) / unexplained));
@@ -131,18 +137,19 @@ export class KeyModel {
   }
 
   /**
-   * The shared part of a sample with the related metric following its driver
-   * as far as the load relation explains it: CPU that fell with a fleet-wide
-   * traffic drop adopts the drop's share, even where fewer than half the
-   * peers' CPU moved far enough to count as shared on its own.
+   * What the key adopts of a shift its peers share (`common`, on the metrics
+   * in `fresh`): the part of its residuals and position `sharedPart` names,
+   * with the related metric following its driver as far as the load relation
+   * explains it — CPU that fell with a fleet-wide traffic drop adopts the
+   * drop's share, even where too few peers' CPU moved to count as shared.
    */
-  withRelated(shared: SharedPart, z: Float64Array, perUnit: Float64Array, o: DetectorOptions): SharedPart {
+  toAdopt(common: Float64Array, fresh: number, residuals: Residuals, positions: Residuals, o: DetectorOptions): SharedPart {
+    const shared = { level: sharedPart(residuals.z, common, residuals.perUnit, fresh), position: sharedPart(positions.z, common, positions.perUnit, fresh) };
+    const { z, perUnit } = residuals;
     if (o.loadRelation === null) return shared;
     const [metric, driver] = o.loadRelation;
     if (shared.level[metric] !== 0 || shared.level[driver] === 0 || perUnit[metric] <= 0) return shared;
-    const r = this.relation;
-    const slope = r[VAR_DRIVER] > 0 ? r[COVARIANCE] / r[VAR_DRIVER] : 0;
-    const explained = slope * shared.level[driver] * perUnit[driver];
+    const explained = this.slope() * shared.level[driver] * perUnit[driver];
     const shown = explained > 0 ? Math.min(explained, Math.max(z[metric], 0)) : Math.max(explained, Math.min(z[metric], 0));
     const level = Float64Array.from(shared.level);
     level[metric] = shown / perUnit[metric];

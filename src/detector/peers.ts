@@ -32,6 +32,8 @@ export interface PeerView {
 
 /** A departure of this many deviations is one a single sample rarely shows by chance. */
 const SHIFT_Z = 3;
+/** How far beyond the crowd's median shift a member's own is adopted: its own load and noise, not another incident. */
+const ADOPT_LIMIT = 2;
 /** Fewer than this many containers are no crowd to compare with. */
 const MIN_PEERS = 3;
 
@@ -110,9 +112,6 @@ export function sharedPart(z: Float64Array, common: Float64Array, perUnit: Float
   const own = withoutShared(z, common.map((c) => ADOPT_LIMIT * c), perUnit);
   return z.map((x, d) => (fresh & (1 << d) && perUnit[d] > 0 ? (x - own[d]) / perUnit[d] : 0));
 }
-
-/** How far beyond the crowd's median shift a member's own is adopted. */
-const ADOPT_LIMIT = 2;
 
 /** The metrics (bit d for metric d) a shared shift moves. */
 export function shiftedMetrics(common: Float64Array | null): number {
