@@ -90,6 +90,8 @@ export function resolveOptions(partial: Partial<DetectorOptions> = {}): Detector
   for (const k of ['dimensions', 'shingleSize', 'trees', 'sampleSize'] as const) {
     if (!Number.isInteger(o[k]) || o[k] < 1) throw new Error(`detector option ${k} must be a positive integer, got ${o[k]}`);
   }
+  // A shared shift names its metrics as the bits of one 32-bit mask.
+  if (o.dimensions > 31) throw new Error(`detector option dimensions must be at most 31, got ${o.dimensions}`);
   if (FEATURES_PER_METRIC * o.dimensions * o.shingleSize > 255) throw new Error(`detector options dimensions × shingleSize must be at most ${Math.floor(255 / FEATURES_PER_METRIC)}`);
   if (o.loadRelation !== null) {
     const [metric, driver] = o.loadRelation;

@@ -12,6 +12,7 @@ import { FEATURES_PER_METRIC, resolveOptions, type DetectorOptions } from './def
 import { foldAttribution, isUnusual, riskPerSample, type Detection, type DetectionScope, type DetectorInput } from './detection';
 import { RandomCutForest, type ForestOptions } from './forest';
 import { KeyModel } from './key-model';
+import type { Residuals } from './seasonality';
 import { FLEET_SHIFT, peerViews, withoutShared, type SharedPart } from './peers';
 import { raiseSharedEvents, type Judged } from './shared-events';
 import { deriveSeed, SeededRandom } from './random';
@@ -41,12 +42,9 @@ interface InFlight {
   model: KeyModel;
   arrival: Arrival;
   /** Residuals against the key's own baseline. */
-  z: Float64Array;
-  /** Per metric, a 100% change of the expected value in z units. */
-  perUnit: Float64Array;
-  /** Positions against the key's long-run level, and a 100% change in their units. */
-  position: Float64Array;
-  positionPerUnit: Float64Array;
+  residuals: Residuals;
+  /** Positions against the key's long-run level. */
+  positions: Residuals;
 }
 
 export class FleetDetector {
@@ -141,15 +139,14 @@ export class FleetDetector {
     const flights: InFlight[] = inputs.map((input) => {
       const model = this.modelFor(input.key, input.group);
       const arrival = model.samples === 0 || !Number.isFinite(model.lastMs) ? 'in-order' : arrivalOf(model.lastMs, input.timestampMs);
-      const { z: position, perUnit: positionPerUnit } = model.positions(input.values, input.timestampMs);
-      return { input, model, arrival, ...model.residuals(input.values, input.timestampMs), position, positionPerUnit };
+      return { input, model, arrival, residuals: model.residuals(input.values, input.timestampMs), positions: model.positions(input.values, input.timestampMs) };
     });
     const inOrder = flights.filter((f) => f.arrival === 'in-order');
     const views = new Map(inOrder.map((f, k) => [f, k]));
     const now = inOrder.length > 0 ? inOrder[0].input.timestampMs : 0;
     const ongoing = new Map([...this.shifts].filter(([, s]) => now < s.untilMs).map(([id, s]) => [id, s.mask]));
     const found = new Map<string, number>();
-    const peers = peerViews(inOrder.map((f) => ({ group: f.input.group, z: f.z, perUnit: f.perUnit })), o.dimensions, o.peerShare, ongoing, found);
+    const peers = peerViews(inOrder.map((f) => ({ group: f.input.group, ...f.residuals })), o.dimensions, o.peerShare, ongoing, found);
     // A shift counts as under way for one level half-life after it was found: about as long as the baselines take to learn it.
     // A metric that joins a shift under way is under way with it, until the shift's end.
     for (const [id, mask] of found) {
@@ -165,11 +162,12 @@ export class FleetDetector {
       const view = k === undefined ? undefined : peers[k];
       // The shared part is a relative change (a quarter less traffic everywhere), each container's in its own units.
       // The load relation first (CPU that follows a fleet-wide traffic drop is the drop's), then the shared part.
-      const decoupled = f.model.decoupled(f.z, o);
-      const own = view ? withoutShared(decoupled, view.common, f.perUnit) : decoupled;
-      const ownPosition = view ? withoutShared(f.position, view.common, f.positionPerUnit) : f.position;
+      const { residuals, positions } = f;
+      const decoupled = f.model.decoupled(residuals.z, o);
+      const own = view ? withoutShared(decoupled, view.common, residuals.perUnit) : decoupled;
+      const ownPosition = view ? withoutShared(positions.z, view.common, positions.perUnit) : positions.z;
       const fresh = freshShift(FLEET) | freshShift(f.input.group);
-      const shared = view && fresh ? f.model.toAdopt(view.common, fresh, { z: f.z, perUnit: f.perUnit }, { z: f.position, perUnit: f.positionPerUnit }, o) : undefined;
+      const shared = view && fresh ? f.model.toAdopt(view.adoptLimit, fresh, residuals, positions, o) : undefined;
       return this.judgeOne(f, f.model.point(own, ownPosition), view?.scope ?? 'container', shared);
     });
     raiseSharedEvents(flights.map((f) => ({ group: f.input.group, timestampMs: f.input.timestampMs, stepMs: f.model.stepMs })), detections, this.sharedAlarmMs, o);
@@ -191,7 +189,7 @@ export class FleetDetector {
     const threshold = model.calibrator.threshold(risk);
     let raw: Judged['raw'];
     if (scope !== 'container' && !warmingUp) {
-      const evidence = model.calibrator.evidence(forest.score(model.point(model.decoupled(f.z, o), f.position)).score, elapsed, o.evidenceHalfLifeMs);
+      const evidence = model.calibrator.evidence(forest.score(model.point(model.decoupled(f.residuals.z, o), f.positions.z)).score, elapsed, o.evidenceHalfLifeMs);
       raw = { score: evidence, probability: model.calibrator.probability(evidence), threshold };
     }
     const scored = inOrder ? forest.scoreAndUpdate(point, t) : forest.score(point);
@@ -203,8 +201,8 @@ export class FleetDetector {
     if (inOrder) {
       if (isAnomaly) model.lastAlarmMs = t;
       model.calibrator.learn(evidence, model.weight(t, o.calibrationHalfLifeMs), isAnomaly ? threshold : undefined);
-      if (shared) model.adoptShared(shared);
-      model.learn(input.values, t, f.z, point, o);
+      if (shared) model.adoptShared(shared, t);
+      model.learn(input.values, t, f.residuals.z, point, o);
     }
     const detection: Detection = {
       score: evidence,
@@ -218,7 +216,7 @@ export class FleetDetector {
       arrival: f.arrival,
       warmupEndsAtMs: model.warmupEndsAtMs(t, o),
     };
-    return { detection, raw };
+    return { detection, raw, adopted: shared !== undefined && shared.level.some((x) => x !== 0) };
   }
 
   /** Number of tracked keys. */
@@ -267,7 +265,7 @@ export class FleetDetector {
     });
     writeMap(w, this.sharedAlarmMs, (t) => w.f64(t));
     writeMap(w, this.shifts, (shift) => {
-      w.u8(shift.mask);
+      w.u32(shift.mask);
       w.f64(shift.untilMs);
     });
   }
@@ -286,7 +284,7 @@ export class FleetDetector {
       return model;
     });
     readMap(r, detector.sharedAlarmMs, () => r.f64());
-    readMap(r, detector.shifts, () => ({ mask: r.u8(), untilMs: r.f64() }));
+    readMap(r, detector.shifts, () => ({ mask: r.u32(), untilMs: r.f64() }));
     if (!r.done) throw new Error('detector state has trailing bytes');
     return detector;
   }

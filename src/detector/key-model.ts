@@ -10,7 +10,7 @@ import { TailCalibrator } from './calibration';
 import { FEATURES_PER_METRIC, type DetectorOptions } from './defaults';
 import { LongRunPosition, positionHalfLifeMs } from './position';
 import { sharedPart, type SharedPart } from './peers';
-import { SeasonalBaseline, Z_CLIP, type Residuals } from './seasonality';
+import { noResiduals, SeasonalBaseline, Z_CLIP, type Residuals } from './seasonality';
 import { Slab } from './slab';
 import { nextStep, weightAfter } from './time';
 
@@ -84,15 +84,14 @@ export class KeyModel {
 
   /** Standardised residuals against the key's own baseline (all zero for its first sample, seeded or not). */
   residuals(values: readonly number[], timestampMs: number): Residuals {
-    if (this.samples === 0 || this.seeded) return { z: new Float64Array(this.dims), perUnit: new Float64Array(this.dims) };
+    if (this.samples === 0 || this.seeded) return noResiduals(this.dims);
     return this.baseline.residuals(values, timestampMs, this.historyMs(timestampMs));
   }
 
   /** Positions against the key's long-run level (all zero for its first sample, seeded or not, like the residuals). */
   positions(values: readonly number[], timestampMs: number): Residuals {
-    if (this.samples === 0 || this.seeded) return { z: new Float64Array(this.dims), perUnit: new Float64Array(this.dims) };
-    const { position, perUnit } = this.position.of(values, (d) => this.baseline.hourlyNoise(d, timestampMs, this.historyMs(timestampMs)));
-    return { z: position, perUnit };
+    if (this.samples === 0 || this.seeded) return noResiduals(this.dims);
+    return this.position.of(values, (d) => this.baseline.hourlyNoise(d, timestampMs, this.historyMs(timestampMs)));
   }
 
   /** How much of the driver's residual the related metric's follows, in z units (its regression slope). */
@@ -137,28 +136,29 @@ export class KeyModel {
   }
 
   /**
-   * What the key adopts of a shift its peers share (`common`, on the metrics
-   * in `fresh`): the part of its residuals and position `sharedPart` names,
-   * with the related metric following its driver as far as the load relation
-   * explains it — CPU that fell with a fleet-wide traffic drop adopts the
-   * drop's share, even where too few peers' CPU moved to count as shared.
+   * What the key adopts of a shift its peers share (on the metrics in
+   * `fresh`, each up to its `limit`): its own departure in residuals and
+   * position, with the related metric following its driver as far as the
+   * load relation explains it — CPU that fell with a fleet-wide traffic drop
+   * adopts the drop's share, even where too few peers' CPU moved to count.
    */
-  toAdopt(common: Float64Array, fresh: number, residuals: Residuals, positions: Residuals, o: DetectorOptions): SharedPart {
-    const shared = { level: sharedPart(residuals.z, common, residuals.perUnit, fresh), position: sharedPart(positions.z, common, positions.perUnit, fresh) };
-    const { z, perUnit } = residuals;
+  toAdopt(limit: Float64Array, fresh: number, residuals: Residuals, positions: Residuals, o: DetectorOptions): SharedPart {
+    const shared = { level: sharedPart(residuals.relative, limit, fresh), position: sharedPart(positions.relative, limit, fresh) };
     if (o.loadRelation === null) return shared;
     const [metric, driver] = o.loadRelation;
+    const { perUnit } = residuals;
     if (shared.level[metric] !== 0 || shared.level[driver] === 0 || perUnit[metric] <= 0) return shared;
-    const explained = this.slope() * shared.level[driver] * perUnit[driver];
-    const shown = explained > 0 ? Math.min(explained, Math.max(z[metric], 0)) : Math.max(explained, Math.min(z[metric], 0));
+    // The driver's adopted change in its z units, through the relation's slope, as a share of the metric's expected value.
+    const explained = (this.slope() * shared.level[driver] * perUnit[driver]) / perUnit[metric];
+    const own = residuals.relative[metric];
     const level = Float64Array.from(shared.level);
-    level[metric] = shown / perUnit[metric];
+    level[metric] = explained > 0 ? Math.min(explained, Math.max(own, 0)) : Math.max(explained, Math.min(own, 0));
     return { level, position: shared.position };
   }
 
   /** Takes a shift the key shares with its peers (relative changes per metric) into its baseline and long-run position at once. */
-  adoptShared(shared: SharedPart): void {
-    this.baseline.scaleExpected(shared.level);
+  adoptShared(shared: SharedPart, timestampMs: number): void {
+    this.baseline.scaleExpected(shared.level, timestampMs);
     this.position.scale(shared.position);
   }
 

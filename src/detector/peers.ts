@@ -15,6 +15,8 @@ export interface PeerEntry {
   z: Float64Array;
   /** Per metric, a 100% change of the key's expected value in z units. */
   perUnit: Float64Array;
+  /** Per metric, the departure as a share of the expected value, unclipped. */
+  relative: Float64Array;
 }
 
 /** Per metric, the relative change a member shares with its peers: in its residuals, and in its position. */
@@ -28,12 +30,12 @@ export interface PeerView {
   common: Float64Array;
   /** Who shares a shift with this container: nobody ('container'), its service, or the fleet. */
   scope: DetectionScope;
+  /** Per metric, the most this container may adopt of the shift as its new level (a relative change, 0 where nothing may be). */
+  adoptLimit: Float64Array;
 }
 
 /** A departure of this many deviations is one a single sample rarely shows by chance. */
 const SHIFT_Z = 3;
-/** How far beyond the crowd's median shift a member's own is adopted: its own load and noise, not another incident. */
-const ADOPT_LIMIT = 2;
 /** Fewer than this many containers are no crowd to compare with. */
 const MIN_PEERS = 3;
 
@@ -72,11 +74,11 @@ export function sharedShift(members: readonly PeerEntry[], dims: number, share: 
     const underWay = (ongoing & (1 << d)) !== 0;
     if (underWay || (side.n >= share * members.length && (!groups || side.from.size >= 2))) {
       // Peers differ in noise, so the same quarter less traffic is a different z for each: the median is taken of
-      // relative changes, over the members that moved while they are the crowd (those that stayed would halve a shift
-      // half the fleet shares); over all members once it fades, so one container's incident is never "the crowd's".
+      // relative changes, over the members that moved while they are a crowd (those that stayed would halve a shift
+      // half the fleet shares); over all members otherwise, so one container's incident is never "the crowd's".
       const scaled = members.filter((e) => e.perUnit[d] > 0);
       const movers = scaled.filter((e) => side.sign * e.z[d] >= SHIFT_Z);
-      common[d] = median((movers.length >= share * members.length ? movers : scaled).map((e) => e.z[d] / e.perUnit[d]));
+      common[d] = median((isCrowd(movers.length, members.length, share) ? movers : scaled).map((e) => e.relative[d]));
       any = true;
     }
   }
@@ -99,18 +101,46 @@ export function withoutShared(z: Float64Array, common: Float64Array, perUnit: Fl
   });
 }
 
+/** Movers are a crowd when they are at least `share` of the members and at least MIN_PEERS: two of three can be an incident and a coincidence. */
+function isCrowd(movers: number, members: number, share: number): boolean {
+  return movers >= MIN_PEERS && movers >= share * members;
+}
+
 /**
- * Per metric in `fresh` (bit d for metric d), the relative change
- * `withoutShared` takes out of a member (0 elsewhere): what the member's
- * baseline adopts at once when its peers' shift is found, since a shift they
- * share is the new normal, not an incident to learn slowly. Only on the
- * moment it is found: while it is under way, what is "shared" is the members'
- * noise, and adopting the part that points the shift's way would ratchet.
+ * Per member, per metric of the shift `common`, the most it may adopt as its
+ * new level: the most extreme change another mover showed (the shift is
+ * shared only as far as someone else shares it, so a container that fell far
+ * further than the rest keeps the difference as its own departure); 0 where
+ * the movers are no crowd, or the member did not move with them.
  */
-export function sharedPart(z: Float64Array, common: Float64Array, perUnit: Float64Array, fresh: number): Float64Array {
-  // Each member moves by its own share of the shift (its load, its noise): up to twice the crowd's median, never more.
-  const own = withoutShared(z, common.map((c) => ADOPT_LIMIT * c), perUnit);
-  return z.map((x, d) => (fresh & (1 << d) && perUnit[d] > 0 ? (x - own[d]) / perUnit[d] : 0));
+export function adoptionLimits(members: readonly PeerEntry[], common: Float64Array | null, dims: number, share: number): Float64Array[] {
+  const limits = members.map(() => new Float64Array(dims));
+  if (!common) return limits;
+  for (let d = 0; d < dims; d++) {
+    const sign = Math.sign(common[d]);
+    if (!sign) continue;
+    const movers = members.flatMap((e, i) => (e.perUnit[d] > 0 && sign * e.z[d] >= SHIFT_Z ? [i] : []));
+    if (!isCrowd(movers.length, members.length, share)) continue;
+    const byReach = movers.slice().sort((a, b) => sign * (members[b].relative[d] - members[a].relative[d]));
+    const [first, second] = byReach;
+    for (const i of movers) limits[i][d] = members[i === first ? second : first].relative[d];
+  }
+  return limits;
+}
+
+/**
+ * Per metric in `fresh` (bit d for metric d), what a member adopts of its
+ * peers' shift at once, as a relative change: its own departure, in the
+ * shift's direction, up to its `limit` (0 elsewhere). A shift they share is
+ * the new normal, not an incident to learn slowly; only on the moment it is
+ * found: while it is under way, what is "shared" is the members' noise, and
+ * adopting the part that points the shift's way would ratchet.
+ */
+export function sharedPart(relative: Float64Array, limit: Float64Array, fresh: number): Float64Array {
+  return relative.map((x, d) => {
+    if (!(fresh & (1 << d)) || limit[d] === 0) return 0;
+    return limit[d] > 0 ? Math.min(Math.max(x, 0), limit[d]) : Math.max(Math.min(x, 0), limit[d]);
+  });
 }
 
 /** The metrics (bit d for metric d) a shared shift moves. */
@@ -139,25 +169,33 @@ export function peerViews(entries: readonly PeerEntry[], dims: number, share: nu
   }
   const fleet = sharedShift(entries, dims, share, entries.map((e) => e.group), ongoing.get(FLEET_SHIFT));
   found?.set(FLEET_SHIFT, shiftedMetrics(fleet));
-  const services = new Map<string, Float64Array | null>();
+  const fleetLimits = adoptionLimits(entries, fleet, dims, share);
+  const services = new Map<string, { shift: Float64Array | null; limits: Map<PeerEntry, Float64Array> }>();
   for (const [group, members] of byGroup) {
-    const service = sharedShift(members, dims, share, undefined, ongoing.get(group));
-    services.set(group, service);
-    found?.set(group, shiftedMetrics(service));
+    const shift = sharedShift(members, dims, share, undefined, ongoing.get(group));
+    const limits = adoptionLimits(members, shift, dims, share);
+    services.set(group, { shift, limits: new Map(members.map((m, i) => [m, limits[i]])) });
+    found?.set(group, shiftedMetrics(shift));
   }
-  return entries.map((e) => {
-    const service = services.get(e.group) ?? null;
+  return entries.map((e, i) => {
+    const { shift: service = null, limits } = services.get(e.group) ?? {};
     const common = new Float64Array(dims);
+    const adoptLimit = new Float64Array(dims);
     let scope: DetectionScope = 'container';
     for (let d = 0; d < dims; d++) {
       const inFleet = fleet !== null && !Number.isNaN(fleet[d]);
       const inService = service !== null && !Number.isNaN(service[d]);
       // The event is the fleet's when the fleet shares it; the size taken out is the service's own where it has one (nearer peers).
-      if (inService) common[d] = service[d];
-      else if (inFleet) common[d] = fleet[d];
+      if (inService) {
+        common[d] = service[d];
+        adoptLimit[d] = limits?.get(e)?.[d] ?? 0;
+      } else if (inFleet) {
+        common[d] = fleet[d];
+        adoptLimit[d] = fleetLimits[i][d];
+      }
       if (inFleet) scope = 'fleet';
       else if (inService && scope === 'container') scope = 'service';
     }
-    return { common, scope };
+    return { common, scope, adoptLimit };
   });
 }

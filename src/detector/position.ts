@@ -10,7 +10,7 @@
  */
 import type { DetectorOptions } from './defaults';
 import type { Slab } from './slab';
-import { Z_CLIP } from './seasonality';
+import { MAX_ADOPTED_FACTOR, noResiduals, Z_CLIP, type Residuals } from './seasonality';
 
 /** Mean absolute deviation × 1.25 ≈ standard deviation for normal noise. */
 const MAD_TO_STD = 1.25;
@@ -49,16 +49,16 @@ export class LongRunPosition {
    * later box of the forest); and what a 100% change of the level is in the
    * same units, so a shift the peers share can be taken out of it too.
    */
-  of(values: readonly number[], hourlyNoise: (d: number) => number = () => 0): { position: Float64Array; perUnit: Float64Array } {
-    const position = new Float64Array(this.dims);
-    const perUnit = new Float64Array(this.dims);
+  of(values: readonly number[], hourlyNoise: (d: number) => number = () => 0): Residuals {
+    const r = noResiduals(this.dims);
     for (let d = 0; d < this.dims; d++) {
       // Never narrower than the hour's own noise: a job every night at this hour is how far this hour goes.
       const spread = Math.max(this.spread(d), hourlyNoise(d));
-      position[d] = Math.max(-Z_CLIP, Math.min(Z_CLIP, (values[d] - this.mean[d]) / spread));
-      perUnit[d] = Math.abs(this.mean[d]) / spread;
+      r.z[d] = Math.max(-Z_CLIP, Math.min(Z_CLIP, (values[d] - this.mean[d]) / spread));
+      r.perUnit[d] = Math.abs(this.mean[d]) / spread;
+      r.relative[d] = this.mean[d] !== 0 ? (values[d] - this.mean[d]) / Math.abs(this.mean[d]) : 0;
     }
-    return { position, perUnit };
+    return r;
   }
 
   /** Learns an in-order sample with the weight the key's long-run memory gives it. */
@@ -73,7 +73,8 @@ export class LongRunPosition {
   scale(relative: Float64Array): void {
     for (let d = 0; d < this.dims; d++) {
       const factor = 1 + relative[d];
-      if (!(factor > 0)) continue;
+      // Like the baseline: a positive level, a bounded factor.
+      if (!(this.mean[d] > 0 && factor >= 1 / MAX_ADOPTED_FACTOR && factor <= MAX_ADOPTED_FACTOR)) continue;
       this.mean[d] *= factor;
       this.deviation[d] *= factor;
     }

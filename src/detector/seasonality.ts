@@ -29,11 +29,24 @@ const LEARN_CLIP = 4;
 const MAD_TO_STD = 1.25;
 /** Standardised residuals are clipped here: an outlier must stand out, not dominate every later box of the forest. */
 export const Z_CLIP = 20;
+/** A shared shift is adopted up to a fourfold change either way; beyond that it is not a shift of the same load, it is an event. */
+export const MAX_ADOPTED_FACTOR = 4;
 
-/** Standardised residuals, and per metric what a change of the whole expected value (100%) is in the same units. */
+/**
+ * Standardised residuals (clipped), per metric what a change of the whole
+ * expected value (100%) is in the same units, and the departure as a share
+ * of the expected value, unclipped: what a shift the peers share is measured
+ * and adopted in, however large it is.
+ */
 export interface Residuals {
   z: Float64Array;
   perUnit: Float64Array;
+  relative: Float64Array;
+}
+
+/** Residuals of nothing: a key's first sample, or one seeded from a sibling. */
+export function noResiduals(dims: number): Residuals {
+  return { z: new Float64Array(dims), perUnit: new Float64Array(dims), relative: new Float64Array(dims) };
 }
 
 export class SeasonalBaseline {
@@ -123,16 +136,16 @@ export class SeasonalBaseline {
 
   /** Standardised residuals of `values` against each metric's chosen baseline, clipped at ±Z_CLIP. */
   residuals(values: readonly number[], timestampMs: number, historyMs: number): Residuals {
-    const z = new Float64Array(this.dims);
-    const perUnit = new Float64Array(this.dims);
+    const r = noResiduals(this.dims);
     for (let d = 0; d < this.dims; d++) {
       const m = this.chosen(d, historyMs);
       const expected = this.expected(m, d, timestampMs);
       const noise = Math.max(this.noise(m, d), this.hourlyNoise(d, timestampMs, historyMs));
-      z[d] = Math.max(-Z_CLIP, Math.min(Z_CLIP, (values[d] - expected) / noise));
-      perUnit[d] = Math.abs(expected) / noise;
+      r.z[d] = Math.max(-Z_CLIP, Math.min(Z_CLIP, (values[d] - expected) / noise));
+      r.perUnit[d] = Math.abs(expected) / noise;
+      r.relative[d] = expected !== 0 ? (values[d] - expected) / Math.abs(expected) : 0;
     }
-    return { z, perUnit };
+    return r;
   }
 
   /** Starts every candidate at the first sample. */
@@ -155,11 +168,18 @@ export class SeasonalBaseline {
    * Scales what every candidate expects of a metric by 1 + `relative[d]` (a
    * shift the key's peers share, a quarter less traffic): levels and profiles
    * alike, so the whole day's shape takes the new size, not just this hour.
+   * Only a metric every candidate expects above zero at `timestampMs`, and
+   * by at most MAX_ADOPTED_FACTOR either way: a share of an expectation near
+   * or below zero says nothing about the shift, and would scale it wildly or
+   * the wrong way.
    */
-  scaleExpected(relative: Float64Array): void {
+  scaleExpected(relative: Float64Array, timestampMs: number): void {
     for (let d = 0; d < this.dims; d++) {
       const factor = 1 + relative[d];
-      if (factor === 1 || !(factor > 0)) continue;
+      if (factor === 1 || !(factor >= 1 / MAX_ADOPTED_FACTOR && factor <= MAX_ADOPTED_FACTOR)) continue;
+      let positive = true;
+      for (let m = 0; m < CANDIDATES; m++) positive &&= this.expected(m, d, timestampMs) > 0;
+      if (!positive) continue;
       for (let m = 0; m < CANDIDATES; m++) this.level[m * this.dims + d] *= factor;
       for (let h = 0; h < HOURS; h++) this.daily[h * this.dims + d] *= factor;
       for (let k = 0; k < WEEKDAYS; k++) this.weekly[k * this.dims + d] *= factor;

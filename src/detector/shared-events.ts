@@ -12,6 +12,8 @@ import { FLEET_SHIFT } from './peers';
 export interface Judged {
   detection: Detection;
   raw?: { score: number; probability: number; threshold: number };
+  /** The member adopted a shift its crowd shares, found this round: that shift is news whatever the scores say yet. */
+  adopted?: boolean;
 }
 
 /** What the events need to know of each sample of the round, in the same order as the verdicts. */
@@ -23,7 +25,7 @@ export interface Member {
 
 /**
  * A shared shift is an event when at least `peerShare` of the containers
- * sharing it would have been alarms on their own. The fleet is looked at
+ * sharing it would have been alarms on their own, or adopted it this round. The fleet is looked at
  * first, and an event for the fleet also closes its services' episodes.
  * `lastEventMs` (per group, and FLEET_SHIFT) is the detector's memory of
  * events raised. Marks the chosen verdicts in place.
@@ -31,14 +33,15 @@ export interface Member {
 export function raiseSharedEvents(members: readonly Member[], judged: readonly Judged[], lastEventMs: Map<string, number>, o: DetectorOptions): void {
   type Alarm = { k: number } & NonNullable<Judged['raw']>;
   const crowds = new Map<string, { members: number; alarms: Alarm[]; groups: Set<string> }>();
-  judged.forEach(({ detection, raw }, k) => {
+  judged.forEach(({ detection, raw, adopted }, k) => {
     if (!raw) return;
     const m = members[k];
     const id = detection.scope === 'fleet' ? FLEET_SHIFT : m.group;
     const crowd = crowds.get(id) ?? { members: 0, alarms: [], groups: new Set<string>() };
     crowd.members++;
     crowd.groups.add(m.group);
-    if (raw.probability < riskPerSample(o, m.stepMs)) crowd.alarms.push({ k, ...raw });
+    // Adoption takes the shift out of the next rounds' residuals, so the round it is found on is the one to tell.
+    if (adopted || raw.probability < riskPerSample(o, m.stepMs)) crowd.alarms.push({ k, ...raw });
     crowds.set(id, crowd);
   });
   const recent = (id: string, t: number) => t - (lastEventMs.get(id) ?? Number.NEGATIVE_INFINITY) < o.episodeMs;

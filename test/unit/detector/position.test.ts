@@ -48,8 +48,8 @@ describe('position against the long-run level', () => {
     for (let i = 1; i < 3 * DAY_ROWS; i++) p.learn([50 + rng.normal()], 1 / (i + 1));
     // The first day of a shift to 60 (ten deviations): still far from the key's usual place at its end.
     for (let i = 0; i < DAY_ROWS; i++) p.learn([60 + rng.normal()], 1 - 2 ** (-STEP / (7 * 24 * 3_600_000)));
-    expect(p.of([60]).position[0]).toBeGreaterThan(3);
-    expect(p.of([50]).position[0]).toBeLessThan(0);
+    expect(p.of([60]).z[0]).toBeGreaterThan(3);
+    expect(p.of([50]).z[0]).toBeLessThan(0);
     // A 100% change of the level, in position units: what a shift the peers share is taken out by.
     expect(p.of([60]).perUnit[0]).toBeGreaterThan(10);
   });
@@ -57,16 +57,16 @@ describe('position against the long-run level', () => {
   it('clips like the residuals, and credits a flat key with a deviation of 1% of its level', () => {
     const p = position();
     p.start([100]);
-    expect(p.of([101]).position[0]).toBeCloseTo(1, 4);
-    expect(p.of([1e9]).position[0]).toBe(20);
+    expect(p.of([101]).z[0]).toBeCloseTo(1, 4);
+    expect(p.of([1e9]).z[0]).toBe(20);
   });
 
   it("is never narrower than the hour's own noise: where a job runs every night, its height is that hour's ordinary", () => {
     const p = position();
     p.start([100]);
     // The key's spread is 1% of its level; at the job's hour the baseline has seen 30 units of noise beyond the day's.
-    expect(p.of([130]).position[0]).toBe(20);
-    expect(p.of([130], () => 30).position[0]).toBeCloseTo(1, 4);
+    expect(p.of([130]).z[0]).toBe(20);
+    expect(p.of([130], () => 30).z[0]).toBeCloseTo(1, 4);
     expect(p.of([130], () => 30).perUnit[0]).toBeCloseTo(100 / 30, 4);
   });
 

@@ -83,5 +83,21 @@ describe('seasonality, found not assumed', () => {
     expect(b.residuals([80], t, t - START).z[0]).toBeGreaterThan(15);
     expect(b.hourlyNoise(0, START + 5 * DAY + 2.4 * HOUR, 5 * DAY)).toBeGreaterThan(5 * b.hourlyNoise(0, t, 5 * DAY));
   });
+
+  it('adopts a shared shift by scaling what it expects, but not an expectation at or below zero, nor a factor beyond fourfold', () => {
+    const at = START + 3 * DAY;
+    const expectedAfter = (level: number, relative: number) => {
+      const b = baseline();
+      learn(b, 3, HOUR, (_, rng) => level + rng.normal());
+      const before = b.expected(b.chosen(0, 3 * DAY), 0, at);
+      b.scaleExpected(Float64Array.from([relative]), at);
+      return b.expected(b.chosen(0, 3 * DAY), 0, at) / before;
+    };
+    expect(expectedAfter(50, 0.2)).toBeCloseTo(1.2, 6);
+    expect(expectedAfter(50, -0.5)).toBeCloseTo(0.5, 6);
+    // A share of a negative expectation would move it the wrong way; a ninefold change is an event, not a shift.
+    expect(expectedAfter(-50, 0.2)).toBe(1);
+    expect(expectedAfter(50, 8)).toBe(1);
+  });
 });
 
