@@ -10,7 +10,8 @@ import { GRACE_MS } from '../../../bench/lib/incident-scoring';
 
 const HOUR = 3_600_000;
 const set = generateIncidentSet(1, 5);
-const alarms = detectorAlarms(set).filter((a) => a.scope === 'container');
+const all = detectorAlarms(set);
+const alarms = all.filter((a) => a.scope === 'container');
 const isIncident = (a: { key: string; timeMs: number }) => set.incidents.some((i) => i.container === a.key && a.timeMs >= i.fromMs - set.stepMs && a.timeMs < i.toMs + GRACE_MS);
 const falseWithin = (fromMs: number, hours: number, group?: string) =>
   alarms.filter((a) => !isIncident(a) && a.timeMs >= fromMs && a.timeMs < fromMs + hours * HOUR && (group === undefined || a.group === group));
@@ -19,6 +20,9 @@ describe('shifts the peers share', () => {
   it('adopts a deploy its whole service shares: no api container alarm in the day after it', () => {
     const deployMs = START_MS + SERVICE_SHIFT.atMinute * 60_000;
     expect(falseWithin(deployMs, 24, SERVICE_SHIFT.service)).toEqual([]);
+    // Adopted, and said: one shared event for it within the hour (the service's, or the fleet's when other containers happen to move with it).
+    const events = all.filter((a) => a.scope !== 'container' && a.timeMs >= deployMs && a.timeMs < deployMs + HOUR);
+    expect(events).toHaveLength(1);
   });
 
   it('adopts the weekend drop the whole fleet shares: no container alarm in the hour after it', () => {
