@@ -12,7 +12,7 @@ export type DetectionScope = 'container' | 'service' | 'fleet';
 export interface Detection {
   /** The evidence judged: the forest's scores averaged over the last `evidenceHalfLifeMs`. */
   score: number;
-  /** The score whose tail probability is the risk level: `isAnomaly` needs `score > threshold`. */
+  /** The score the forest's side alarms beyond (its share of the risk level); a value beyond its metric's tail alarms whatever the score. */
   threshold: number;
   isAnomaly: boolean;
   warmingUp: boolean;
@@ -26,7 +26,7 @@ export interface Detection {
    * a scale-out on its own (the policy makes it a 'shift').
    */
   scope: DetectionScope;
-  /** P(a score this high) under the key's own recent behaviour (1 when the score is not in the tail). */
+  /** P(evidence this strong, or a value this high) under the key's own recent behaviour: the smaller of the two tests', at one risk level (keyProbability). */
   probability: number;
   /**
    * The sample is part of an unusual stretch, alarmed or not: in the tail
@@ -62,6 +62,26 @@ export function riskPerSample(o: DetectorOptions, stepMs: number): number {
   return (o.dailyRisk * Math.min(look, DAY_MS)) / DAY_MS;
 }
 
+/**
+ * How many samples one look spans: the forest's evidence is an average, so
+ * its exceedances come once a look; a value's tail is judged sample by
+ * sample, so its risk per sample is this much smaller (Infinity while the
+ * step is not known: no tail is judged before it is).
+ */
+export function samplesPerLook(o: DetectorOptions, stepMs: number): number {
+  return stepMs > 0 ? Math.max(stepMs, o.evidenceHalfLifeMs) / stepMs : Number.POSITIVE_INFINITY;
+}
+
+/**
+ * The two tests share the key's risk, by a union bound: half goes to the
+ * forest's evidence, half to the metrics' tails (split evenly among them and
+ * spread over the samples of a look). The key's probability is the smaller
+ * of the two, scaled back to the whole risk: one risk level still holds.
+ */
+export function keyProbability(forest: number, tail: number, tails: number, perLook: number): number {
+  return Math.min(1, 2 * Math.min(forest, tail * tails * perLook));
+}
+
 /** Whether a sample is unusual: in the tail beyond the risk level and judged (not warming up). */
 export function isUnusual(probability: number, risk: number, warmingUp: boolean): boolean {
   return !warmingUp && probability < risk;
@@ -81,4 +101,20 @@ export function foldAttribution(high: Float64Array, low: Float64Array, dims: num
     l[i % dims] += low[i];
   }
   return { high: h, low: l };
+}
+
+/**
+ * Where a metric's tail, not the forest, decides the verdict (its share of
+ * the risk, `tailWeight` = metrics × samples per look, is the smaller), that
+ * metric carries at least half the attribution: it is what went beyond its
+ * range, whatever the forest's cuts pointed at.
+ */
+export function withTail(attribution: { high: number[]; low: number[] }, tails: Float64Array, forest: number, tailWeight: number): { high: number[]; low: number[] } {
+  let d = 0;
+  for (let k = 1; k < tails.length; k++) if (tails[k] < tails[d]) d = k;
+  if (!(tails[d] * tailWeight < forest)) return attribution;
+  const total = [...attribution.high, ...attribution.low].reduce((a, b) => a + b, 0);
+  const high = attribution.high.slice();
+  high[d] += Math.max(total, 1);
+  return { high, low: attribution.low };
 }

@@ -9,7 +9,7 @@
  */
 import { BinaryReader, BinaryWriter, ByteCounter, type ByteSink } from './codec';
 import { FEATURES_PER_METRIC, resolveOptions, type DetectorOptions } from './defaults';
-import { foldAttribution, isUnusual, riskPerSample, type Detection, type DetectionScope, type DetectorInput } from './detection';
+import { foldAttribution, isUnusual, keyProbability, riskPerSample, samplesPerLook, withTail, type Detection, type DetectionScope, type DetectorInput } from './detection';
 import { RandomCutForest, type ForestOptions } from './forest';
 import { KeyModel } from './key-model';
 import type { Residuals } from './seasonality';
@@ -32,7 +32,7 @@ export class DetectorStateVersionError extends Error {
     this.name = 'DetectorStateVersionError';
   }
 }
-const VERSION = 14;
+const VERSION = 15;
 /** The key under which the fleet's own shared-shift episodes are remembered, beside the services'. */
 const FLEET = FLEET_SHIFT;
 
@@ -168,33 +168,43 @@ export class FleetDetector {
       const ownPosition = view ? withoutShared(positions.z, view.common, positions.perUnit) : positions.z;
       const fresh = freshShift(FLEET) | freshShift(f.input.group);
       const shared = view && fresh ? f.model.toAdopt(view.adoptLimit, fresh, residuals, positions, o) : undefined;
-      return this.judgeOne(f, f.model.point(own, ownPosition), view?.scope ?? 'container', shared);
+      return this.judgeOne(f, f.model.point(own, ownPosition), view?.scope ?? 'container', shared, view?.common);
     });
     raiseSharedEvents(flights.map((f) => ({ group: f.input.group, timestampMs: f.input.timestampMs, stepMs: f.model.stepMs })), detections, this.sharedAlarmMs, o);
     return detections.map(({ detection }) => detection);
   }
 
-  /** Stages 2–4 for one sample: forest score, calibration, decision; then learning, for an in-order sample. */
-  private judgeOne(f: InFlight, point: Float32Array, scope: DetectionScope, shared?: SharedPart): Judged {
+  /**
+   * Stages 2–4 for one sample: forest score and the values' tails,
+   * calibration, decision; then learning, for an in-order sample. `sharedMetrics`
+   * are those whose shift the key shares with its peers: their tails are the
+   * shared event's evidence, not the container's.
+   */
+  private judgeOne(f: InFlight, point: Float32Array, scope: DetectionScope, shared?: SharedPart, sharedMetrics?: Float64Array): Judged {
     const o = this.options;
     const { model, input } = f;
     const t = input.timestampMs;
     const forest = this.forestFor(input.group);
     const risk = riskPerSample(o, model.stepMs);
+    const perLook = samplesPerLook(o, model.stepMs);
+    const tails = model.tails(input.values, t, o);
+    const ownTails = tails.map((p, d) => (sharedMetrics && sharedMetrics[d] !== 0 ? 1 : p));
+    const ownTail = Math.min(...ownTails);
     const warmingUp = model.samples === 0 || t < model.warmupEndsAtMs(t, o);
     // A shared shift is also judged on the key's own residuals (before anything of this sample is learned), to decide whether it is an event.
     const inOrder = f.arrival === 'in-order';
     // A late or duplicate sample adds its score as if one step had passed, to an average it then leaves as it was.
     const elapsed = inOrder ? model.elapsedTo(t) : model.stepMs;
-    const threshold = model.calibrator.threshold(risk);
+    const threshold = model.calibrator.threshold(risk / 2);
     let raw: Judged['raw'];
     if (scope !== 'container' && !warmingUp) {
       const evidence = model.calibrator.evidence(forest.score(model.point(model.decoupled(f.residuals.z, o), f.positions.z)).score, elapsed, o.evidenceHalfLifeMs);
-      raw = { score: evidence, probability: model.calibrator.probability(evidence), threshold };
+      raw = { score: evidence, probability: keyProbability(model.calibrator.probability(evidence), Math.min(...tails), o.dimensions, perLook), threshold };
     }
     const scored = inOrder ? forest.scoreAndUpdate(point, t) : forest.score(point);
     const evidence = model.calibrator.evidence(scored.score, elapsed, o.evidenceHalfLifeMs);
-    const probability = model.calibrator.probability(evidence);
+    const forestProbability = model.calibrator.probability(evidence);
+    const probability = keyProbability(forestProbability, ownTail, o.dimensions, perLook);
     const quiet = t - model.lastAlarmMs < o.episodeMs;
     const unusual = isUnusual(probability, risk, warmingUp);
     const isAnomaly = unusual && !quiet;
@@ -210,7 +220,7 @@ export class FleetDetector {
       isAnomaly,
       warmingUp,
       unusual,
-      attribution: foldAttribution(scored.high, scored.low, o.dimensions),
+      attribution: withTail(foldAttribution(scored.high, scored.low, o.dimensions), ownTails, forestProbability, o.dimensions * perLook),
       scope: isAnomaly ? 'container' : scope,
       probability,
       arrival: f.arrival,

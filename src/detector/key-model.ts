@@ -8,6 +8,7 @@
 import type { BinaryReader, ByteSink } from './codec';
 import { TailCalibrator } from './calibration';
 import { FEATURES_PER_METRIC, type DetectorOptions } from './defaults';
+import { PeakTail, tailProbability } from './peaks';
 import { LongRunPosition, positionHalfLifeMs } from './position';
 import { sharedPart, type SharedPart } from './peers';
 import { noResiduals, SeasonalBaseline, Z_CLIP, type Residuals } from './seasonality';
@@ -34,6 +35,8 @@ export class KeyModel {
   readonly relation: Float64Array;
   /** Where each value stands against the key's long-run level. */
   readonly position: LongRunPosition;
+  /** Each metric's highest values of the recent past: its tail. */
+  readonly peaks: PeakTail;
   /** The previous (shingleSize − 1) feature vectors, oldest first. */
   readonly history: Float32Array;
   private readonly slab: Slab;
@@ -50,15 +53,16 @@ export class KeyModel {
     this.slab = new Slab(bytes);
     const carved = this.carve(this.slab);
     this.slab.assertFull();
-    ({ baseline: this.baseline, calibrator: this.calibrator, relation: this.relation, position: this.position, history: this.history } = carved);
+    ({ baseline: this.baseline, calibrator: this.calibrator, relation: this.relation, position: this.position, peaks: this.peaks, history: this.history } = carved);
   }
 
-  private carve(s: Slab): { baseline: SeasonalBaseline; calibrator: TailCalibrator; relation: Float64Array; position: LongRunPosition; history: Float32Array } {
+  private carve(s: Slab): { baseline: SeasonalBaseline; calibrator: TailCalibrator; relation: Float64Array; position: LongRunPosition; peaks: PeakTail; history: Float32Array } {
     return {
       calibrator: new TailCalibrator(s),
       relation: s.f64(3),
       baseline: new SeasonalBaseline(this.dims, s),
       position: new LongRunPosition(this.dims, s),
+      peaks: new PeakTail(this.dims, s),
       history: s.f32((this.shingleSize - 1) * this.featureDims),
     };
   }
@@ -92,6 +96,16 @@ export class KeyModel {
   positions(values: readonly number[], timestampMs: number): Residuals {
     if (this.samples === 0 || this.seeded) return noResiduals(this.dims);
     return this.position.of(values, (d) => this.baseline.hourlyNoise(d, timestampMs, this.historyMs(timestampMs)));
+  }
+
+  /** Per metric, the chance of a value at least this high under the key's tail over the calibration window (1 while the tail is still being learned). */
+  tails(values: readonly number[], timestampMs: number, o: DetectorOptions): Float64Array {
+    const probability = new Float64Array(this.dims).fill(1);
+    for (let d = 0; d < this.dims; d++) {
+      const fit = this.peaks.fit(d, timestampMs, o.calibrationHalfLifeMs, o.warmupMs, this.position.spread(d));
+      if (fit !== null && Number.isFinite(values[d])) probability[d] = tailProbability(fit, values[d]);
+    }
+    return probability;
   }
 
   /** How much of the driver's residual the related metric's follows, in z units (its regression slope). */
@@ -164,6 +178,7 @@ export class KeyModel {
 
   /** Learns an in-order sample: `z` its residuals before peers were taken out, `point` what the forest saw. */
   learn(values: readonly number[], timestampMs: number, z: Float64Array, point: Float32Array, o: DetectorOptions): void {
+    this.peaks.learn(values, timestampMs, o.calibrationHalfLifeMs);
     if (this.samples === 0) {
       this.firstMs = timestampMs;
       this.baseline.start(values);
@@ -202,8 +217,9 @@ export class KeyModel {
   static seededFrom(sibling: KeyModel): KeyModel {
     const m = new KeyModel(sibling.group, sibling.dims, sibling.shingleSize);
     m.slab.copyFrom(sibling.slab);
-    // The sibling's own recent residuals are not this container's.
+    // The sibling's own recent residuals, and its peaks, are not this container's.
     m.history.fill(0);
+    m.peaks.clear();
     m.samples = sibling.samples;
     m.firstMs = sibling.firstMs;
     m.stepMs = sibling.stepMs;

@@ -39,7 +39,8 @@ export class LongRunPosition {
     this.deviation.fill(0);
   }
 
-  private spread(d: number): number {
+  /** Metric `d`'s long-run spread (a standard deviation), never below its floor. */
+  spread(d: number): number {
     return Math.max(MAD_TO_STD * this.deviation[d], MIN_DEVIATION + MIN_RELATIVE_DEVIATION * Math.abs(this.mean[d]));
   }
 

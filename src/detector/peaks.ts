@@ -1,0 +1,160 @@
+/**
+ * Stage 3b, the tail of the values themselves: peaks over threshold, as in
+ * SPOT (Siffer et al., "Anomaly detection in streams with extreme value
+ * theory", KDD 2017). The forest sees each value standardised and clipped, so
+ * a burst twice as high as every burst before looks like the bursts before;
+ * yet a value beyond anything the key has reached in a week is what an
+ * operator calls an incident first. Per metric, the key keeps the highest
+ * values of each day of its recent past; the highest of them are its peaks,
+ * their excesses over the next-highest value (the threshold) follow a
+ * generalised Pareto tail (Pickands–Balkema–de Haan), fitted by the method
+ * of moments, and a new value's probability is that tail's chance of
+ * reaching it. Upper tail only: a fall to zero is the forest's (a value can
+ * sink no lower than zero, and most metrics sit near it every night).
+ */
+import type { Slab } from './slab';
+
+/** The window is kept as this many blocks (days, for a week's window): old blocks leave whole, so the window slides without keeping every value. */
+export const PEAK_BLOCKS = 7;
+/** Values kept per block and metric: a day's top 2% at 5-minute steps (5.8) fits, at 1-minute steps the threshold sits higher, which the tail allows. */
+export const PEAKS_PER_BLOCK = 8;
+/** SPOT's initial threshold: the 98th percentile of the window, so about 2% of the values are peaks. */
+const PEAK_SHARE = 0.02;
+/** Fewer peaks than this cannot tell a tail's scale from its shape. */
+const MIN_PEAKS = 10;
+/** The fitted shape is kept within [−1, ½]: below −1 the tail ends before its mean excess, above ½ the moments it is fitted from do not exist. */
+const MIN_SHAPE = -1;
+const MAX_SHAPE = 0.5;
+const EMPTY = Number.NEGATIVE_INFINITY;
+
+/** A generalised Pareto tail above `threshold`, reached by `rate` of the window's values. */
+export interface PeakFit {
+  threshold: number;
+  rate: number;
+  shape: number;
+  scale: number;
+}
+
+/**
+ * The method of moments for the generalised Pareto distribution (Hosking &
+ * Wallis 1987): from the excesses' mean m and variance v, shape ½(1 − m²/v)
+ * and scale ½m(1 + m²/v). The scale is never below `minScale` (the metric's
+ * long-run spread): peaks that are all alike must not turn the next ripple
+ * above them into an impossibility.
+ */
+export function fitExcesses(excesses: readonly number[], minScale: number): { shape: number; scale: number } {
+  const n = excesses.length;
+  const mean = excesses.reduce((a, b) => a + b, 0) / n;
+  const variance = excesses.reduce((a, b) => a + (b - mean) ** 2, 0) / n;
+  const ratio = variance > 0 ? (mean * mean) / variance : Number.POSITIVE_INFINITY;
+  const shape = Math.min(MAX_SHAPE, Math.max(MIN_SHAPE, 0.5 * (1 - ratio)));
+  // Scale from the mean excess, m = σ / (1 − ξ), so a clamped shape keeps the mean the peaks have.
+  const scale = Math.max(mean * (1 - shape), minScale);
+  return { shape, scale };
+}
+
+/** P(a value at least `x`) under the fitted tail; 1 at or below the threshold. */
+export function tailProbability(fit: PeakFit, x: number): number {
+  const y = x - fit.threshold;
+  if (!(y > 0)) return 1;
+  if (Math.abs(fit.shape) < 1e-9) return fit.rate * Math.exp(-y / fit.scale);
+  const base = 1 + (fit.shape * y) / fit.scale;
+  return base <= 0 ? 0 : fit.rate * base ** (-1 / fit.shape);
+}
+
+export class PeakTail {
+  /** Per block, metric and slot: the block's highest values (EMPTY where unfilled). */
+  private readonly top: Float32Array;
+  /** Per block: which block of time it holds (time ÷ block length), and how many samples it saw. */
+  private readonly epoch: Float64Array;
+  private readonly count: Float32Array;
+  /** When the tail started learning: it is judged once it has seen `warmupMs` of its own. */
+  private readonly since: Float64Array;
+
+  constructor(
+    readonly dims: number,
+    slab: Slab,
+  ) {
+    this.epoch = slab.f64(PEAK_BLOCKS);
+    this.since = slab.f64(1);
+    this.top = slab.f32(PEAK_BLOCKS * dims * PEAKS_PER_BLOCK);
+    this.count = slab.f32(PEAK_BLOCKS);
+    this.clear();
+  }
+
+  /** Forgets every value (a key seeded from a sibling starts its own tail: a sibling's peaks are not its load). */
+  clear(): void {
+    this.epoch.fill(Number.NaN);
+    this.since[0] = Number.NaN;
+    this.top.fill(EMPTY);
+    this.count.fill(0);
+  }
+
+  private slot(block: number, d: number): number {
+    return (block * this.dims + d) * PEAKS_PER_BLOCK;
+  }
+
+  /** Whether block `b` holds time within the window that ends in epoch `now`. */
+  private fresh(b: number, now: number): boolean {
+    return this.epoch[b] > now - PEAK_BLOCKS && this.epoch[b] <= now;
+  }
+
+  /** The tail of metric `d` over the window ending at `timestampMs` (of `windowMs`), or null while there are too few peaks to fit one. */
+  fit(d: number, timestampMs: number, windowMs: number, warmupMs: number, minScale: number): PeakFit | null {
+    if (!(timestampMs - this.since[0] >= warmupMs)) return null;
+    const now = Math.floor(timestampMs / (windowMs / PEAK_BLOCKS));
+    const kept: number[] = [];
+    // Above every full block's lowest kept value, the kept values are all the window's values: peaks are counted only there.
+    let exactAbove = Number.NEGATIVE_INFINITY;
+    let n = 0;
+    for (let b = 0; b < PEAK_BLOCKS; b++) {
+      if (!this.fresh(b, now)) continue;
+      n += this.count[b];
+      const at = this.slot(b, d);
+      let lowest = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < PEAKS_PER_BLOCK; i++) {
+        const v = this.top[at + i];
+        lowest = Math.min(lowest, v);
+        if (v !== EMPTY) kept.push(v);
+      }
+      if (lowest !== EMPTY) exactAbove = Math.max(exactAbove, lowest);
+    }
+    kept.sort((a, b) => b - a);
+    let peaks = Math.min(Math.ceil(PEAK_SHARE * n), kept.length - 1);
+    while (peaks > 0 && kept[peaks] < exactAbove) peaks--;
+    // Ties at the threshold are not above it.
+    while (peaks > 0 && kept[peaks - 1] === kept[peaks]) peaks--;
+    if (peaks < MIN_PEAKS) return null;
+    const threshold = kept[peaks];
+    const { shape, scale } = fitExcesses(
+      kept.slice(0, peaks).map((v) => v - threshold),
+      minScale,
+    );
+    return { threshold, rate: peaks / n, shape, scale };
+  }
+
+  /**
+   * Learns an in-order sample, alarm or not, as the forest learns every
+   * point: a level that lasts is the key's range within the window, so an
+   * hour at a new high is one alarm, not one an hour for a week.
+   */
+  learn(values: readonly number[], timestampMs: number, windowMs: number): void {
+    const now = Math.floor(timestampMs / (windowMs / PEAK_BLOCKS));
+    const b = ((now % PEAK_BLOCKS) + PEAK_BLOCKS) % PEAK_BLOCKS;
+    if (this.epoch[b] !== now) {
+      this.epoch[b] = now;
+      this.count[b] = 0;
+      this.top.fill(EMPTY, this.slot(b, 0), this.slot(b + 1, 0));
+    }
+    if (Number.isNaN(this.since[0])) this.since[0] = timestampMs;
+    this.count[b]++;
+    for (let d = 0; d < this.dims; d++) {
+      const v = values[d];
+      if (!Number.isFinite(v)) continue;
+      const at = this.slot(b, d);
+      let lowest = at;
+      for (let i = at + 1; i < at + PEAKS_PER_BLOCK; i++) if (this.top[i] < this.top[lowest]) lowest = i;
+      if (v > this.top[lowest]) this.top[lowest] = v;
+    }
+  }
+}

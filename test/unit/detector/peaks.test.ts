@@ -1,0 +1,165 @@
+import { FleetDetector } from '../../../src/detector';
+import { DAY_MS, WEEK_MS } from '../../../src/detector/defaults';
+import { keyProbability, riskPerSample, samplesPerLook, withTail } from '../../../src/detector/detection';
+import { fitExcesses, PeakTail, tailProbability, type PeakFit } from '../../../src/detector/peaks';
+import { SeededRandom } from '../../../src/detector/random';
+import { Slab } from '../../../src/detector/slab';
+import { resolveOptions } from '../../../src/detector/defaults';
+
+const STEP = 300_000;
+const DAY_ROWS = 288;
+const START = Date.UTC(2026, 10, 2);
+
+function tail(dims = 1): PeakTail {
+  return new PeakTail(dims, new Slab(Slab.measure((s) => new PeakTail(dims, s))));
+}
+
+/**
+ * A spiky series as NAB's disk and network files are: near zero, with
+ * bursts that reach `spike` (± 5%) a few times a day, at random moments.
+ */
+function spiky(rng: SeededRandom, spike: number): number {
+  return rng.next() < 0.03 ? spike * (0.95 + 0.1 * rng.next()) * (0.5 + 0.5 * rng.next()) : rng.next();
+}
+
+describe('fitExcesses (generalised Pareto by the method of moments)', () => {
+  it('finds the exponential tail (shape 0) of exponential excesses, and its scale', () => {
+    const rng = new SeededRandom(3);
+    const excesses = Array.from({ length: 20_000 }, () => -2 * Math.log(1 - rng.next()));
+    const { shape, scale } = fitExcesses(excesses, 0);
+    expect(Math.abs(shape)).toBeLessThan(0.05);
+    expect(scale).toBeCloseTo(2, 0);
+  });
+
+  it('finds the bounded tail of uniform excesses (shape −1, ending at their maximum)', () => {
+    const excesses = Array.from({ length: 1001 }, (_, i) => i / 100);
+    const { shape, scale } = fitExcesses(excesses, 0);
+    expect(shape).toBeCloseTo(-1, 2);
+    // A GPD of shape −1 ends at scale / 1 = the largest excess.
+    expect(scale).toBeCloseTo(10, 1);
+  });
+
+  it('never fits a scale below the floor: peaks all alike do not make the next ripple impossible', () => {
+    const { scale } = fitExcesses([1, 1, 1, 1], 5);
+    expect(scale).toBe(5);
+  });
+});
+
+describe('tailProbability', () => {
+  const fit: PeakFit = { threshold: 10, rate: 0.02, shape: -0.5, scale: 4 };
+  it('is 1 at or below the threshold, the rate just above it, 0 beyond a bounded tail’s end', () => {
+    expect(tailProbability(fit, 9)).toBe(1);
+    expect(tailProbability(fit, 10)).toBe(1);
+    expect(tailProbability(fit, 10.0001)).toBeCloseTo(0.02, 4);
+    // Shape −0.5, scale 4: the tail ends 8 above the threshold.
+    expect(tailProbability(fit, 18.5)).toBe(0);
+  });
+  it('falls exponentially for shape 0', () => {
+    expect(tailProbability({ ...fit, shape: 0 }, 14)).toBeCloseTo(0.02 * Math.exp(-1), 6);
+  });
+});
+
+describe('PeakTail', () => {
+  const o = resolveOptions({ dimensions: 1 });
+
+  it('is not judged before it has seen a warm-up of its own, nor with too few peaks', () => {
+    const t = tail();
+    for (let i = 0; i < 5; i++) t.learn([i], START + i * STEP, WEEK_MS);
+    expect(t.fit(0, START + 5 * STEP, WEEK_MS, o.warmupMs, 1)).toBeNull();
+    expect(t.fit(0, START + DAY_MS, WEEK_MS, o.warmupMs, 1)).toBeNull();
+  });
+
+  it('calls a burst a third beyond every burst of the week improbable, and one like them ordinary', () => {
+    const rng = new SeededRandom(7);
+    const t = tail();
+    for (let i = 0; i < 7 * DAY_ROWS; i++) t.learn([spiky(rng, 100)], START + i * STEP, WEEK_MS);
+    const fit = t.fit(0, START + 7 * DAY_MS, WEEK_MS, o.warmupMs, 1);
+    expect(fit).not.toBeNull();
+    expect(tailProbability(fit!, 130)).toBeLessThan(1e-5);
+    // One metric's tail, spread over the three samples of a 15-minute look, keeps the key above its risk.
+    expect(keyProbability(1, tailProbability(fit!, 100), 1, 3)).toBeGreaterThan(riskPerSample(o, STEP));
+  });
+
+  it('counts its peaks only where it kept every value: a day of many bursts does not pull the threshold into the quiet days', () => {
+    const t = tail();
+    // One day with 60 bursts at 90–100, six quiet days at 0–1.
+    const rng = new SeededRandom(11);
+    for (let i = 0; i < 7 * DAY_ROWS; i++) {
+      const v = i < DAY_ROWS && i % 4 === 0 && i < 240 ? 90 + 10 * rng.next() : rng.next();
+      t.learn([v], START + i * STEP, WEEK_MS);
+    }
+    const fit = t.fit(0, START + 7 * DAY_MS - STEP, WEEK_MS, o.warmupMs, 0.1);
+    // The busy day kept only its 8 highest: below the lowest of them, the values it did not keep are unknown.
+    expect(fit === null || fit.threshold >= 90).toBe(true);
+  });
+
+  it('forgets blocks older than the window: a week later, last week’s bursts are not the range', () => {
+    const rng = new SeededRandom(5);
+    const t = tail();
+    for (let i = 0; i < 7 * DAY_ROWS; i++) t.learn([spiky(rng, 1000)], START + i * STEP, WEEK_MS);
+    for (let i = 7 * DAY_ROWS; i < 14 * DAY_ROWS; i++) t.learn([spiky(rng, 10)], START + i * STEP, WEEK_MS);
+    const fit = t.fit(0, START + 14 * DAY_MS, WEEK_MS, o.warmupMs, 0.1);
+    expect(tailProbability(fit!, 500)).toBeLessThan(1e-6);
+  });
+
+  it('forgets everything on clear', () => {
+    const t = tail();
+    for (let i = 0; i < 2 * DAY_ROWS; i++) t.learn([i % 50], START + i * STEP, WEEK_MS);
+    expect(t.fit(0, START + 2 * DAY_MS, WEEK_MS, o.warmupMs, 1)).not.toBeNull();
+    t.clear();
+    expect(t.fit(0, START + 2 * DAY_MS, WEEK_MS, o.warmupMs, 1)).toBeNull();
+  });
+});
+
+describe('the risk shared by the forest and the tails', () => {
+  const o = resolveOptions({});
+  it('spreads a tail’s per-sample chance over a look: three 5-minute samples in the 15-minute evidence, one hourly', () => {
+    expect(samplesPerLook(o, 5 * 60_000)).toBe(3);
+    expect(samplesPerLook(o, 60 * 60_000)).toBe(1);
+    expect(samplesPerLook(o, 0)).toBe(Number.POSITIVE_INFINITY);
+  });
+  it('gives each test its share of the risk (a union bound), never more than 1', () => {
+    expect(keyProbability(0.001, 1, 4, 3)).toBeCloseTo(0.002, 9);
+    expect(keyProbability(1, 1e-5, 4, 3)).toBeCloseTo(2 * 4 * 3 * 1e-5, 9);
+    expect(keyProbability(1, 1, 4, Number.POSITIVE_INFINITY)).toBe(1);
+  });
+  it('names the metric whose tail decided, whatever the forest pointed at', () => {
+    const a = withTail({ high: [3, 0], low: [0, 1] }, Float64Array.from([1, 1e-7]), 0.5, 6);
+    expect(a.high[1]).toBeGreaterThanOrEqual(a.high[0] + a.low[1]);
+    const kept = withTail({ high: [3, 0], low: [0, 1] }, Float64Array.from([1, 0.4]), 0.5, 6);
+    expect(kept.high).toEqual([3, 0]);
+  });
+});
+
+describe('the tails in the detector', () => {
+  it('raises a burst 40% beyond every burst of the past days, which the forest (its features clipped) sees as one more burst', () => {
+    for (const seed of [1, 2, 3]) {
+      const rng = new SeededRandom(seed);
+      const d = FleetDetector.create({ dimensions: 1, loadRelation: null, seed });
+      const high = 4 * DAY_ROWS - 100;
+      let raised = false;
+      for (let i = 0; i < high + 5; i++) {
+        const { isAnomaly, attribution } = d.update('k', 'g', START + i * STEP, [i === high ? 140 : spiky(rng, 100)]);
+        if (i >= high) raised ||= isAnomaly && attribution.high[0] > 0;
+      }
+      expect(raised).toBe(true);
+    }
+  });
+
+  it('leaves a record the whole fleet reaches at once to the shared event, not to each container', () => {
+    const rng = new SeededRandom(9);
+    const d = FleetDetector.create({ dimensions: 1, loadRelation: null });
+    const keys = Array.from({ length: 8 }, (_, k) => `c${k}`);
+    let containerAlarms = 0;
+    let events = 0;
+    const surge = 2 * DAY_ROWS + 100;
+    for (let i = 0; i <= surge + 12; i++) {
+      const out = d.updateBatch(keys.map((key) => ({ key, group: key.slice(0, 2), timestampMs: START + i * STEP, values: [i >= surge ? 300 + 10 * rng.next() : 50 + 10 * rng.next()] })));
+      if (i < surge) continue;
+      containerAlarms += out.filter((v) => v.isAnomaly && v.scope === 'container').length;
+      events += out.filter((v) => v.isAnomaly && v.scope !== 'container').length;
+    }
+    expect(containerAlarms).toBe(0);
+    expect(events).toBeGreaterThanOrEqual(1);
+  });
+});
