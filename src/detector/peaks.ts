@@ -22,6 +22,13 @@ export const PEAKS_PER_BLOCK = 8;
 const PEAK_SHARE = 0.02;
 /** Fewer peaks than this cannot tell a tail's scale from its shape. */
 const MIN_PEAKS = 10;
+/**
+ * Nor are more than a fifth of the window's values a tail: beyond that the
+ * fit follows the body of the distribution. At hourly steps the tail is
+ * judged from 50 samples on (its third day); chosen over a tenth on the
+ * tuning seeds, where a tenth left hourly series untested for four days.
+ */
+const MAX_PEAK_RATE = 0.2;
 /** The fitted shape is kept within [−1, ½]: below −1 the tail ends before its mean excess, above ½ the moments it is fitted from do not exist. */
 const MIN_SHAPE = -1;
 const MAX_SHAPE = 0.5;
@@ -120,11 +127,11 @@ export class PeakTail {
       if (lowest !== EMPTY) exactAbove = Math.max(exactAbove, lowest);
     }
     kept.sort((a, b) => b - a);
-    let peaks = Math.min(Math.ceil(PEAK_SHARE * n), kept.length - 1);
+    let peaks = Math.min(Math.max(Math.ceil(PEAK_SHARE * n), MIN_PEAKS), kept.length - 1);
     while (peaks > 0 && kept[peaks] < exactAbove) peaks--;
     // Ties at the threshold are not above it.
     while (peaks > 0 && kept[peaks - 1] === kept[peaks]) peaks--;
-    if (peaks < MIN_PEAKS) return null;
+    if (peaks < MIN_PEAKS || peaks > MAX_PEAK_RATE * n) return null;
     const threshold = kept[peaks];
     const { shape, scale } = fitExcesses(
       kept.slice(0, peaks).map((v) => v - threshold),

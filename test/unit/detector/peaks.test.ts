@@ -102,6 +102,18 @@ describe('PeakTail', () => {
     expect(tailProbability(fit!, 500)).toBeLessThan(1e-6);
   });
 
+  it('judges an hourly series from ten peaks among 50 samples (its third day), not from a quarter of 40', () => {
+    const rng = new SeededRandom(13);
+    const t = tail();
+    const HOUR = 3_600_000;
+    for (let i = 0; i < 40; i++) t.learn([50 + 10 * rng.next()], START + i * HOUR, WEEK_MS);
+    expect(t.fit(0, START + 40 * HOUR, WEEK_MS, o.warmupMs, 1)).toBeNull();
+    for (let i = 40; i < 60; i++) t.learn([50 + 10 * rng.next()], START + i * HOUR, WEEK_MS);
+    const fit = t.fit(0, START + 60 * HOUR, WEEK_MS, o.warmupMs, 1);
+    expect(fit).not.toBeNull();
+    expect(fit!.rate).toBeCloseTo(10 / 60, 6);
+  });
+
   it('forgets everything on clear', () => {
     const t = tail();
     for (let i = 0; i < 2 * DAY_ROWS; i++) t.learn([i % 50], START + i * STEP, WEEK_MS);
