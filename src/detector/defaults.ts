@@ -43,7 +43,7 @@ export interface DetectorOptions {
   forestHalfLifeMs: number;
   /** Half-life of the running average of forest scores that is judged (the evidence). */
   evidenceHalfLifeMs: number;
-  /** Half-life of the evidence's distribution the tail probability is taken from. */
+  /** Half-life of the evidence's distribution the tail probability is taken from, and the window of each metric's tail of values (peaks.ts, kept as seven blocks of a seventh each). */
   calibrationHalfLifeMs: number;
   /** The chance that one key raises a false alarm on an ordinary day: the one risk level the decision uses. */
   dailyRisk: number;

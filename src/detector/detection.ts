@@ -79,7 +79,8 @@ export function samplesPerLook(o: DetectorOptions, stepMs: number): number {
  * of the two, scaled back to the whole risk: one risk level still holds.
  */
 export function keyProbability(forest: number, tail: number, tails: number, perLook: number): number {
-  return Math.min(1, 2 * Math.min(forest, tail * tails * perLook));
+  const tailSide = Number.isFinite(perLook) ? tail * tails * perLook : 1;
+  return Math.min(1, 2 * Math.min(forest, tailSide));
 }
 
 /** Whether a sample is unusual: in the tail beyond the risk level and judged (not warming up). */

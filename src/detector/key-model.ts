@@ -103,7 +103,7 @@ export class KeyModel {
     const probability = new Float64Array(this.dims).fill(1);
     for (let d = 0; d < this.dims; d++) {
       const fit = this.peaks.fit(d, timestampMs, o.calibrationHalfLifeMs, o.warmupMs, this.position.spread(d));
-      if (fit !== null && Number.isFinite(values[d])) probability[d] = tailProbability(fit, values[d]);
+      if (fit !== null) probability[d] = tailProbability(fit, values[d]);
     }
     return probability;
   }

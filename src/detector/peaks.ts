@@ -16,8 +16,14 @@ import type { Slab } from './slab';
 
 /** The window is kept as this many blocks (days, for a week's window): old blocks leave whole, so the window slides without keeping every value. */
 export const PEAK_BLOCKS = 7;
-/** Values kept per block and metric: a day's top 2% at 5-minute steps (5.8) fits, at 1-minute steps the threshold sits higher, which the tail allows. */
-export const PEAKS_PER_BLOCK = 8;
+/**
+ * Values kept per block and metric: a day's top 2% at 5-minute steps (5.8)
+ * fits, and so does an hour-long incident at a new high (12 samples), which
+ * would otherwise fill the block and leave too few countable peaks for the
+ * rest of the week (at 1-minute steps the threshold sits higher, which the
+ * tail allows).
+ */
+export const PEAKS_PER_BLOCK = 12;
 /** SPOT's initial threshold: the 98th percentile of the window, so about 2% of the values are peaks. */
 const PEAK_SHARE = 0.02;
 /** Fewer peaks than this cannot tell a tail's scale from its shape. */
@@ -44,20 +50,32 @@ export interface PeakFit {
 
 /**
  * The method of moments for the generalised Pareto distribution (Hosking &
- * Wallis 1987): from the excesses' mean m and variance v, shape ½(1 − m²/v)
- * and scale ½m(1 + m²/v). The scale is never below `minScale` (the metric's
- * long-run spread): peaks that are all alike must not turn the next ripple
- * above them into an impossibility.
+ * Wallis 1987): from the excesses' mean m and variance v, the shape is
+ * ½(1 − m²/v), here taken one standard error heavier than estimated, and the
+ * scale keeps the mean excess, σ = m(1 − ξ). A negative shape gives the tail
+ * an end beyond which nothing is possible; from a few peaks (ties of an
+ * integer metric, a week of lognormal bursts that happened to stay low) that
+ * end is a guess, and a value past it would be called impossible. The error
+ * shrinks with the number of peaks, so a tail that truly ends (a metric at
+ * its cap) still shows as one. The scale is never below `minScale` (the
+ * metric's long-run spread).
  */
 export function fitExcesses(excesses: readonly number[], minScale: number): { shape: number; scale: number } {
   const n = excesses.length;
   const mean = excesses.reduce((a, b) => a + b, 0) / n;
   const variance = excesses.reduce((a, b) => a + (b - mean) ** 2, 0) / n;
   const ratio = variance > 0 ? (mean * mean) / variance : Number.POSITIVE_INFINITY;
-  const shape = Math.min(MAX_SHAPE, Math.max(MIN_SHAPE, 0.5 * (1 - ratio)));
+  const estimate = Math.max(MIN_SHAPE, 0.5 * (1 - ratio));
+  const shape = Math.min(MAX_SHAPE, estimate + shapeError(Math.min(estimate, 0.2), n));
   // Scale from the mean excess, m = σ / (1 − ξ), so a clamped shape keeps the mean the peaks have.
   const scale = Math.max(mean * (1 - shape), minScale);
   return { shape, scale };
+}
+
+/** The method of moments' standard error for the shape ξ from n excesses (Hosking & Wallis 1987, valid for ξ < ¼). */
+function shapeError(xi: number, n: number): number {
+  const variance = ((1 - xi) ** 2 * (1 - 2 * xi) ** 2 * (1 - xi + 6 * xi * xi)) / (n * (1 - 3 * xi) * (1 - 4 * xi));
+  return Math.sqrt(variance);
 }
 
 /** P(a value at least `x`) under the fitted tail; 1 at or below the threshold. */
@@ -67,6 +85,36 @@ export function tailProbability(fit: PeakFit, x: number): number {
   if (Math.abs(fit.shape) < 1e-9) return fit.rate * Math.exp(-y / fit.scale);
   const base = 1 + (fit.shape * y) / fit.scale;
   return base <= 0 ? 0 : fit.rate * base ** (-1 / fit.shape);
+}
+
+/** One block's part of the window: its sample count, the values it kept, and the level above which they are all it saw. */
+interface Block {
+  count: number;
+  values: number[];
+  exactAbove: number;
+}
+
+/** Too few peaks above the level every block's kept values are complete at. */
+const SATURATED = 'saturated';
+
+/** The tail fitted from the blocks' kept values: null with too few values or a tail too wide to be one, SATURATED when a full block cuts the peaks short. */
+function fitBlocks(blocks: readonly Block[], minScale: number): PeakFit | null | typeof SATURATED {
+  const n = blocks.reduce((sum, b) => sum + b.count, 0);
+  const kept = blocks.flatMap((b) => b.values).sort((a, b) => b - a);
+  const exactAbove = Math.max(...blocks.map((b) => b.exactAbove));
+  let peaks = Math.min(Math.max(Math.ceil(PEAK_SHARE * n), MIN_PEAKS), kept.length - 1);
+  if (peaks < MIN_PEAKS) return null;
+  while (peaks > 0 && kept[peaks] < exactAbove) peaks--;
+  if (peaks < MIN_PEAKS) return SATURATED;
+  // Ties at the threshold are not above it.
+  while (peaks > 0 && kept[peaks - 1] === kept[peaks]) peaks--;
+  if (peaks < MIN_PEAKS || peaks > MAX_PEAK_RATE * n) return null;
+  const threshold = kept[peaks];
+  const { shape, scale } = fitExcesses(
+    kept.slice(0, peaks).map((v) => v - threshold),
+    minScale,
+  );
+  return { threshold, rate: peaks / n, shape, scale };
 }
 
 export class PeakTail {
@@ -110,34 +158,16 @@ export class PeakTail {
   fit(d: number, timestampMs: number, windowMs: number, warmupMs: number, minScale: number): PeakFit | null {
     if (!(timestampMs - this.since[0] >= warmupMs)) return null;
     const now = Math.floor(timestampMs / (windowMs / PEAK_BLOCKS));
-    const kept: number[] = [];
-    // Above every full block's lowest kept value, the kept values are all the window's values: peaks are counted only there.
-    let exactAbove = Number.NEGATIVE_INFINITY;
-    let n = 0;
+    const blocks: Block[] = [];
     for (let b = 0; b < PEAK_BLOCKS; b++) {
       if (!this.fresh(b, now)) continue;
-      n += this.count[b];
       const at = this.slot(b, d);
-      let lowest = Number.POSITIVE_INFINITY;
-      for (let i = 0; i < PEAKS_PER_BLOCK; i++) {
-        const v = this.top[at + i];
-        lowest = Math.min(lowest, v);
-        if (v !== EMPTY) kept.push(v);
-      }
-      if (lowest !== EMPTY) exactAbove = Math.max(exactAbove, lowest);
+      const values = Array.from(this.top.subarray(at, at + PEAKS_PER_BLOCK)).filter((v) => v !== EMPTY);
+      // Below a full block's lowest kept value, the values it did not keep are unknown.
+      blocks.push({ count: this.count[b], values, exactAbove: values.length === PEAKS_PER_BLOCK ? Math.min(...values) : Number.NEGATIVE_INFINITY });
     }
-    kept.sort((a, b) => b - a);
-    let peaks = Math.min(Math.max(Math.ceil(PEAK_SHARE * n), MIN_PEAKS), kept.length - 1);
-    while (peaks > 0 && kept[peaks] < exactAbove) peaks--;
-    // Ties at the threshold are not above it.
-    while (peaks > 0 && kept[peaks - 1] === kept[peaks]) peaks--;
-    if (peaks < MIN_PEAKS || peaks > MAX_PEAK_RATE * n) return null;
-    const threshold = kept[peaks];
-    const { shape, scale } = fitExcesses(
-      kept.slice(0, peaks).map((v) => v - threshold),
-      minScale,
-    );
-    return { threshold, rate: peaks / n, shape, scale };
+    const fit = fitBlocks(blocks, minScale);
+    return fit === SATURATED ? null : fit;
   }
 
   /**
@@ -157,7 +187,6 @@ export class PeakTail {
     this.count[b]++;
     for (let d = 0; d < this.dims; d++) {
       const v = values[d];
-      if (!Number.isFinite(v)) continue;
       const at = this.slot(b, d);
       let lowest = at;
       for (let i = at + 1; i < at + PEAKS_PER_BLOCK; i++) if (this.top[i] < this.top[lowest]) lowest = i;

@@ -31,12 +31,19 @@ describe('fitExcesses (generalised Pareto by the method of moments)', () => {
     expect(scale).toBeCloseTo(2, 0);
   });
 
-  it('finds the bounded tail of uniform excesses (shape −1, ending at their maximum)', () => {
+  it('finds the bounded tail of uniform excesses (shape −1), taken one standard error heavier', () => {
     const excesses = Array.from({ length: 1001 }, (_, i) => i / 100);
     const { shape, scale } = fitExcesses(excesses, 0);
-    expect(shape).toBeCloseTo(-1, 2);
-    // A GPD of shape −1 ends at scale / 1 = the largest excess.
-    expect(scale).toBeCloseTo(10, 1);
+    // Hosking & Wallis: the estimate's variance at ξ = −1 is 14.4 / n.
+    expect(shape).toBeCloseTo(-1 + Math.sqrt(14.4 / 1001), 2);
+    // The mean excess (5) is kept: σ = m (1 − ξ).
+    expect(scale).toBeCloseTo(5 * (1 - shape), 6);
+  });
+
+  it('does not call a value just above peaks all alike impossible (an integer metric’s ties): few peaks, a wide error', () => {
+    const fit: PeakFit = { threshold: 4, rate: 12 / 2016, ...fitExcesses(new Array(12).fill(1), 1.2) };
+    expect(fit.shape).toBeGreaterThan(0);
+    expect(tailProbability(fit, 6)).toBeGreaterThan(1e-4);
   });
 
   it('never fits a scale below the floor: peaks all alike do not make the next ripple impossible', () => {
@@ -144,14 +151,14 @@ describe('the risk shared by the forest and the tails', () => {
 });
 
 describe('the tails in the detector', () => {
-  it('raises a burst 40% beyond every burst of the past days, which the forest (its features clipped) sees as one more burst', () => {
+  it('raises a burst twice as high as every burst of the past days, which the forest (its features clipped) sees as one more burst', () => {
     for (const seed of [1, 2, 3]) {
       const rng = new SeededRandom(seed);
       const d = FleetDetector.create({ dimensions: 1, loadRelation: null, seed });
       const high = 4 * DAY_ROWS - 100;
       let raised = false;
       for (let i = 0; i < high + 5; i++) {
-        const { isAnomaly, attribution } = d.update('k', 'g', START + i * STEP, [i === high ? 140 : spiky(rng, 100)]);
+        const { isAnomaly, attribution } = d.update('k', 'g', START + i * STEP, [i === high ? 200 : spiky(rng, 100)]);
         if (i >= high) raised ||= isAnomaly && attribution.high[0] > 0;
       }
       expect(raised).toBe(true);
