@@ -10,9 +10,15 @@ export type DetectionScope = 'container' | 'service' | 'fleet';
 
 /** One verdict: the score, the threshold it was judged by, and which dimensions pushed it up or down. */
 export interface Detection {
-  /** The evidence judged: the forest's scores averaged over the last `evidenceHalfLifeMs`. */
+  /**
+   * The evidence judged: the forest's scores averaged over the last
+   * `evidenceHalfLifeMs`; where a metric's tail decided the verdict, that
+   * tail's depth on the same scale ({@link tailScore}). Either way
+   * `score > threshold` says the sample is in the tail beyond the risk level,
+   * and their ratio how far (what the policy grades severity by).
+   */
   score: number;
-  /** The score the forest's side alarms beyond (its share of the risk level); a value beyond its metric's tail alarms whatever the score. */
+  /** The evidence the forest's side is unusual beyond (at its share of the risk level). */
   threshold: number;
   isAnomaly: boolean;
   warmingUp: boolean;
@@ -105,17 +111,29 @@ export function foldAttribution(high: Float64Array, low: Float64Array, dims: num
 }
 
 /**
- * Where a metric's tail, not the forest, decides the verdict (its share of
- * the risk, `tailWeight` = metrics × samples per look, is the smaller), that
- * metric carries at least half the attribution: it is what went beyond its
- * range, whatever the forest's cuts pointed at.
+ * Where a metric's tail, not the forest, decided the verdict, that metric
+ * carries at least half the attribution: it is what went beyond its range,
+ * whatever the forest's cuts pointed at.
  */
-export function withTail(attribution: { high: number[]; low: number[] }, tails: Float64Array, forest: number, tailWeight: number): { high: number[]; low: number[] } {
+export function withTail(attribution: { high: number[]; low: number[] }, tails: Float64Array, decided: boolean): { high: number[]; low: number[] } {
+  if (!decided) return attribution;
   let d = 0;
   for (let k = 1; k < tails.length; k++) if (tails[k] < tails[d]) d = k;
-  if (!(tails[d] * tailWeight < forest)) return attribution;
   const total = [...attribution.high, ...attribution.low].reduce((a, b) => a + b, 0);
   const high = attribution.high.slice();
   high[d] += Math.max(total, 1);
   return { high, low: attribution.low };
+}
+
+/** The smallest probability a depth is taken from: a bounded tail calls values past its end impossible (0). */
+const MIN_PROBABILITY = 1e-300;
+
+/**
+ * A verdict a metric's tail decided, on the forest's scale: the threshold
+ * times how many risk levels deep its probability lies (ln p / ln risk), so
+ * a probability at the risk level scores the threshold and one at the risk
+ * squared twice it.
+ */
+export function tailScore(threshold: number, probability: number, risk: number): number {
+  return (threshold * Math.log(Math.max(probability, MIN_PROBABILITY))) / Math.log(risk);
 }

@@ -9,7 +9,7 @@
  */
 import { BinaryReader, BinaryWriter, ByteCounter, type ByteSink } from './codec';
 import { FEATURES_PER_METRIC, resolveOptions, type DetectorOptions } from './defaults';
-import { foldAttribution, isUnusual, keyProbability, riskPerSample, samplesPerLook, withTail, type Detection, type DetectionScope, type DetectorInput } from './detection';
+import { foldAttribution, isUnusual, keyProbability, riskPerSample, samplesPerLook, tailScore, withTail, type Detection, type DetectionScope, type DetectorInput } from './detection';
 import { RandomCutForest, type ForestOptions } from './forest';
 import { KeyModel } from './key-model';
 import type { Residuals } from './seasonality';
@@ -214,13 +214,14 @@ export class FleetDetector {
       if (shared) model.adoptShared(shared, t);
       model.learn(input.values, t, f.residuals.z, point, o);
     }
+    const tailDecided = ownTail * o.dimensions * perLook < forestProbability;
     const detection: Detection = {
-      score: evidence,
+      score: tailDecided ? tailScore(threshold, probability, risk) : evidence,
       threshold,
       isAnomaly,
       warmingUp,
       unusual,
-      attribution: withTail(foldAttribution(scored.high, scored.low, o.dimensions), ownTails, forestProbability, o.dimensions * perLook),
+      attribution: withTail(foldAttribution(scored.high, scored.low, o.dimensions), ownTails, tailDecided),
       scope: isAnomaly ? 'container' : scope,
       probability,
       arrival: f.arrival,
