@@ -80,13 +80,15 @@ export function samplesPerLook(o: DetectorOptions, stepMs: number): number {
 
 /**
  * The two tests share the key's risk, by a union bound: half goes to the
- * forest's evidence, half to the metrics' tails (split evenly among them and
- * spread over the samples of a look). The key's probability is the smaller
- * of the two, scaled back to the whole risk: one risk level still holds.
+ * forest's evidence, half to the metrics' tails (split evenly among the
+ * `tails` judged, and spread over the samples of a look). The key's
+ * probability is the smaller of the two, scaled back to the whole risk: one
+ * risk level still holds. While no tail is judged yet (a new key, an hourly
+ * series' first two days) the forest is the only test and has all of it.
  */
 export function keyProbability(forest: number, tail: number, tails: number, perLook: number): number {
-  const tailSide = Number.isFinite(perLook) ? tail * tails * perLook : 1;
-  return Math.min(1, 2 * Math.min(forest, tailSide));
+  if (tails === 0 || !Number.isFinite(perLook)) return forest;
+  return Math.min(1, 2 * Math.min(forest, tail * tails * perLook));
 }
 
 /** Whether a sample is unusual: in the tail beyond the risk level and judged (not warming up). */

@@ -187,7 +187,7 @@ export class FleetDetector {
     const forest = this.forestFor(input.group);
     const risk = riskPerSample(o, model.stepMs);
     const perLook = samplesPerLook(o, model.stepMs);
-    const tails = model.tails(input.values, t, o);
+    const { probability: tails, judged } = model.tails(input.values, t, o);
     const ownTails = tails.map((p, d) => (sharedMetrics && sharedMetrics[d] !== 0 ? 1 : p));
     const ownTail = Math.min(...ownTails);
     const warmingUp = model.samples === 0 || t < model.warmupEndsAtMs(t, o);
@@ -195,16 +195,16 @@ export class FleetDetector {
     const inOrder = f.arrival === 'in-order';
     // A late or duplicate sample adds its score as if one step had passed, to an average it then leaves as it was.
     const elapsed = inOrder ? model.elapsedTo(t) : model.stepMs;
-    const threshold = model.calibrator.threshold(risk / 2);
+    const threshold = model.calibrator.threshold(judged > 0 ? risk / 2 : risk);
     let raw: Judged['raw'];
     if (scope !== 'container' && !warmingUp) {
       const evidence = model.calibrator.evidence(forest.score(model.point(model.decoupled(f.residuals.z, o), f.positions.z)).score, elapsed, o.evidenceHalfLifeMs);
-      raw = { score: evidence, probability: keyProbability(model.calibrator.probability(evidence), Math.min(...tails), o.dimensions, perLook), threshold };
+      raw = { score: evidence, probability: keyProbability(model.calibrator.probability(evidence), Math.min(...tails), judged, perLook), threshold };
     }
     const scored = inOrder ? forest.scoreAndUpdate(point, t) : forest.score(point);
     const evidence = model.calibrator.evidence(scored.score, elapsed, o.evidenceHalfLifeMs);
     const forestProbability = model.calibrator.probability(evidence);
-    const probability = keyProbability(forestProbability, ownTail, o.dimensions, perLook);
+    const probability = keyProbability(forestProbability, ownTail, judged, perLook);
     const quiet = t - model.lastAlarmMs < o.episodeMs;
     const unusual = isUnusual(probability, risk, warmingUp);
     const isAnomaly = unusual && !quiet;
@@ -214,7 +214,7 @@ export class FleetDetector {
       if (shared) model.adoptShared(shared, t);
       model.learn(input.values, t, f.residuals.z, point, o);
     }
-    const tailDecided = ownTail * o.dimensions * perLook < forestProbability;
+    const tailDecided = judged > 0 && ownTail * judged * perLook < forestProbability;
     const detection: Detection = {
       score: tailDecided ? tailScore(threshold, probability, risk) : evidence,
       threshold,

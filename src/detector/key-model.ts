@@ -98,14 +98,21 @@ export class KeyModel {
     return this.position.of(values, (d) => this.baseline.hourlyNoise(d, timestampMs, this.historyMs(timestampMs)));
   }
 
-  /** Per metric, the chance of a value at least this high under the key's tail over the calibration window (1 while the tail is still being learned). */
-  tails(values: readonly number[], timestampMs: number, o: DetectorOptions): Float64Array {
+  /**
+   * Per metric, the chance of a value at least this high under the key's
+   * tail over the calibration window (1 where the tail is still being
+   * learned), and how many metrics' tails were judged.
+   */
+  tails(values: readonly number[], timestampMs: number, o: DetectorOptions): { probability: Float64Array; judged: number } {
     const probability = new Float64Array(this.dims).fill(1);
+    let judged = 0;
     for (let d = 0; d < this.dims; d++) {
       const fit = this.peaks.fit(d, timestampMs, o.calibrationHalfLifeMs, o.warmupMs, this.position.spread(d));
-      if (fit !== null) probability[d] = tailProbability(fit, values[d]);
+      if (fit === null) continue;
+      probability[d] = tailProbability(fit, values[d]);
+      judged++;
     }
-    return probability;
+    return { probability, judged };
   }
 
   /** How much of the driver's residual the related metric's follows, in z units (its regression slope). */

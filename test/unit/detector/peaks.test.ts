@@ -142,6 +142,9 @@ describe('the risk shared by the forest and the tails', () => {
     expect(keyProbability(1, 1e-5, 4, 3)).toBeCloseTo(2 * 4 * 3 * 1e-5, 9);
     expect(keyProbability(1, 1, 4, Number.POSITIVE_INFINITY)).toBe(1);
   });
+  it('splits the risk only among the tests made: with no tail judged yet, the forest has all of it', () => {
+    expect(keyProbability(0.001, 1, 0, 3)).toBe(0.001);
+  });
   it('names the metric whose tail decided, whatever the forest pointed at', () => {
     const a = withTail({ high: [3, 0], low: [0, 1] }, Float64Array.from([1, 1e-7]), true);
     expect(a.high[1]).toBeGreaterThanOrEqual(a.high[0] + a.low[1]);
