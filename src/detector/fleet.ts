@@ -3,8 +3,8 @@
  * one random cut forest per group (ECS service), so 10,000 containers share a
  * few dozen forests. Each cycle's samples go through the stages in order:
  * features (time, seasonality, peers: key-model.ts, seasonality.ts, peers.ts)
- * → forest score (forest.ts) → calibration (calibration.ts) → decision and
- * attribution (detection.ts). The whole state serializes to one compact,
+ * → forest score (forest.ts) and each metric's tail of values (peaks.ts)
+ * → calibration (calibration.ts) → decision and attribution (detection.ts). The whole state serializes to one compact,
  * versioned binary object that the Lambda keeps between runs.
  */
 import { BinaryReader, BinaryWriter, ByteCounter, type ByteSink } from './codec';

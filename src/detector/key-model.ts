@@ -2,8 +2,9 @@
  * What the detector remembers about one key (one container, or one series in
  * the CLI): its clock (first and last timestamp, step), its seasonal baseline,
  * the relation between its load metrics, the last residual vectors (the
- * forest's shingle), its score tail and its last alarm. About 1 KB for four
- * metrics; the forests are shared per group.
+ * forest's shingle), its score tail, each metric's highest recent values
+ * (its tail of values) and its last alarm. About 4.7 KB for four metrics,
+ * 1.4 KB of it the tails; the forests are shared per group.
  */
 import type { BinaryReader, ByteSink } from './codec';
 import { TailCalibrator } from './calibration';
