@@ -12,10 +12,10 @@ export type DetectionScope = 'container' | 'service' | 'fleet';
 export interface Detection {
   /**
    * The evidence judged: the forest's scores averaged over the last
-   * `evidenceHalfLifeMs`; where a metric's tail decided the verdict, that
-   * tail's depth on the same scale ({@link tailScore}). Either way
-   * `score > threshold` says the sample is in the tail beyond the risk level,
-   * and their ratio how far (what the policy grades severity by).
+   * `evidenceHalfLifeMs`; where a metric's tail made the sample unusual, the
+   * evidence the forest would need for the same probability. Either way
+   * `score > threshold` says the sample is unusual, and their ratio how far
+   * (what the policy grades severity by).
    */
   score: number;
   /** The evidence the forest's side is unusual beyond (at its share of the risk level). */
@@ -125,17 +125,4 @@ export function withTail(attribution: { high: number[]; low: number[] }, tails: 
   const high = attribution.high.slice();
   high[d] += Math.max(total, 1);
   return { high, low: attribution.low };
-}
-
-/** The smallest probability a depth is taken from: a bounded tail calls values past its end impossible (0). */
-const MIN_PROBABILITY = 1e-300;
-
-/**
- * A verdict a metric's tail decided, on the forest's scale: the threshold
- * times how many risk levels deep its probability lies (ln p / ln risk), so
- * a probability at the risk level scores the threshold and one at the risk
- * squared twice it.
- */
-export function tailScore(threshold: number, probability: number, risk: number): number {
-  return (threshold * Math.log(Math.max(probability, MIN_PROBABILITY))) / Math.log(risk);
 }

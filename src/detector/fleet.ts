@@ -9,7 +9,7 @@
  */
 import { BinaryReader, BinaryWriter, ByteCounter, type ByteSink } from './codec';
 import { FEATURES_PER_METRIC, resolveOptions, type DetectorOptions } from './defaults';
-import { foldAttribution, isUnusual, keyProbability, riskPerSample, samplesPerLook, tailScore, withTail, type Detection, type DetectionScope, type DetectorInput } from './detection';
+import { foldAttribution, isUnusual, keyProbability, riskPerSample, samplesPerLook, withTail, type Detection, type DetectionScope, type DetectorInput } from './detection';
 import { RandomCutForest, type ForestOptions } from './forest';
 import { KeyModel } from './key-model';
 import type { Residuals } from './seasonality';
@@ -216,7 +216,9 @@ export class FleetDetector {
     }
     const tailDecided = judged > 0 && ownTail * judged * perLook < forestProbability;
     const detection: Detection = {
-      score: tailDecided ? tailScore(threshold, probability, risk) : evidence,
+      // A verdict a tail decided scores the evidence the forest would need for the same probability (floored at the risk squared):
+      // score > threshold says unusual either way, and the ratio grades both alike.
+      score: tailDecided && unusual ? model.calibrator.threshold(Math.max(probability, risk * risk) / 2) : evidence,
       threshold,
       isAnomaly,
       warmingUp,

@@ -1,6 +1,6 @@
 import { FleetDetector } from '../../../src/detector';
 import { DAY_MS, WEEK_MS } from '../../../src/detector/defaults';
-import { keyProbability, riskPerSample, samplesPerLook, tailScore, withTail } from '../../../src/detector/detection';
+import { keyProbability, riskPerSample, samplesPerLook, withTail } from '../../../src/detector/detection';
 import { fitExcesses, PeakTail, tailProbability, type PeakFit } from '../../../src/detector/peaks';
 import { SeededRandom } from '../../../src/detector/random';
 import { Slab } from '../../../src/detector/slab';
@@ -150,13 +150,6 @@ describe('the risk shared by the forest and the tails', () => {
     expect(a.high[1]).toBeGreaterThanOrEqual(a.high[0] + a.low[1]);
     const kept = withTail({ high: [3, 0], low: [0, 1] }, Float64Array.from([1, 1e-7]), false);
     expect(kept.high).toEqual([3, 0]);
-  });
-
-  it('puts a tail-decided verdict on the forest’s scale: the threshold at the risk level, twice it at the risk squared, finite at 0', () => {
-    expect(tailScore(5, 1e-4, 1e-4)).toBeCloseTo(5, 9);
-    expect(tailScore(5, 1e-8, 1e-4)).toBeCloseTo(10, 9);
-    expect(tailScore(5, 1e-3, 1e-4)).toBeLessThan(5);
-    expect(Number.isFinite(tailScore(5, 0, 1e-4))).toBe(true);
   });
 });
 
