@@ -85,10 +85,17 @@ export function samplesPerLook(o: DetectorOptions, stepMs: number): number {
  * probability is the smaller of the two, scaled back to the whole risk: one
  * risk level still holds. While no tail is judged yet (a new key, an hourly
  * series' first two days) the forest is the only test and has all of it.
+ * `byTail`: the tails' side is the smaller, so a tail decides the verdict.
  */
-export function keyProbability(forest: number, tail: number, tails: number, perLook: number): number {
-  if (tails === 0 || !Number.isFinite(perLook)) return forest;
-  return Math.min(1, 2 * Math.min(forest, tail * tails * perLook));
+export function keyProbability(forest: number, tail: number, tails: number, perLook: number): { probability: number; byTail: boolean } {
+  if (tails === 0 || !Number.isFinite(perLook)) return { probability: forest, byTail: false };
+  const tailSide = tail * tails * perLook;
+  return { probability: Math.min(1, 2 * Math.min(forest, tailSide)), byTail: tailSide < forest };
+}
+
+/** The forest's share of a risk (or probability) when `tails` tails are judged beside it (keyProbability). */
+export function forestShare(risk: number, tails: number): number {
+  return tails > 0 ? risk / 2 : risk;
 }
 
 /** Whether a sample is unusual: in the tail beyond the risk level and judged (not warming up). */

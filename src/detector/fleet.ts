@@ -4,12 +4,13 @@
  * few dozen forests. Each cycle's samples go through the stages in order:
  * features (time, seasonality, peers: key-model.ts, seasonality.ts, peers.ts)
  * → forest score (forest.ts) and each metric's tail of values (peaks.ts)
- * → calibration (calibration.ts) → decision and attribution (detection.ts). The whole state serializes to one compact,
- * versioned binary object that the Lambda keeps between runs.
+ * → calibration (calibration.ts) → decision and attribution (detection.ts).
+ * The whole state serializes to one compact, versioned binary object that
+ * the Lambda keeps between runs.
  */
 import { BinaryReader, BinaryWriter, ByteCounter, type ByteSink } from './codec';
 import { FEATURES_PER_METRIC, resolveOptions, type DetectorOptions } from './defaults';
-import { foldAttribution, isUnusual, keyProbability, riskPerSample, samplesPerLook, withTail, type Detection, type DetectionScope, type DetectorInput } from './detection';
+import { foldAttribution, forestShare, isUnusual, keyProbability, riskPerSample, samplesPerLook, withTail, type Detection, type DetectionScope, type DetectorInput } from './detection';
 import { RandomCutForest, type ForestOptions } from './forest';
 import { KeyModel } from './key-model';
 import type { Residuals } from './seasonality';
@@ -195,16 +196,15 @@ export class FleetDetector {
     const inOrder = f.arrival === 'in-order';
     // A late or duplicate sample adds its score as if one step had passed, to an average it then leaves as it was.
     const elapsed = inOrder ? model.elapsedTo(t) : model.stepMs;
-    const threshold = model.calibrator.threshold(judged > 0 ? risk / 2 : risk);
+    const threshold = model.calibrator.threshold(forestShare(risk, judged));
     let raw: Judged['raw'];
     if (scope !== 'container' && !warmingUp) {
       const evidence = model.calibrator.evidence(forest.score(model.point(model.decoupled(f.residuals.z, o), f.positions.z)).score, elapsed, o.evidenceHalfLifeMs);
-      raw = { score: evidence, probability: keyProbability(model.calibrator.probability(evidence), Math.min(...tails), judged, perLook), threshold };
+      raw = { score: evidence, probability: keyProbability(model.calibrator.probability(evidence), Math.min(...tails), judged, perLook).probability, threshold };
     }
     const scored = inOrder ? forest.scoreAndUpdate(point, t) : forest.score(point);
     const evidence = model.calibrator.evidence(scored.score, elapsed, o.evidenceHalfLifeMs);
-    const forestProbability = model.calibrator.probability(evidence);
-    const probability = keyProbability(forestProbability, ownTail, judged, perLook);
+    const { probability, byTail } = keyProbability(model.calibrator.probability(evidence), ownTail, judged, perLook);
     const quiet = t - model.lastAlarmMs < o.episodeMs;
     const unusual = isUnusual(probability, risk, warmingUp);
     const isAnomaly = unusual && !quiet;
@@ -214,16 +214,15 @@ export class FleetDetector {
       if (shared) model.adoptShared(shared, t);
       model.learn(input.values, t, f.residuals.z, point, o);
     }
-    const tailDecided = judged > 0 && ownTail * judged * perLook < forestProbability;
     const detection: Detection = {
       // A verdict a tail decided scores the evidence the forest would need for the same probability (floored at the risk squared):
       // score > threshold says unusual either way, and the ratio grades both alike.
-      score: tailDecided && unusual ? model.calibrator.threshold(Math.max(probability, risk * risk) / 2) : evidence,
+      score: byTail && unusual ? model.calibrator.threshold(forestShare(Math.max(probability, risk * risk), judged)) : evidence,
       threshold,
       isAnomaly,
       warmingUp,
       unusual,
-      attribution: withTail(foldAttribution(scored.high, scored.low, o.dimensions), ownTails, tailDecided),
+      attribution: withTail(foldAttribution(scored.high, scored.low, o.dimensions), ownTails, byTail),
       scope: isAnomaly ? 'container' : scope,
       probability,
       arrival: f.arrival,

@@ -105,7 +105,7 @@ describe('PeakTail', () => {
     expect(fit).not.toBeNull();
     expect(tailProbability(fit!, 130)).toBeLessThan(1e-5);
     // One metric's tail, spread over the three samples of a 15-minute look, keeps the key above its risk.
-    expect(keyProbability(1, tailProbability(fit!, 100), 1, 3)).toBeGreaterThan(riskPerSample(o, STEP));
+    expect(keyProbability(1, tailProbability(fit!, 100), 1, 3).probability).toBeGreaterThan(riskPerSample(o, STEP));
   });
 
   it('counts its peaks only where it kept every value: a day of many bursts does not pull the threshold into the quiet days', () => {
@@ -159,12 +159,12 @@ describe('the risk shared by the forest and the tails', () => {
     expect(samplesPerLook(o, 0)).toBe(Number.POSITIVE_INFINITY);
   });
   it('gives each test its share of the risk (a union bound), never more than 1', () => {
-    expect(keyProbability(0.001, 1, 4, 3)).toBeCloseTo(0.002, 9);
-    expect(keyProbability(1, 1e-5, 4, 3)).toBeCloseTo(2 * 4 * 3 * 1e-5, 9);
-    expect(keyProbability(1, 1, 4, Number.POSITIVE_INFINITY)).toBe(1);
+    expect(keyProbability(0.001, 1, 4, 3).probability).toBeCloseTo(0.002, 9);
+    expect(keyProbability(1, 1e-5, 4, 3).probability).toBeCloseTo(2 * 4 * 3 * 1e-5, 9);
+    expect(keyProbability(1, 1, 4, Number.POSITIVE_INFINITY).probability).toBe(1);
   });
   it('splits the risk only among the tests made: with no tail judged yet, the forest has all of it', () => {
-    expect(keyProbability(0.001, 1, 0, 3)).toBe(0.001);
+    expect(keyProbability(0.001, 1, 0, 3).probability).toBe(0.001);
   });
   it('names the metric whose tail decided, whatever the forest pointed at', () => {
     const a = withTail({ high: [3, 0], low: [0, 1] }, Float64Array.from([1, 1e-7]), true);
