@@ -124,6 +124,11 @@ function fitBlocks(blocks: readonly Block[], minScale: number): PeakFit | null {
   return { threshold, rate: peaks / n, shape, scale };
 }
 
+/** Which block of time (a seventh of the window) `timestampMs` falls in, counted from the epoch. */
+function blockOf(timestampMs: number, windowMs: number): number {
+  return Math.floor(timestampMs / (windowMs / PEAK_BLOCKS));
+}
+
 export class PeakTail {
   /** Per block, metric and slot: the block's highest values (EMPTY where unfilled). */
   private readonly top: Float32Array;
@@ -164,7 +169,7 @@ export class PeakTail {
   /** The tail of metric `d` over the window ending at `timestampMs` (of `windowMs`), or null while there are too few peaks to fit one. */
   fit(d: number, timestampMs: number, windowMs: number, warmupMs: number, minScale: number): PeakFit | null {
     if (!(timestampMs - this.since[0] >= warmupMs)) return null;
-    const now = Math.floor(timestampMs / (windowMs / PEAK_BLOCKS));
+    const now = blockOf(timestampMs, windowMs);
     const blocks: Block[] = [];
     for (let b = 0; b < PEAK_BLOCKS; b++) {
       if (!this.fresh(b, now)) continue;
@@ -182,7 +187,7 @@ export class PeakTail {
    * hour at a new high is one alarm, not one an hour for a week.
    */
   learn(values: readonly number[], timestampMs: number, windowMs: number): void {
-    const now = Math.floor(timestampMs / (windowMs / PEAK_BLOCKS));
+    const now = blockOf(timestampMs, windowMs);
     const b = ((now % PEAK_BLOCKS) + PEAK_BLOCKS) % PEAK_BLOCKS;
     if (this.epoch[b] !== now) {
       this.epoch[b] = now;
