@@ -93,12 +93,14 @@ export function sharedShift(members: readonly PeerEntry[], dims: number, share: 
  * never had; one that moved further, or the other way, keeps the difference.
  */
 export function withoutShared(z: Float64Array, common: Float64Array, perUnit: Float64Array): Float64Array {
-  return z.map((x, d) => {
-    const shared = common[d] * perUnit[d];
-    if (shared > 0) return x - Math.min(shared, Math.max(x, 0));
-    if (shared < 0) return x - Math.max(shared, Math.min(x, 0));
-    return x;
-  });
+  return z.map((x, d) => x - partToward(x, common[d] * perUnit[d]));
+}
+
+/** The part of `x` that goes the way of `bound` (from 0), no further than `bound`: 0 when `x` goes the other way or `bound` is 0. */
+function partToward(x: number, bound: number): number {
+  if (bound > 0) return Math.min(bound, Math.max(x, 0));
+  if (bound < 0) return Math.max(bound, Math.min(x, 0));
+  return 0;
 }
 
 /** Movers are a crowd when they are at least `share` of the members and at least MIN_PEERS: two of three can be an incident and a coincidence. */
@@ -137,10 +139,7 @@ export function adoptionLimits(members: readonly PeerEntry[], common: Float64Arr
  * adopting the part that points the shift's way would ratchet.
  */
 export function sharedPart(relative: Float64Array, limit: Float64Array, fresh: number): Float64Array {
-  return relative.map((x, d) => {
-    if (!(fresh & (1 << d)) || limit[d] === 0) return 0;
-    return limit[d] > 0 ? Math.min(Math.max(x, 0), limit[d]) : Math.max(Math.min(x, 0), limit[d]);
-  });
+  return relative.map((x, d) => (fresh & (1 << d) ? partToward(x, limit[d]) : 0));
 }
 
 /** The metrics (bit d for metric d) a shared shift moves. */
