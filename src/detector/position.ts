@@ -10,7 +10,7 @@
  */
 import type { DetectorOptions } from './defaults';
 import type { Slab } from './slab';
-import { MAX_ADOPTED_FACTOR, noResiduals, Z_CLIP, type Residuals } from './seasonality';
+import { adoptable, noResiduals, Z_CLIP, type Residuals } from './seasonality';
 
 /** Mean absolute deviation × 1.25 ≈ standard deviation for normal noise. */
 const MAD_TO_STD = 1.25;
@@ -73,9 +73,9 @@ export class LongRunPosition {
   /** Scales the long-run mean and spread by 1 + `relative[d]` per metric (a shift the key's peers share). */
   scale(relative: Float64Array): void {
     for (let d = 0; d < this.dims; d++) {
-      const factor = 1 + relative[d];
       // Like the baseline: a positive level, a bounded factor.
-      if (!(this.mean[d] > 0 && factor >= 1 / MAX_ADOPTED_FACTOR && factor <= MAX_ADOPTED_FACTOR)) continue;
+      if (!(this.mean[d] > 0 && adoptable(relative[d]))) continue;
+      const factor = 1 + relative[d];
       this.mean[d] *= factor;
       this.deviation[d] *= factor;
     }

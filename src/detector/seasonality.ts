@@ -30,7 +30,13 @@ const MAD_TO_STD = 1.25;
 /** Standardised residuals are clipped here: an outlier must stand out, not dominate every later box of the forest. */
 export const Z_CLIP = 20;
 /** A shared shift is adopted up to a fourfold change either way; beyond that it is not a shift of the same load, it is an event. */
-export const MAX_ADOPTED_FACTOR = 4;
+const MAX_ADOPTED_FACTOR = 4;
+
+/** Whether a shift of 1 + `relative` is one to adopt: a change, and within MAX_ADOPTED_FACTOR either way. */
+export function adoptable(relative: number): boolean {
+  const factor = 1 + relative;
+  return factor !== 1 && factor >= 1 / MAX_ADOPTED_FACTOR && factor <= MAX_ADOPTED_FACTOR;
+}
 
 /**
  * Standardised residuals (clipped), per metric what a change of the whole
@@ -175,8 +181,8 @@ export class SeasonalBaseline {
    */
   scaleExpected(relative: Float64Array, timestampMs: number): void {
     for (let d = 0; d < this.dims; d++) {
+      if (!adoptable(relative[d])) continue;
       const factor = 1 + relative[d];
-      if (factor === 1 || !(factor >= 1 / MAX_ADOPTED_FACTOR && factor <= MAX_ADOPTED_FACTOR)) continue;
       let positive = true;
       for (let m = 0; m < CANDIDATES; m++) positive &&= this.expected(m, d, timestampMs) > 0;
       if (!positive) continue;
