@@ -7,8 +7,11 @@
  * high score is diluted, a lasting departure adds up); its distribution over
  * `calibrationHalfLifeMs` is close to normal because it is an average, and
  * the tail probability of the current evidence under it is what the decision
- * compares with the risk level. Four numbers per key, all in time units.
+ * compares with the risk level. Four numbers per key, all in time units,
+ * and the hours' recurring peaks (recurrence.ts), which move the
+ * expectation at an hour where the same evidence comes back day after day.
  */
+import { DailyPeaks } from './recurrence';
 import type { Slab } from './slab';
 import { weightAfter } from './time';
 
@@ -18,6 +21,12 @@ import { weightAfter } from './time';
  * call the first ripple impossible.
  */
 const MIN_SPREAD = 0.1;
+/**
+ * An hour's recurring peak counts only beyond what an ordinary day's hour
+ * reaches nine times in ten: the median of three ordinary days' peaks passes
+ * that level 2.8% of the time, so noise rarely makes an hour forgiving.
+ */
+const ORDINARY_PEAK_QUANTILE = 0.9;
 
 const EVIDENCE = 0;
 const MEAN = 1;
@@ -49,9 +58,11 @@ export function normalQuantileAbove(p: number): number {
 
 export class TailCalibrator {
   private readonly s: Float64Array;
+  private readonly peaks: DailyPeaks;
 
   constructor(slab: Slab) {
     this.s = slab.f64(FIELDS);
+    this.peaks = new DailyPeaks(slab);
   }
 
   /** The evidence `score` makes, `elapsedMs` after the previous sample: the recent average with this score in it. */
@@ -64,15 +75,29 @@ export class TailCalibrator {
     return Math.max(Math.sqrt(this.s[VARIANCE]), MIN_SPREAD);
   }
 
-  /** P(evidence at least this strong) under the key's recent behaviour. */
-  probability(evidence: number): number {
-    if (this.s[LEARNED] === 0) return 1;
-    return normalTail((Math.log1p(evidence) - this.s[MEAN]) / this.spread());
+  /**
+   * How much higher (in log-evidence) the evidence is expected at
+   * `timestampMs`'s hour: how far what the hour reached on most of the last
+   * three days stands above what an ordinary day's hour reaches nine times in
+   * ten (the strongest of `looksPerHour` independent looks). 0 for an hour
+   * with nothing recurring.
+   */
+  excess(timestampMs: number, looksPerHour: number): number {
+    const recurring = this.peaks.recurring(timestampMs);
+    if (recurring === undefined || this.s[LEARNED] === 0) return 0;
+    const ordinaryPeak = this.s[MEAN] + normalQuantileAbove(1 - ORDINARY_PEAK_QUANTILE ** (1 / Math.max(1, looksPerHour))) * this.spread();
+    return Math.max(0, recurring - ordinaryPeak);
   }
 
-  /** The evidence whose tail probability is `risk`: the key's threshold at that risk level. */
-  threshold(risk: number): number {
-    return Math.expm1(this.s[MEAN] + normalQuantileAbove(risk) * this.spread());
+  /** P(evidence at least this strong) under the key's recent behaviour, expected `excess` higher at this hour. */
+  probability(evidence: number, excess = 0): number {
+    if (this.s[LEARNED] === 0) return 1;
+    return normalTail((Math.log1p(evidence) - this.s[MEAN] - excess) / this.spread());
+  }
+
+  /** The evidence whose tail probability is `risk`: the key's threshold at that risk level (and hour's `excess`). */
+  threshold(risk: number, excess = 0): number {
+    return Math.expm1(this.s[MEAN] + excess + normalQuantileAbove(risk) * this.spread());
   }
 
   /**
@@ -80,12 +105,14 @@ export class TailCalibrator {
    * distribution with `weight`. An alarm's evidence is learned only up to the
    * threshold it crossed (`alarmedAt`): one outlier must not widen the tail
    * (as in SPOT, which keeps alarms out), yet a departure that recurs (a
-   * nightly job) teaches that the key's tail reaches that far.
+   * nightly job) teaches that the key's tail reaches that far, and the hour
+   * at `timestampMs` that it reached it then.
    */
-  learn(evidence: number, weight: number, alarmedAt?: number): void {
+  learn(evidence: number, weight: number, timestampMs: number, alarmedAt?: number): void {
     const s = this.s;
     s[EVIDENCE] = evidence;
     const x = Math.log1p(alarmedAt === undefined ? evidence : Math.min(evidence, alarmedAt));
+    this.peaks.learn(x, timestampMs);
     if (s[LEARNED] === 0) s[MEAN] = x;
     const w = Math.max(weight, 1 / (s[LEARNED] + 1));
     const delta = x - s[MEAN];

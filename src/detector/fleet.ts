@@ -10,7 +10,7 @@
  */
 import { BinaryReader, BinaryWriter, ByteCounter, type ByteSink } from './codec';
 import { FEATURES_PER_METRIC, resolveOptions, type DetectorOptions } from './defaults';
-import { foldAttribution, forestShare, isUnusual, keyProbability, riskPerSample, samplesPerLook, withTail, type Detection, type DetectionScope, type DetectorInput } from './detection';
+import { foldAttribution, forestShare, isUnusual, keyProbability, looksPerHour, riskPerSample, samplesPerLook, withTail, type Detection, type DetectionScope, type DetectorInput } from './detection';
 import { RandomCutForest, type ForestOptions } from './forest';
 import { KeyModel } from './key-model';
 import type { Residuals } from './seasonality';
@@ -33,7 +33,7 @@ export class DetectorStateVersionError extends Error {
     this.name = 'DetectorStateVersionError';
   }
 }
-const VERSION = 15;
+const VERSION = 16;
 /** The key under which the fleet's own shared-shift episodes are remembered, beside the services'. */
 const FLEET = FLEET_SHIFT;
 
@@ -196,28 +196,30 @@ export class FleetDetector {
     const inOrder = f.arrival === 'in-order';
     // A late or duplicate sample adds its score as if one step had passed, to an average it then leaves as it was.
     const elapsed = inOrder ? model.elapsedTo(t) : model.stepMs;
-    const threshold = model.calibrator.threshold(forestShare(risk, judged));
+    // Evidence that recurs at this hour (a nightly job's start) is expected here.
+    const excess = model.calibrator.excess(t, looksPerHour(o, model.stepMs));
+    const threshold = model.calibrator.threshold(forestShare(risk, judged), excess);
     let raw: Judged['raw'];
     if (scope !== 'container' && !warmingUp) {
       const evidence = model.calibrator.evidence(forest.score(model.point(model.decoupled(f.residuals.z, o), f.positions.z)).score, elapsed, o.evidenceHalfLifeMs);
-      raw = { score: evidence, probability: keyProbability(model.calibrator.probability(evidence), Math.min(...tails), judged, perLook).probability, threshold };
+      raw = { score: evidence, probability: keyProbability(model.calibrator.probability(evidence, excess), Math.min(...tails), judged, perLook).probability, threshold };
     }
     const scored = inOrder ? forest.scoreAndUpdate(point, t) : forest.score(point);
     const evidence = model.calibrator.evidence(scored.score, elapsed, o.evidenceHalfLifeMs);
-    const { probability, byTail } = keyProbability(model.calibrator.probability(evidence), ownTail, judged, perLook);
+    const { probability, byTail } = keyProbability(model.calibrator.probability(evidence, excess), ownTail, judged, perLook);
     const quiet = t - model.lastAlarmMs < o.episodeMs;
     const unusual = isUnusual(probability, risk, warmingUp);
     const isAnomaly = unusual && !quiet;
     if (inOrder) {
       if (isAnomaly) model.lastAlarmMs = t;
-      model.calibrator.learn(evidence, model.weight(t, o.calibrationHalfLifeMs), isAnomaly ? threshold : undefined);
+      model.calibrator.learn(evidence, model.weight(t, o.calibrationHalfLifeMs), t, isAnomaly ? threshold : undefined);
       if (shared) model.adoptShared(shared, t);
       model.learn(input.values, t, f.residuals.z, point, o);
     }
     const detection: Detection = {
       // A verdict a tail decided scores the evidence the forest would need for the same probability (floored at the risk squared):
       // score > threshold says unusual either way, and the ratio grades both alike.
-      score: byTail && unusual ? model.calibrator.threshold(forestShare(Math.max(probability, risk * risk), judged)) : evidence,
+      score: byTail && unusual ? model.calibrator.threshold(forestShare(Math.max(probability, risk * risk), judged), excess) : evidence,
       threshold,
       isAnomaly,
       warmingUp,
