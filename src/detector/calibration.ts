@@ -21,13 +21,6 @@ import { weightAfter } from './time';
  * call the first ripple impossible.
  */
 const MIN_SPREAD = 0.1;
-/**
- * An hour's recurring peak counts only beyond what an ordinary day's hour
- * reaches nine times in ten: the median of three ordinary days' peaks passes
- * that level 2.8% of the time, so noise rarely makes an hour forgiving.
- */
-const ORDINARY_PEAK_QUANTILE = 0.9;
-
 const EVIDENCE = 0;
 const MEAN = 1;
 const VARIANCE = 2;
@@ -75,18 +68,9 @@ export class TailCalibrator {
     return Math.max(Math.sqrt(this.s[VARIANCE]), MIN_SPREAD);
   }
 
-  /**
-   * How much higher (in log-evidence) the evidence is expected at
-   * `timestampMs`'s hour: how far what the hour reached on most of the last
-   * three days stands above what an ordinary day's hour reaches nine times in
-   * ten (the strongest of `looksPerHour` independent looks). 0 for an hour
-   * with nothing recurring.
-   */
-  excess(timestampMs: number, looksPerHour: number): number {
-    const recurring = this.peaks.recurring(timestampMs);
-    if (recurring === undefined || this.s[LEARNED] === 0) return 0;
-    const ordinaryPeak = this.s[MEAN] + normalQuantileAbove(1 - ORDINARY_PEAK_QUANTILE ** (1 / Math.max(1, looksPerHour))) * this.spread();
-    return Math.max(0, recurring - ordinaryPeak);
+  /** How much higher (in log-evidence) the evidence is expected at `timestampMs`'s hour, where the same evidence came back on most of the last days (recurrence.ts). */
+  excess(timestampMs: number): number {
+    return this.s[LEARNED] === 0 ? 0 : this.peaks.excess(timestampMs);
   }
 
   /** P(evidence at least this strong) under the key's recent behaviour, expected `excess` higher at this hour. */
@@ -105,19 +89,26 @@ export class TailCalibrator {
    * distribution with `weight`. An alarm's evidence is learned only up to the
    * threshold it crossed (`alarmedAt`): one outlier must not widen the tail
    * (as in SPOT, which keeps alarms out), yet a departure that recurs (a
-   * nightly job) teaches that the key's tail reaches that far, and the hour
-   * at `timestampMs` that it reached it then.
+   * nightly job) teaches that the key's tail reaches that far.
    */
-  learn(evidence: number, weight: number, timestampMs: number, alarmedAt?: number): void {
+  learn(evidence: number, weight: number, alarmedAt?: number): void {
     const s = this.s;
     s[EVIDENCE] = evidence;
     const x = Math.log1p(alarmedAt === undefined ? evidence : Math.min(evidence, alarmedAt));
-    this.peaks.learn(x, timestampMs);
     if (s[LEARNED] === 0) s[MEAN] = x;
     const w = Math.max(weight, 1 / (s[LEARNED] + 1));
     const delta = x - s[MEAN];
     s[MEAN] += w * delta;
     s[VARIANCE] = (1 - w) * (s[VARIANCE] + w * delta * delta);
     s[LEARNED]++;
+  }
+
+  /**
+   * Keeps `evidence` as a candidate for its hour's peak of today, as strong as
+   * it was, alarm or not: an hour's peak is what the hour reached, and only
+   * the median of three days can make it that hour's ordinary.
+   */
+  learnHour(evidence: number, timestampMs: number): void {
+    this.peaks.learn(Math.log1p(evidence), timestampMs);
   }
 }

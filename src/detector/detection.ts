@@ -3,7 +3,7 @@
  * one rule that makes it — a tail probability below the risk level, outside
  * warm-up and outside the quiet after the key's last alarm.
  */
-import { DAY_MS, HOUR_MS, type DetectorOptions } from './defaults';
+import { DAY_MS, type DetectorOptions } from './defaults';
 import type { Arrival } from './time';
 
 export type DetectionScope = 'container' | 'service' | 'fleet';
@@ -66,11 +66,6 @@ export function riskPerSample(o: DetectorOptions, stepMs: number): number {
   // Exceedances come in runs about one look long, so a per-sample risk of dailyRisk · look / day gives dailyRisk runs a day.
   const look = Math.max(stepMs, o.evidenceHalfLifeMs);
   return (o.dailyRisk * Math.min(look, DAY_MS)) / DAY_MS;
-}
-
-/** Independent looks in an hour (at least one): how many chances an ordinary hour has to reach a peak. */
-export function looksPerHour(o: DetectorOptions, stepMs: number): number {
-  return Math.max(1, HOUR_MS / Math.max(stepMs, o.evidenceHalfLifeMs));
 }
 
 /**

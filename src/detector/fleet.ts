@@ -10,7 +10,7 @@
  */
 import { BinaryReader, BinaryWriter, ByteCounter, type ByteSink } from './codec';
 import { FEATURES_PER_METRIC, resolveOptions, type DetectorOptions } from './defaults';
-import { foldAttribution, forestShare, isUnusual, keyProbability, looksPerHour, riskPerSample, samplesPerLook, withTail, type Detection, type DetectionScope, type DetectorInput } from './detection';
+import { foldAttribution, forestShare, isUnusual, keyProbability, riskPerSample, samplesPerLook, withTail, type Detection, type DetectionScope, type DetectorInput } from './detection';
 import { RandomCutForest, type ForestOptions } from './forest';
 import { KeyModel } from './key-model';
 import type { Residuals } from './seasonality';
@@ -197,7 +197,7 @@ export class FleetDetector {
     // A late or duplicate sample adds its score as if one step had passed, to an average it then leaves as it was.
     const elapsed = inOrder ? model.elapsedTo(t) : model.stepMs;
     // Evidence that recurs at this hour (a nightly job's start) is expected here.
-    const excess = model.calibrator.excess(t, looksPerHour(o, model.stepMs));
+    const excess = model.calibrator.excess(t);
     const threshold = model.calibrator.threshold(forestShare(risk, judged), excess);
     let raw: Judged['raw'];
     if (scope !== 'container' && !warmingUp) {
@@ -212,7 +212,8 @@ export class FleetDetector {
     const isAnomaly = unusual && !quiet;
     if (inOrder) {
       if (isAnomaly) model.lastAlarmMs = t;
-      model.calibrator.learn(evidence, model.weight(t, o.calibrationHalfLifeMs), t, isAnomaly ? threshold : undefined);
+      model.calibrator.learn(evidence, model.weight(t, o.calibrationHalfLifeMs), isAnomaly ? threshold : undefined);
+      model.calibrator.learnHour(evidence, t);
       if (shared) model.adoptShared(shared, t);
       model.learn(input.values, t, f.residuals.z, point, o);
     }

@@ -225,7 +225,8 @@ export class KeyModel {
   static seededFrom(sibling: KeyModel): KeyModel {
     const m = new KeyModel(sibling.group, sibling.dims, sibling.shingleSize);
     m.slab.copyFrom(sibling.slab);
-    // The sibling's own recent residuals, and its peaks, are not this container's.
+    // The sibling's own recent residuals, and its values' peaks, are not this container's; its hours' recurring evidence
+    // (a job every task runs) is kept, as its profiles and hours' noise are.
     m.history.fill(0);
     m.peaks.clear();
     m.samples = sibling.samples;

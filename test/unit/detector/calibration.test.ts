@@ -4,7 +4,6 @@ import { isAlarm, riskPerSample } from '../../../src/detector/detection';
 import { SeededRandom } from '../../../src/detector/random';
 import { Slab } from '../../../src/detector/slab';
 
-const STEP = 300_000;
 const calibrator = () => new TailCalibrator(new Slab(Slab.measure((s) => new TailCalibrator(s))));
 
 describe('calibration and decision', () => {
@@ -18,7 +17,7 @@ describe('calibration and decision', () => {
   it('turns evidence into the tail probability of the key’s own recent behaviour, and its threshold back', () => {
     const c = calibrator();
     const rng = new SeededRandom(2);
-    for (let i = 0; i < 2000; i++) c.learn(Math.exp(1.5 + 0.3 * rng.normal()) - 1, 0.01, i * STEP);
+    for (let i = 0; i < 2000; i++) c.learn(Math.exp(1.5 + 0.3 * rng.normal()) - 1, 0.01);
     expect(c.probability(c.threshold(1e-4)) / 1e-4).toBeCloseTo(1, 2);
     expect(c.probability(Math.exp(1.5) - 1)).toBeGreaterThan(0.3);
     expect(c.probability(Math.exp(1.5 + 0.3 * 5) - 1)).toBeLessThan(1e-5);
@@ -27,14 +26,14 @@ describe('calibration and decision', () => {
   it('learns an alarm only up to the threshold it crossed: one outlier does not widen the tail, a recurring one does', () => {
     const settled = () => {
       const c = calibrator();
-      for (let i = 0; i < 200; i++) c.learn(5 + (i % 3), 0.05, i * STEP);
+      for (let i = 0; i < 200; i++) c.learn(5 + (i % 3), 0.05);
       return c;
     };
     const clipped = settled();
     const unclipped = settled();
     const threshold = clipped.threshold(1e-4);
-    clipped.learn(500, 0.05, 200 * STEP, threshold);
-    unclipped.learn(500, 0.05, 200 * STEP);
+    clipped.learn(500, 0.05, threshold);
+    unclipped.learn(500, 0.05);
     expect(clipped.threshold(1e-4)).toBeLessThan(unclipped.threshold(1e-4));
     // The running average keeps the whole evidence.
     expect(clipped.evidence(5, 900_000, 900_000)).toBeCloseTo(252.5);
@@ -43,10 +42,10 @@ describe('calibration and decision', () => {
     const keptOut = settled();
     for (let night = 0; night < 5; night++) {
       for (let i = 0; i < 287; i++) {
-        nightly.learn(5 + (i % 3), 0.002, 0);
-        keptOut.learn(5 + (i % 3), 0.002, 0);
+        nightly.learn(5 + (i % 3), 0.002);
+        keptOut.learn(5 + (i % 3), 0.002);
       }
-      nightly.learn(500, 0.002, 0, nightly.threshold(1e-4));
+      nightly.learn(500, 0.002, nightly.threshold(1e-4));
     }
     expect(nightly.threshold(1e-4)).toBeGreaterThan(keptOut.threshold(1e-4));
   });
