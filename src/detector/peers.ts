@@ -2,8 +2,10 @@
  * Stage 1c, peers: the containers of one service, and the whole batch, are
  * each other's context. When at least `peerShare` of them depart on the same
  * metric in the same direction at the same moment (a fleet-wide drop on
- * Saturday night, a deploy, a shared upstream), the shift is theirs, not each
- * container's: its common part (the peers' median departure) is taken out of
+ * Saturday night, a deploy, a shared upstream), or their median departs as the
+ * median of that many ordinary members rarely does (a quarter less traffic is
+ * two deviations in each, yet unmistakable in eight at once), the shift is
+ * theirs, not each container's: its common part (the peers' median departure) is taken out of
  * every member's residuals, so what remains is how far each container departs
  * from its peers — the strongest evidence there is about one container.
  */
@@ -38,6 +40,8 @@ export interface PeerView {
 const SHIFT_Z = 3;
 /** Fewer than this many containers are no crowd to compare with. */
 const MIN_PEERS = 3;
+/** The standard error of the median of n normal draws is this / √n (1.2533 = √(π/2)). */
+const MEDIAN_ERROR = Math.sqrt(Math.PI / 2);
 
 function median(values: number[]): number {
   const sorted = values.slice().sort((a, b) => a - b);
@@ -72,7 +76,8 @@ export function sharedShift(members: readonly PeerEntry[], dims: number, share: 
     const side = ups >= downs ? { n: ups, from: up, sign: 1 } : { n: downs, from: down, sign: -1 };
     // A shift under way stays shared until the baselines have learned it: its movers fall below the bar one by one.
     const underWay = (ongoing & (1 << d)) !== 0;
-    if (underWay || (side.n >= share * members.length && (!groups || side.from.size >= 2))) {
+    const byMovers = side.n >= share * members.length && (!groups || side.from.size >= 2);
+    if (underWay || byMovers || medianMoved(members, d, groups)) {
       // Peers differ in noise, so the same quarter less traffic is a different z for each: the median is taken of
       // relative changes, over the members that moved while they are a crowd (those that stayed would halve a shift
       // half the fleet shares); over all members otherwise, so one container's incident is never "the crowd's".
@@ -83,6 +88,22 @@ export function sharedShift(members: readonly PeerEntry[], dims: number, share: 
     }
   }
   return any ? common : null;
+}
+
+/**
+ * Whether the members' median departure on metric `d` is one the median of
+ * that many ordinary members rarely reaches (SHIFT_Z of its standard error):
+ * a quarter less traffic everywhere is two deviations in each container, no
+ * mover on its own, yet unmistakable in eight at once. With `groups`, the
+ * members departing that way by as much come from at least two of them.
+ */
+function medianMoved(members: readonly PeerEntry[], d: number, groups?: readonly string[]): boolean {
+  const mid = median(members.map((e) => e.z[d]));
+  const bar = (SHIFT_Z * MEDIAN_ERROR) / Math.sqrt(members.length);
+  if (Math.abs(mid) < bar) return false;
+  if (!groups) return true;
+  const from = new Set(members.flatMap((e, i) => (Math.sign(mid) * e.z[d] >= bar ? [groups[i]] : [])));
+  return from.size >= 2;
 }
 
 /**

@@ -50,6 +50,23 @@ describe('fleet context', () => {
     expect(views.map((v) => v.scope)).toEqual(['service', 'service', 'service', 'container']);
   });
 
+  it("finds a shift no member shows on its own when the members' median departs as the median of that many ordinary members rarely does", () => {
+    const e = (group: string, z: number, perUnit = 8) => ({ group, z: Float64Array.from([z, 0]), perUnit: Float64Array.from([perUnit, 50]), relative: Float64Array.from([z / perUnit, 0]) });
+    // A quarter less traffic everywhere: two deviations in each of eight containers in four services, none beyond three.
+    const weekend = [-2, -1.8, -2.4, -1.6, -2.1, -2.6, -1.9, -2.2].map((z, i) => e(['api', 'worker', 'batch', 'web'][i % 4], z));
+    const shift = sharedShift(weekend, 2, 0.5, weekend.map((m) => m.group));
+    expect(shift?.[0]).toBeCloseTo(-0.25, 1);
+    expect(Number.isNaN(shift?.[1])).toBe(true);
+    // Ordinary noise (the median of eight stays within 3 × 1.25 / √8 = 1.33), one container's incident, or one service moving alone, is no fleet shift.
+    const rng = new SeededRandom(6);
+    const noisy = Array.from({ length: 8 }, (_, i) => e(['api', 'worker'][i % 2], rng.normal()));
+    expect(sharedShift(noisy, 2, 0.5, noisy.map((m) => m.group))).toBeNull();
+    const incident = [-20, 0.3, -0.2, 0.1, 0.4, -0.5, 0.2, 0].map((z, i) => e(['api', 'worker'][i % 2], z));
+    expect(sharedShift(incident, 2, 0.5, incident.map((m) => m.group))).toBeNull();
+    const oneService = [-2, -2, -2, -2, -2, 0, 0, 0].map((z, i) => e(i < 5 ? 'api' : 'web', z));
+    expect(sharedShift(oneService, 2, 0.5, oneService.map((m) => m.group))).toBeNull();
+  });
+
   it('raises a fleet-wide shift as at most one fleet event, where judged one by one it is many container alarms', () => {
     const steps = SHIFT_AT + 36;
     const after = (runs: Detection[][]) => runs.slice(SHIFT_AT).flat().filter((x) => x.isAnomaly);

@@ -30,3 +30,12 @@ describe('shifts the peers share', () => {
     expect(falseWithin(SHARED_SHIFTS.fleet[0], 1)).toEqual([]);
   });
 });
+
+describe('a shared shift no container shows on its own', () => {
+  it('takes the weekend drop out at 15-minute steps too, where it is two deviations in each container: no container alarm in its hour (tuning seed 4)', () => {
+    // At 15 minutes a quarter less traffic is about two deviations: no member moves beyond three, yet all eight move at once.
+    const coarse = generateIncidentSet(4, 15);
+    const weekendAlarms = detectorAlarms(coarse).filter((a) => a.scope === 'container' && a.timeMs >= SHARED_SHIFTS.fleet[0] && a.timeMs < SHARED_SHIFTS.fleet[0] + HOUR);
+    expect(weekendAlarms).toEqual([]);
+  });
+});
