@@ -2,10 +2,11 @@
  * Stage 1c, peers: the containers of one service, and the whole batch, are
  * each other's context. When at least `peerShare` of them depart on the same
  * metric in the same direction at the same moment (a fleet-wide drop on
- * Saturday night, a deploy, a shared upstream), or their median departs as the
- * median of that many ordinary members rarely does (a quarter less traffic is
- * two deviations in each, yet unmistakable in eight at once), the shift is
- * theirs, not each container's: its common part (the peers' median departure) is taken out of
+ * Saturday night, a deploy, a shared upstream), or (for the fleet) their
+ * median departs as the median of that many ordinary members rarely does and
+ * two services' medians with it (a quarter less traffic is two deviations in
+ * each container, yet unmistakable in eight at once), the shift is theirs,
+ * not each container's: its common part (the peers' median departure) is taken out of
  * every member's residuals, so what remains is how far each container departs
  * from its peers — the strongest evidence there is about one container.
  */
@@ -42,6 +43,8 @@ const SHIFT_Z = 3;
 const MIN_PEERS = 3;
 /** The standard error of the median of n normal draws is this / √n (1.2533 = √(π/2)). */
 const MEDIAN_ERROR = Math.sqrt(Math.PI / 2);
+/** A fleet's median departure under one deviation is no shift however many members share it: baselines lag a daily cycle by about that much together. */
+const MIN_MEDIAN_SHIFT = 1;
 
 function median(values: number[]): number {
   const sorted = values.slice().sort((a, b) => a - b);
@@ -77,7 +80,7 @@ export function sharedShift(members: readonly PeerEntry[], dims: number, share: 
     // A shift under way stays shared until the baselines have learned it: its movers fall below the bar one by one.
     const underWay = (ongoing & (1 << d)) !== 0;
     const byMovers = side.n >= share * members.length && (!groups || side.from.size >= 2);
-    if (underWay || byMovers || medianMoved(members, d, groups)) {
+    if (underWay || byMovers || (groups !== undefined && medianMoved(members, d, groups))) {
       // Peers differ in noise, so the same quarter less traffic is a different z for each: the median is taken of
       // relative changes, over the members that moved while they are a crowd (those that stayed would halve a shift
       // half the fleet shares); over all members otherwise, so one container's incident is never "the crowd's".
@@ -91,19 +94,24 @@ export function sharedShift(members: readonly PeerEntry[], dims: number, share: 
 }
 
 /**
- * Whether the members' median departure on metric `d` is one the median of
- * that many ordinary members rarely reaches (SHIFT_Z of its standard error):
- * a quarter less traffic everywhere is two deviations in each container, no
- * mover on its own, yet unmistakable in eight at once. With `groups`, the
- * members departing that way by as much come from at least two of them.
+ * Whether the fleet moved together on metric `d` though few of its members
+ * moved SHIFT_Z each: the members' median departure is one the median of that
+ * many ordinary members rarely reaches (SHIFT_Z of its standard error, and at
+ * least one deviation), and at least two services' own medians are that far
+ * out the same way. A quarter less traffic everywhere is two deviations in
+ * each container, no mover on its own, yet unmistakable in eight at once.
+ * The floor and the services keep the test honest where members are not
+ * independent: a service's containers share their traffic, so one big
+ * service moving alone is its own shift, and a large fleet's small common
+ * lag behind its daily cycle is no shift at all.
  */
-function medianMoved(members: readonly PeerEntry[], d: number, groups?: readonly string[]): boolean {
+function medianMoved(members: readonly PeerEntry[], d: number, groups: readonly string[]): boolean {
   const mid = median(members.map((e) => e.z[d]));
-  const bar = (SHIFT_Z * MEDIAN_ERROR) / Math.sqrt(members.length);
+  const bar = Math.max(MIN_MEDIAN_SHIFT, (SHIFT_Z * MEDIAN_ERROR) / Math.sqrt(members.length));
   if (Math.abs(mid) < bar) return false;
-  if (!groups) return true;
-  const from = new Set(members.flatMap((e, i) => (Math.sign(mid) * e.z[d] >= bar ? [groups[i]] : [])));
-  return from.size >= 2;
+  const byGroup = new Map<string, number[]>();
+  members.forEach((e, i) => byGroup.set(groups[i], [...(byGroup.get(groups[i]) ?? []), e.z[d]]));
+  return [...byGroup.values()].filter((zs) => Math.sign(mid) * median(zs) >= bar).length >= 2;
 }
 
 /**

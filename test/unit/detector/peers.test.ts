@@ -57,14 +57,18 @@ describe('fleet context', () => {
     const shift = sharedShift(weekend, 2, 0.5, weekend.map((m) => m.group));
     expect(shift?.[0]).toBeCloseTo(-0.25, 1);
     expect(Number.isNaN(shift?.[1])).toBe(true);
-    // Ordinary noise (the median of eight stays within 3 × 1.25 / √8 = 1.33), one container's incident, or one service moving alone, is no fleet shift.
+    // Ordinary noise (the median of eight stays within 3 × 1.25 / √8 = 1.33) or one container's incident is no fleet shift.
     const rng = new SeededRandom(6);
     const noisy = Array.from({ length: 8 }, (_, i) => e(['api', 'worker'][i % 2], rng.normal()));
     expect(sharedShift(noisy, 2, 0.5, noisy.map((m) => m.group))).toBeNull();
     const incident = [-20, 0.3, -0.2, 0.1, 0.4, -0.5, 0.2, 0].map((z, i) => e(['api', 'worker'][i % 2], z));
     expect(sharedShift(incident, 2, 0.5, incident.map((m) => m.group))).toBeNull();
-    const oneService = [-2, -2, -2, -2, -2, 0, 0, 0].map((z, i) => e(i < 5 ? 'api' : 'web', z));
+    // One big service moving while another's members are merely noisy is that service's shift (the services count, not the containers).
+    const oneService = [-2, -2, -2, -2, -2, 1.4, -1.5, 0.9].map((z, i) => e(i < 5 ? 'api' : 'web', z));
     expect(sharedShift(oneService, 2, 0.5, oneService.map((m) => m.group))).toBeNull();
+    // A large fleet's common lag of half a deviation (baselines following a daily cycle) is no shift, however many share it.
+    const lagging = Array.from({ length: 200 }, (_, i) => e(`svc-${i % 10}`, -0.5 + 0.3 * rng.normal()));
+    expect(sharedShift(lagging, 2, 0.5, lagging.map((m) => m.group))).toBeNull();
   });
 
   it('raises a fleet-wide shift as at most one fleet event, where judged one by one it is many container alarms', () => {
