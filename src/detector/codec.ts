@@ -151,3 +151,19 @@ export class BinaryReader {
     return this.pos === this.buf.byteLength;
   }
 }
+
+/** A map as its size, then each key and value in key order (the state is the same bytes whatever the insertion order). */
+export function writeMap<V>(w: ByteSink, map: ReadonlyMap<string, V>, value: (v: V, key: string) => void): void {
+  w.u32(map.size);
+  for (const [key, v] of [...map].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    w.string(key);
+    value(v, key);
+  }
+}
+
+export function readMap<V>(r: BinaryReader, into: Map<string, V>, value: () => V): void {
+  for (let n = r.u32(); n > 0; n--) {
+    const key = r.string();
+    into.set(key, value());
+  }
+}

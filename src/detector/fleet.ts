@@ -8,14 +8,14 @@
  * The whole state serializes to one compact, versioned binary object that
  * the Lambda keeps between runs.
  */
-import { BinaryReader, BinaryWriter, ByteCounter, type ByteSink } from './codec';
+import { BinaryReader, BinaryWriter, ByteCounter, readMap, writeMap, type ByteSink } from './codec';
 import { FEATURES_PER_METRIC, resolveOptions, type DetectorOptions } from './defaults';
 import { foldAttribution, forestShare, isUnusual, keyProbability, riskPerSample, samplesPerLook, withTail, type Detection, type DetectionScope, type DetectorInput } from './detection';
 import { RandomCutForest, type ForestOptions } from './forest';
 import { KeyModel } from './key-model';
 import type { Residuals } from './seasonality';
 import { FLEET_SHIFT, peerViews, withoutShared, type SharedPart } from './peers';
-import { raiseSharedEvents, type Judged } from './shared-events';
+import { raiseSharedEvents, recordShifts, type Judged, type ShiftUnderWay } from './shared-events';
 import { deriveSeed, SeededRandom } from './random';
 import { arrivalOf, type Arrival } from './time';
 
@@ -56,7 +56,7 @@ export class FleetDetector {
   /** Per group (and FLEET), when its last shared-shift event was raised: one event per episode. */
   private readonly sharedAlarmMs = new Map<string, number>();
   /** Per group (and FLEET), the metrics of a shared shift under way and until when it counts as such. */
-  private readonly shifts = new Map<string, { mask: number; untilMs: number }>();
+  private readonly shifts = new Map<string, ShiftUnderWay>();
 
   private constructor(readonly options: DetectorOptions) {}
 
@@ -148,14 +148,7 @@ export class FleetDetector {
     const ongoing = new Map([...this.shifts].filter(([, s]) => now < s.untilMs).map(([id, s]) => [id, s.mask]));
     const found = new Map<string, number>();
     const peers = peerViews(inOrder.map((f) => ({ group: f.input.group, ...f.residuals })), o.dimensions, o.peerShare, ongoing, found);
-    // A shift counts as under way for one level half-life after it was found: about as long as the baselines take to learn it.
-    // A metric that joins a shift under way is under way with it, until the shift's end.
-    for (const [id, mask] of found) {
-      const under = this.shifts.get(id);
-      if (ongoing.has(id) && under) under.mask |= mask;
-      else if (mask !== 0) this.shifts.set(id, { mask, untilMs: now + o.levelHalfLifeMs });
-      else this.shifts.delete(id);
-    }
+    recordShifts(this.shifts, found, ongoing, now + o.levelHalfLifeMs);
     // The metrics of a shift found this round, not already under way: what its members adopt.
     const freshShift = (id: string) => (found.get(id) ?? 0) & ~(ongoing.get(id) ?? 0);
     const detections = flights.map((f) => {
@@ -302,21 +295,5 @@ export class FleetDetector {
     readMap(r, detector.shifts, () => ({ mask: r.u32(), untilMs: r.f64() }));
     if (!r.done) throw new Error('detector state has trailing bytes');
     return detector;
-  }
-}
-
-/** A map as its size, then each key and value in key order (the state is the same bytes whatever the insertion order). */
-function writeMap<V>(w: ByteSink, map: ReadonlyMap<string, V>, value: (v: V, key: string) => void): void {
-  w.u32(map.size);
-  for (const [key, v] of [...map].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    w.string(key);
-    value(v, key);
-  }
-}
-
-function readMap<V>(r: BinaryReader, into: Map<string, V>, value: () => V): void {
-  for (let n = r.u32(); n > 0; n--) {
-    const key = r.string();
-    into.set(key, value());
   }
 }

@@ -64,3 +64,25 @@ export function raiseSharedEvents(members: readonly Member[], judged: readonly J
     });
   }
 }
+
+/** A shared shift under way: its metrics (bit d for metric d) and until when it counts as such. */
+export interface ShiftUnderWay {
+  mask: number;
+  untilMs: number;
+}
+
+/**
+ * Keeps the shifts `found` this round (per group, and FLEET_SHIFT) in
+ * `shifts`: a new one counts as under way until `untilMs` (one level
+ * half-life on: about as long as the baselines take to learn it); a metric
+ * that joins a shift under way is under way with it, until the shift's end;
+ * a group where nothing is found and nothing is under way has none.
+ */
+export function recordShifts(shifts: Map<string, ShiftUnderWay>, found: ReadonlyMap<string, number>, ongoing: ReadonlyMap<string, number>, untilMs: number): void {
+  for (const [id, mask] of found) {
+    const under = shifts.get(id);
+    if (ongoing.has(id) && under) under.mask |= mask;
+    else if (mask !== 0) shifts.set(id, { mask, untilMs });
+    else shifts.delete(id);
+  }
+}
