@@ -85,7 +85,6 @@ export class DailyPeaks {
     const ordinary = all[Math.floor(ORDINARY_PEAK_QUANTILE * (all.length - 1))];
     return Math.max(0, atHour[1] - ordinary);
   }
-
 }
 
 function tagOf(day: number): number {
