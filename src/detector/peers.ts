@@ -6,8 +6,8 @@
  * median departs as the median of that many ordinary members rarely does and
  * two services' medians with it (a quarter less traffic is two deviations in
  * each container, yet unmistakable in eight at once), the shift is theirs,
- * not each container's: its common part (the peers' median departure) is taken out of
- * every member's residuals, so what remains is how far each container departs
+ * not each container's: its common part (the peers' median departure) is
+ * taken out of every member's residuals, so what remains is how far each container departs
  * from its peers — the strongest evidence there is about one container.
  */
 import type { DetectionScope } from './detection';
@@ -110,7 +110,11 @@ function medianMoved(members: readonly PeerEntry[], d: number, groups: readonly 
   const bar = Math.max(MIN_MEDIAN_SHIFT, (SHIFT_Z * MEDIAN_ERROR) / Math.sqrt(members.length));
   if (Math.abs(mid) < bar) return false;
   const byGroup = new Map<string, number[]>();
-  members.forEach((e, i) => byGroup.set(groups[i], [...(byGroup.get(groups[i]) ?? []), e.z[d]]));
+  members.forEach((e, i) => {
+    const zs = byGroup.get(groups[i]);
+    if (zs) zs.push(e.z[d]);
+    else byGroup.set(groups[i], [e.z[d]]);
+  });
   return [...byGroup.values()].filter((zs) => Math.sign(mid) * median(zs) >= bar).length >= 2;
 }
 

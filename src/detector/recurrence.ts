@@ -16,10 +16,10 @@
  * an hour at a daylight-saving change and is news for two nights.
  */
 import { DAY_MS } from './defaults';
+import { HOURS } from './seasonality';
 import type { Slab } from './slab';
 import { hourOfDay } from './time';
 
-const HOURS = 24;
 /** The days judged (the last three) and today's, being written. */
 const DAYS_JUDGED = 3;
 const SLOTS = DAYS_JUDGED + 1;

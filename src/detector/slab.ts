@@ -1,7 +1,9 @@
 /**
- * A key's numbers live in typed arrays carved from one buffer, widest first so
- * each view stays aligned: ten thousand keys cost ten thousand buffers, not
- * ten times as many, and the state writes and reads as plain arrays.
+ * A key's numbers live in typed arrays carved from one buffer, each view
+ * starting at a multiple of its element size (padded where a narrower one
+ * came before: carving widest first wastes nothing): ten thousand keys cost
+ * ten thousand buffers, not ten times as many, and the state writes and reads
+ * as plain arrays.
  */
 import type { BinaryReader, ByteSink } from './codec';
 
