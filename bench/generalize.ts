@@ -7,10 +7,13 @@
  *  (b) a 2-fold cross-validation on those files: the grid of bench/lib/cv-grid.ts,
  *      its best setting chosen on one fixed half, scored on the other, both ways;
  *  (c) the container-incident simulator on its REPORTING seeds (never used for
- *      choosing) at 1/5/15/60-minute steps, beside the rolling 24 h z-score.
+ *      choosing) at 1/5/15/60-minute steps, beside the rolling 24 h z-score;
+ *  (d) the generic anomaly shapes (bench/lib/shapes.ts) on their reporting
+ *      seeds at 5/15/60-minute steps, scored by NAB's rules, beside the z-score.
  * NAB rows need the shared datasets (../shared/datasets/nab, or $NAB_DIR); without
  * them they are skipped and the table says so. `--quick` plays one reporting
- * seed at 5 and 60 minutes only (for tests); the NAB part is the same.
+ * seed at 5 and 60 minutes only, and the shapes' at 60 (for tests); the NAB
+ * part is the same.
  * `--jobs N` runs N pieces at once in child processes (default 2; 1 runs in
  * this process).
  */
@@ -21,6 +24,8 @@ import { crossValidate, splitHalves, type ProfileFigures, type ScoredSetting } f
 import { renderColumns } from './lib/generalize-table';
 import { REPORTING_SEEDS, SHARED_SHIFTS, STEPS_MINUTES } from './lib/incident-plan';
 import { byStep, type SetResult } from './lib/incident-run';
+import { SHAPE_REPORTING_SEEDS, SHAPE_STEPS_MINUTES } from './lib/shapes';
+import { byShapeStep, describeKinds, type ShapeSetResult } from './lib/shapes-run';
 import { loadNabFiles, nabDir, NAB_DIR_ENV, PROFILE_NAMES, scorePublished, type NabFile, type ProfileScores } from './lib/nab-data';
 import { normalizedScore, PROFILES } from './lib/nab-scorer';
 import { existsSync } from 'node:fs';
@@ -77,21 +82,34 @@ function incidentRows(seeds: readonly number[], results: SetResult[]): void {
   notes.unshift(`Incident simulator: reporting seeds ${seeds.join(', ')} (never used for choosing; bench:incidents runs the tuning seeds), 8 containers in 4 services, 8 days, 10 incidents a set.`);
 }
 
+function shapeRows(seeds: readonly number[], results: ShapeSetResult[]): void {
+  for (const s of byShapeStep(results)) {
+    const z = s.zScore;
+    rows.push([`shapes at ${s.stepMinutes} min, ${s.sets} set(s)`, 'NAB standard / found / false alarms', `${s.detector.score.toFixed(1)} / ${s.detector.found}/${s.detector.windows} / ${s.detector.falseAlarms}`, `z-score ${z.score.toFixed(1)} / ${z.found}/${z.windows} / ${z.falseAlarms}`]);
+    notes.push(`shapes found at ${s.stepMinutes} min: ${describeKinds(s.detector)}.`);
+  }
+  notes.push(`Generic shapes: reporting seeds ${seeds.join(', ')} (never used for choosing; bench:shapes runs the tuning seeds), 8 anomaly kinds and 3 anomaly-free series on 3 backgrounds, 14 days each.`);
+}
+
 async function main(): Promise<void> {
   const dir = nabDir();
   const files = loadNabFiles(dir);
   const settings = gridSettings();
   const seeds = values.quick ? REPORTING_SEEDS.slice(0, 1) : REPORTING_SEEDS;
   const steps = values.quick ? [5, 60] : STEPS_MINUTES;
+  const shapeSeeds = values.quick ? SHAPE_REPORTING_SEEDS.slice(0, 1) : SHAPE_REPORTING_SEEDS;
+  const shapeSteps = values.quick ? [60] : SHAPE_STEPS_MINUTES;
   const jobs: Job[] = [
     // The longest first (1-minute sets), so two lanes finish together.
     ...steps.flatMap((stepMinutes) => seeds.map((seed): Job => ({ kind: 'incidents', seed, stepMinutes }))),
+    ...shapeSteps.flatMap((stepMinutes) => shapeSeeds.map((seed): Job => ({ kind: 'shapes', seed, stepMinutes }))),
     ...(files ? settings.map((setting): Job => ({ kind: 'nab', dir, setting })) : []),
   ];
-  const results = await runJobs(jobs, parallel, (job, done) => progress(`${done}/${jobs.length} done (${job.kind === 'nab' ? `NAB ${describeSetting(job.setting)}` : `incidents seed ${job.seed} at ${job.stepMinutes} min`})`));
+  const results = await runJobs(jobs, parallel, (job, done) => progress(`${done}/${jobs.length} done (${job.kind === 'nab' ? `NAB ${describeSetting(job.setting)}` : `${job.kind} seed ${job.seed} at ${job.stepMinutes} min`})`));
   if (files) nabRows(dir, files, settings, results.flatMap((r) => (r.kind === 'nab' ? [r.scores] : [])));
   else rows.push(['NAB AWS rows skipped', `no NAB data at ${dir}`, '', `set ${NAB_DIR_ENV} to its folder`]);
   incidentRows(seeds, results.flatMap((r) => (r.kind === 'incidents' ? [r.set] : [])));
+  shapeRows(shapeSeeds, results.flatMap((r) => (r.kind === 'shapes' ? [r.set] : [])));
   console.log(`bench:generalize${values.quick ? ' --quick' : ''}: the embedded detector, nothing tuned on what is reported here`);
   console.log(renderColumns(['part', 'figure', 'this detector', 'reference'], rows, 4));
   for (const n of notes) console.log(n);

@@ -1,6 +1,6 @@
 /**
  * The evaluation's independent pieces of work (one NAB setting over the 17
- * files, one incident set at one step), run in child processes two at a time
+ * files, one incident set or one set of shapes at one step), run in child processes two at a time
  * by default: on a shared 2-core machine the whole run takes half as long.
  * Each piece is deterministic, so the table does not depend on how many run at once.
  */
@@ -9,12 +9,14 @@ import { join } from 'node:path';
 import type { DetectorOptions } from '../../src/detector';
 import { runIncidentSet, type SetResult } from './incident-run';
 import { loadNabFiles, scoreSetting, type ProfileScores } from './nab-data';
+import { runShapeSet, type ShapeSetResult } from './shapes-run';
 
-export type Job = { kind: 'nab'; dir: string; setting: Partial<DetectorOptions> } | { kind: 'incidents'; seed: number; stepMinutes: number };
-export type JobResult = { kind: 'nab'; scores: ProfileScores } | { kind: 'incidents'; set: SetResult };
+export type Job = { kind: 'nab'; dir: string; setting: Partial<DetectorOptions> } | { kind: 'incidents'; seed: number; stepMinutes: number } | { kind: 'shapes'; seed: number; stepMinutes: number };
+export type JobResult = { kind: 'nab'; scores: ProfileScores } | { kind: 'incidents'; set: SetResult } | { kind: 'shapes'; set: ShapeSetResult };
 
 export function runJob(job: Job): JobResult {
   if (job.kind === 'incidents') return { kind: 'incidents', set: runIncidentSet(job.seed, job.stepMinutes) };
+  if (job.kind === 'shapes') return { kind: 'shapes', set: runShapeSet(job.seed, job.stepMinutes) };
   const files = loadNabFiles(job.dir);
   if (!files) throw new Error(`no NAB data at ${job.dir}`);
   return { kind: 'nab', scores: scoreSetting(files, job.setting) };

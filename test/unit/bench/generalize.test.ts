@@ -41,6 +41,12 @@ describe('npm run bench:generalize', () => {
     }
     expect(r.stdout).toMatch(/fleet \/ service events\s+\d+ \/ \d+\s+true shifts 2 \/ 1/);
     expect(r.stdout).toContain('reporting seeds 101 (never used for choosing');
+    const shapes = rowsOf(r.stdout).filter((c) => c[0].startsWith('shapes at'));
+    expect(shapes.map((c) => c[0])).toEqual(['shapes at 60 min, 1 set(s)']);
+    expect(shapes[0][2]).toMatch(/^-?\d+\.\d \/ \d+\/24 \/ \d+$/);
+    expect(shapes[0][3]).toMatch(/^z-score -?\d+\.\d \/ \d+\/24 \/ \d+$/);
+    expect(r.stdout).toMatch(/shapes found at 60 min: spike \d+\/3, outage \d+\/3/);
+    expect(r.stdout).toContain('Generic shapes: reporting seeds 101 (never used for choosing');
   }, 180_000);
 
   it('with NAB-shaped data, scores the defaults and cross-validates the grid on fixed halves, both ways', () => {
