@@ -47,7 +47,7 @@ export interface DetectorOptions {
   calibrationHalfLifeMs: number;
   /** The chance that one key raises a false alarm on an ordinary day: the one risk level the decision uses. */
   dailyRisk: number;
-  /** After an alarm, the key (or its service, or the fleet) stays quiet this long: one incident, one alarm. */
+  /** An alarm's episode lasts while the key stays unusual and this long beyond (a service's or the fleet's event, this long after it): one incident, one alarm. */
   episodeMs: number;
   /** A shift at least this share of a service's (or the fleet's) containers show at once is theirs, not each container's. */
   peerShare: number;
@@ -77,7 +77,7 @@ export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
   calibrationHalfLifeMs: WEEK_MS,
   // About one false alarm per key in a hundred days: a real incident (days apart, in most containers) stays the likelier news.
   dailyRisk: 0.01,
-  // An hour: the usual length of an incident's onset; a problem still there after it is raised again.
+  // An hour: a stretch that calms for less than an hour is the same incident (a flapping health check, a spike's echo).
   episodeMs: HOUR_MS,
   // "Most peers": more than half of them moved together.
   peerShare: 0.5,

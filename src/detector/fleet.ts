@@ -10,7 +10,7 @@
  */
 import { BinaryReader, BinaryWriter, ByteCounter, readMap, writeMap, type ByteSink } from './codec';
 import { FEATURES_PER_METRIC, resolveOptions, type DetectorOptions } from './defaults';
-import { foldAttribution, forestShare, isUnusual, keyProbability, riskPerSample, samplesPerLook, withTail, type Detection, type DetectionScope, type DetectorInput } from './detection';
+import { foldAttribution, forestShare, isUnusual, keyProbability, riskPerSample, samplesPerLook, withinEpisode, withTail, type Detection, type DetectionScope, type DetectorInput } from './detection';
 import { RandomCutForest, type ForestOptions } from './forest';
 import { KeyModel } from './key-model';
 import type { Residuals } from './seasonality';
@@ -200,11 +200,12 @@ export class FleetDetector {
     const scored = inOrder ? forest.scoreAndUpdate(point, t) : forest.score(point);
     const evidence = model.calibrator.evidence(scored.score, elapsed, o.evidenceHalfLifeMs);
     const { probability, byTail } = keyProbability(model.calibrator.probability(evidence, excess), ownTail, judged, perLook);
-    const quiet = t - model.lastAlarmMs < o.episodeMs;
+    const quiet = withinEpisode(t - model.episodeLastMs, o);
     const unusual = isUnusual(probability, risk, warmingUp);
     const isAnomaly = unusual && !quiet;
     if (inOrder) {
-      if (isAnomaly) model.lastAlarmMs = t;
+      // Every unusual sample carries the episode on: a lasting incident (or a level that moved) is one alarm, however long it lasts.
+      if (unusual) model.episodeLastMs = t;
       model.calibrator.learn(evidence, model.weight(t, o.calibrationHalfLifeMs), isAnomaly ? threshold : undefined);
       model.calibrator.learnHour(evidence, t);
       if (shared) model.adoptShared(shared, t);

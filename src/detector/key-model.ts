@@ -30,7 +30,8 @@ export class KeyModel {
   lastMs = Number.NaN;
   stepMs = 0;
   offStep = 0;
-  lastAlarmMs = Number.NEGATIVE_INFINITY;
+  /** The last unusual sample of the key's current (or last) episode: an episode lasts while the key stays unusual, and `episodeMs` beyond. */
+  episodeLastMs = Number.NEGATIVE_INFINITY;
   readonly baseline: SeasonalBaseline;
   readonly calibrator: TailCalibrator;
   /** Moments of the (driver, metric) residuals behind the load relation: variances and covariance. */
@@ -243,7 +244,7 @@ export class KeyModel {
     w.f64(this.lastMs);
     w.f64(this.stepMs);
     w.u8(this.offStep);
-    w.f64(this.lastAlarmMs);
+    w.f64(this.episodeLastMs);
     this.slab.write(w);
   }
 
@@ -254,7 +255,7 @@ export class KeyModel {
     m.lastMs = r.f64();
     m.stepMs = r.f64();
     m.offStep = r.u8();
-    m.lastAlarmMs = r.f64();
+    m.episodeLastMs = r.f64();
     m.slab.read(r);
     return m;
   }

@@ -5,7 +5,7 @@
  * event, which nothing scales on.
  */
 import type { DetectorOptions } from './defaults';
-import { riskPerSample, type Detection } from './detection';
+import { riskPerSample, withinEpisode, type Detection } from './detection';
 import { FLEET_SHIFT } from './peers';
 
 /** A sample's verdict, and for a member of a shared shift, its verdict on its own residuals (peers not taken out). */
@@ -44,7 +44,7 @@ export function raiseSharedEvents(members: readonly Member[], judged: readonly J
     if (adopted || raw.probability < riskPerSample(o, m.stepMs)) crowd.alarms.push({ k, ...raw });
     crowds.set(id, crowd);
   });
-  const recent = (id: string, t: number) => t - (lastEventMs.get(id) ?? Number.NEGATIVE_INFINITY) < o.episodeMs;
+  const recent = (id: string, t: number) => withinEpisode(t - (lastEventMs.get(id) ?? Number.NEGATIVE_INFINITY), o);
   for (const [id, { members: n, alarms, groups }] of [...crowds].sort(([a], [b]) => (a === FLEET_SHIFT ? -1 : b === FLEET_SHIFT ? 1 : 0))) {
     if (alarms.length === 0 || alarms.length < o.peerShare * n) continue;
     const t = members[alarms[0].k].timestampMs;

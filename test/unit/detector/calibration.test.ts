@@ -1,6 +1,7 @@
 import { FleetDetector, resolveOptions } from '../../../src/detector';
 import { normalQuantileAbove, normalTail, TailCalibrator } from '../../../src/detector/calibration';
-import { isAlarm, riskPerSample } from '../../../src/detector/detection';
+import { isAlarm, riskPerSample, withinEpisode } from '../../../src/detector/detection';
+import { DEFAULT_DETECTOR_OPTIONS } from '../../../src/detector/defaults';
 import { SeededRandom } from '../../../src/detector/random';
 import { Slab } from '../../../src/detector/slab';
 
@@ -60,21 +61,35 @@ describe('calibration and decision', () => {
     expect([isAlarm(1e-6, 1e-5, false, false), isAlarm(1e-6, 1e-5, true, false), isAlarm(1e-6, 1e-5, false, true), isAlarm(1e-4, 1e-5, false, false)]).toEqual([true, false, false, false]);
   });
 
-  it('raises a lasting incident once per episode, not on every sample', () => {
+  it('raises a lasting incident once, however long it lasts, and a new one after an hour of calm', () => {
     const d = FleetDetector.create({ dimensions: 1, trees: 8, sampleSize: 32 });
     const rng = new SeededRandom(4);
     const start = Date.UTC(2026, 10, 2);
     const alarms: number[] = [];
-    for (let i = 0; i < 3 * 288; i++) {
-      const incident = i >= 2 * 288 && i < 2 * 288 + 24;
-      if (d.update('s', 's', start + i * 300_000, [(incident ? 80 : 50) + rng.normal()]).isAnomaly) alarms.push(i);
+    // Four hours at a new level from day 2 (the baseline moves to it, the return is a departure too), then a day later an hour far beyond it.
+    const level = (i: number) => (i >= 2 * 288 && i < 2 * 288 + 48 ? 80 : i >= 3 * 288 && i < 3 * 288 + 12 ? 140 : 50);
+    for (let i = 0; i < 4 * 288; i++) {
+      if (d.update('s', 's', start + i * 300_000, [level(i) + rng.normal()]).isAnomaly) alarms.push(i);
     }
-    // Two hours of incident, an hour's episode: raised at its start, at most once more an hour on, and at most
-    // once at its end (the return is a departure from the level the fast baseline had moved to); never after.
-    expect(alarms.length).toBeGreaterThanOrEqual(1);
-    expect(alarms.length).toBeLessThanOrEqual(3);
-    expect(alarms[alarms.length - 1]).toBeLessThanOrEqual(2 * 288 + 24);
+    // Raised once within its first quarter hour (an alarm an hour while it lasted was three or four), and the next incident on its own.
+    expect(alarms.filter((i) => i < 3 * 288)).toHaveLength(1);
     expect(alarms[0]).toBeGreaterThanOrEqual(2 * 288);
     expect(alarms[0]).toBeLessThan(2 * 288 + 3);
+    expect(alarms.filter((i) => i >= 3 * 288)).toHaveLength(1);
+    expect(alarms[1]).toBeLessThan(3 * 288 + 3);
+  });
+
+  it('an hour-long episode covers the next hourly sample: an incident of three samples at 60-minute steps is one alarm', () => {
+    const d = FleetDetector.create({ dimensions: 1, trees: 8, sampleSize: 32 });
+    const rng = new SeededRandom(5);
+    const start = Date.UTC(2026, 10, 2);
+    const alarms: number[] = [];
+    for (let i = 0; i < 8 * 24; i++) {
+      const incident = i >= 6 * 24 + 10 && i < 6 * 24 + 13;
+      if (d.update('s', 's', start + i * 3_600_000, [(incident ? 90 : 50) + rng.normal()]).isAnomaly) alarms.push(i);
+    }
+    expect(alarms).toEqual([6 * 24 + 10]);
+    expect(withinEpisode(3_600_000, DEFAULT_DETECTOR_OPTIONS)).toBe(true);
+    expect(withinEpisode(3_600_001, DEFAULT_DETECTOR_OPTIONS)).toBe(false);
   });
 });
