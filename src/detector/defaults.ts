@@ -47,7 +47,7 @@ export interface DetectorOptions {
   calibrationHalfLifeMs: number;
   /** The chance that one key raises a false alarm on an ordinary day: the one risk level the decision uses. */
   dailyRisk: number;
-  /** An alarm's episode lasts while the key stays unusual and this long beyond (a service's or the fleet's event, this long after it): one incident, one alarm. */
+  /** An alarm's episode lasts while its metric keeps the key unusual and this long beyond (a service's or the fleet's event, this long after it): one incident, one alarm. */
   episodeMs: number;
   /** A shift at least this share of a service's (or the fleet's) containers show at once is theirs, not each container's. */
   peerShare: number;

@@ -1,8 +1,8 @@
 /**
  * Stage 4, decision and attribution: what one sample's verdict says, and the
  * one rule that makes it — a tail probability below the risk level, outside
- * warm-up and outside an episode already raised (which lasts while the key
- * stays unusual, and `episodeMs` beyond).
+ * warm-up (`isUnusual`), and news, not part of an episode already raised
+ * (episodes.ts).
  */
 import { DAY_MS, type DetectorOptions } from './defaults';
 import type { Arrival } from './time';
@@ -102,20 +102,6 @@ export function forestShare(risk: number, tails: number): number {
 /** Whether a sample is unusual: in the tail beyond the risk level and judged (not warming up). */
 export function isUnusual(probability: number, risk: number, warmingUp: boolean): boolean {
   return !warmingUp && probability < risk;
-}
-
-/**
- * Whether a sample `elapsedMs` after an episode's last unusual sample still
- * belongs to it: up to `episodeMs` after, inclusive, so at hourly steps the
- * next sample does too (an hour's episode would otherwise cover no sample).
- */
-export function withinEpisode(elapsedMs: number, o: DetectorOptions): boolean {
-  return elapsedMs <= o.episodeMs;
-}
-
-/** Whether a sample is an alarm: unusual, and not within an episode already raised. */
-export function isAlarm(probability: number, risk: number, warmingUp: boolean, quiet: boolean): boolean {
-  return isUnusual(probability, risk, warmingUp) && !quiet;
 }
 
 /** The forest's per-coordinate attribution folded onto the input dimensions (the shingle repeats them). */

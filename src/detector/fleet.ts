@@ -10,7 +10,8 @@
  */
 import { BinaryReader, BinaryWriter, ByteCounter, readMap, writeMap, type ByteSink } from './codec';
 import { FEATURES_PER_METRIC, resolveOptions, type DetectorOptions } from './defaults';
-import { foldAttribution, forestShare, isUnusual, keyProbability, riskPerSample, samplesPerLook, withinEpisode, withTail, type Detection, type DetectionScope, type DetectorInput } from './detection';
+import { leadingMetric } from './episodes';
+import { foldAttribution, forestShare, isUnusual, keyProbability, riskPerSample, samplesPerLook, withTail, type Detection, type DetectionScope, type DetectorInput } from './detection';
 import { RandomCutForest, type ForestOptions } from './forest';
 import { KeyModel } from './key-model';
 import type { Residuals } from './seasonality';
@@ -33,7 +34,7 @@ export class DetectorStateVersionError extends Error {
     this.name = 'DetectorStateVersionError';
   }
 }
-const VERSION = 16;
+const VERSION = 17;
 /** The key under which the fleet's own shared-shift episodes are remembered, beside the services'. */
 const FLEET = FLEET_SHIFT;
 
@@ -200,26 +201,26 @@ export class FleetDetector {
     const scored = inOrder ? forest.scoreAndUpdate(point, t) : forest.score(point);
     const evidence = model.calibrator.evidence(scored.score, elapsed, o.evidenceHalfLifeMs);
     const { probability, byTail } = keyProbability(model.calibrator.probability(evidence, excess), ownTail, judged, perLook);
-    const quiet = withinEpisode(t - model.episodeLastMs, o);
+    const attribution = withTail(foldAttribution(scored.high, scored.low, o.dimensions), ownTails, byTail);
     const unusual = isUnusual(probability, risk, warmingUp);
-    const isAnomaly = unusual && !quiet;
+    // A tail-decided verdict scores the evidence the forest would need for its probability (floored at risk²): the ratio grades both alike.
+    const score = byTail && unusual ? model.calibrator.threshold(forestShare(Math.max(probability, risk * risk), judged), excess) : evidence;
+    const lead = leadingMetric(attribution);
+    const isAnomaly = unusual && model.episodes.raises(lead, t, o);
     if (inOrder) {
-      // Every unusual sample carries the episode on: a lasting incident (or a level that moved) is one alarm, however long it lasts.
-      if (unusual) model.episodeLastMs = t;
+      model.episodes.record(lead, t, unusual);
       model.calibrator.learn(evidence, model.weight(t, o.calibrationHalfLifeMs), isAnomaly ? threshold : undefined);
       model.calibrator.learnHour(evidence, t);
       if (shared) model.adoptShared(shared, t);
       model.learn(input.values, t, f.residuals.z, point, o);
     }
     const detection: Detection = {
-      // A verdict a tail decided scores the evidence the forest would need for the same probability (floored at the risk squared):
-      // score > threshold says unusual either way, and the ratio grades both alike.
-      score: byTail && unusual ? model.calibrator.threshold(forestShare(Math.max(probability, risk * risk), judged), excess) : evidence,
+      score,
       threshold,
       isAnomaly,
       warmingUp,
       unusual,
-      attribution: withTail(foldAttribution(scored.high, scored.low, o.dimensions), ownTails, byTail),
+      attribution,
       scope: isAnomaly ? 'container' : scope,
       probability,
       arrival: f.arrival,

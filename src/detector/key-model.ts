@@ -10,6 +10,7 @@
 import type { BinaryReader, ByteSink } from './codec';
 import { TailCalibrator } from './calibration';
 import { FEATURES_PER_METRIC, type DetectorOptions } from './defaults';
+import { Episodes } from './episodes';
 import { PeakTail, tailProbability } from './peaks';
 import { LongRunPosition, positionHalfLifeMs } from './position';
 import { sharedPart, type SharedPart } from './peers';
@@ -30,8 +31,8 @@ export class KeyModel {
   lastMs = Number.NaN;
   stepMs = 0;
   offStep = 0;
-  /** The last unusual sample of the key's current (or last) episode: an episode lasts while the key stays unusual, and `episodeMs` beyond. */
-  episodeLastMs = Number.NEGATIVE_INFINITY;
+  /** Which of its unusual samples are news (episodes.ts). */
+  readonly episodes: Episodes;
   readonly baseline: SeasonalBaseline;
   readonly calibrator: TailCalibrator;
   /** Moments of the (driver, metric) residuals behind the load relation: variances and covariance. */
@@ -56,6 +57,7 @@ export class KeyModel {
     this.slab = new Slab(bytes);
     const carved = this.carve(this.slab);
     this.slab.assertFull();
+    this.episodes = new Episodes(dims);
     ({ baseline: this.baseline, calibrator: this.calibrator, relation: this.relation, position: this.position, peaks: this.peaks, history: this.history } = carved);
   }
 
@@ -244,7 +246,7 @@ export class KeyModel {
     w.f64(this.lastMs);
     w.f64(this.stepMs);
     w.u8(this.offStep);
-    w.f64(this.episodeLastMs);
+    this.episodes.write(w);
     this.slab.write(w);
   }
 
@@ -255,7 +257,7 @@ export class KeyModel {
     m.lastMs = r.f64();
     m.stepMs = r.f64();
     m.offStep = r.u8();
-    m.episodeLastMs = r.f64();
+    m.episodes.read(r);
     m.slab.read(r);
     return m;
   }

@@ -5,7 +5,8 @@
  * event, which nothing scales on.
  */
 import type { DetectorOptions } from './defaults';
-import { riskPerSample, withinEpisode, type Detection } from './detection';
+import { riskPerSample, type Detection } from './detection';
+import { withinEpisode } from './episodes';
 import { FLEET_SHIFT } from './peers';
 
 /** A sample's verdict, and for a member of a shared shift, its verdict on its own residuals (peers not taken out). */

@@ -1,6 +1,7 @@
 import { FleetDetector, resolveOptions } from '../../../src/detector';
 import { normalQuantileAbove, normalTail, TailCalibrator } from '../../../src/detector/calibration';
-import { isAlarm, riskPerSample, withinEpisode } from '../../../src/detector/detection';
+import { isUnusual, riskPerSample } from '../../../src/detector/detection';
+import { leadingMetric, withinEpisode } from '../../../src/detector/episodes';
 import { DEFAULT_DETECTOR_OPTIONS } from '../../../src/detector/defaults';
 import { SeededRandom } from '../../../src/detector/random';
 import { Slab } from '../../../src/detector/slab';
@@ -58,7 +59,7 @@ describe('calibration and decision', () => {
     expect(riskPerSample(o, 60_000) * looksPerDay).toBeCloseTo(o.dailyRisk);
     expect(riskPerSample(o, 300_000)).toBe(riskPerSample(o, 60_000));
     expect(riskPerSample(o, 3_600_000) * 24).toBeCloseTo(o.dailyRisk);
-    expect([isAlarm(1e-6, 1e-5, false, false), isAlarm(1e-6, 1e-5, true, false), isAlarm(1e-6, 1e-5, false, true), isAlarm(1e-4, 1e-5, false, false)]).toEqual([true, false, false, false]);
+    expect([isUnusual(1e-6, 1e-5, false), isUnusual(1e-6, 1e-5, true), isUnusual(1e-4, 1e-5, false)]).toEqual([true, false, false]);
   });
 
   it('raises a lasting incident once, however long it lasts, and a new one after an hour of calm', () => {
@@ -77,6 +78,23 @@ describe('calibration and decision', () => {
     expect(alarms[0]).toBeLessThan(2 * 288 + 3);
     expect(alarms.filter((i) => i >= 3 * 288)).toHaveLength(1);
     expect(alarms[1]).toBeLessThan(3 * 288 + 3);
+  });
+
+  it('an episode is its leading metric’s: another metric’s incident within a level shift’s stretch is raised on its own', () => {
+    const d = FleetDetector.create({ dimensions: 2, trees: 8, sampleSize: 32, loadRelation: null });
+    const rng = new SeededRandom(6);
+    const start = Date.UTC(2026, 10, 2);
+    const alarms: Array<{ at: number; lead: number }> = [];
+    for (let i = 0; i < 3 * 288; i++) {
+      // Metric 0 moves 30 deviations for good on day 2; metric 1 has an hour's incident two hours later, while metric 0 is still being learned.
+      const values = [50 + (i >= 2 * 288 ? 30 : 0) + rng.normal(), 50 + (i >= 2 * 288 + 24 && i < 2 * 288 + 36 ? 15 : 0) + rng.normal()];
+      const r = d.update('s', 's', start + i * 300_000, values);
+      if (r.isAnomaly) alarms.push({ at: i - 2 * 288, lead: leadingMetric(r.attribution) });
+    }
+    expect(alarms).toEqual([
+      { at: 0, lead: 0 },
+      { at: 24, lead: 1 },
+    ]);
   });
 
   it('an hour-long episode covers the next hourly sample: an incident of three samples at 60-minute steps is one alarm', () => {

@@ -167,7 +167,7 @@ describe('FleetDetector', () => {
     const bytes = FleetDetector.create().serialize();
     new DataView(bytes.buffer, bytes.byteOffset).setUint32(4, 11, true);
     expect(() => FleetDetector.deserialize(bytes)).toThrow(DetectorStateVersionError);
-    expect(() => FleetDetector.deserialize(bytes)).toThrow('detector state version 11 is not supported (expected 16)');
+    expect(() => FleetDetector.deserialize(bytes)).toThrow('detector state version 11 is not supported (expected 17)');
   });
 
   it('forgets idle containers and their empty groups', () => {
