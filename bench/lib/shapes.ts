@@ -7,9 +7,11 @@
  * NAB's AWS files have 30 labelled windows of a few shapes; these add shapes
  * and steps they lack, from a generator nobody tuned a detector to. Each
  * series is 14 days, with at most one anomaly after its fourth day; `none`
- * series have none, so every alarm on them is false. Windows are NAB's
- * (10% of the series, centred on the anomaly's start) and scored by NAB's
- * rules (nab-scorer.ts).
+ * series have none, so every alarm on them is false. Windows are as long as
+ * NAB's (10% of the series), but start at the anomaly's onset: NAB centres
+ * them on a person's label, here the onset is known, and an alarm before it
+ * is no detection. Scored by NAB's rules (nab-scorer.ts). Each seed plays
+ * the same minutes at every step: the steps are paired, not independent sets.
  */
 import { deriveSeed, SeededRandom } from '../../src/detector/random';
 import type { BacktestInput, SeriesRow } from '../../src/backtest/input';
@@ -120,10 +122,12 @@ export function generateShape(seed: number, kind: ShapeKind, background: Backgro
       burstLeft--;
     }
     if (during) {
-      if (kind === 'spike') v += 0.8 * level;
+      // Beyond the background's ordinary highs: above a bursty metric's bursts (at most 1.5 levels), not just its base.
+      if (kind === 'spike') v += (o.burstPerMinute > 0 ? 2 : 0.8) * level;
       if (kind === 'outage') v = o.mean * 0.05 + Math.abs(noise) * 0.1;
       if (kind === 'level-up') v += 0.25 * level;
       if (kind === 'level-down') v -= 0.25 * o.mean;
+      // A leak: it climbs for half its length, holds, and ends at once (the restart).
       if (kind === 'ramp') v += 0.4 * level * Math.min(1, 2 * progress);
       if (kind === 'flatline') {
         if (Number.isNaN(frozen)) frozen = v;
@@ -142,9 +146,8 @@ export function generateShape(seed: number, kind: ShapeKind, background: Backgro
     rows.push({ key: 'series', group: 'series', file: `${background}/${kind}`, line: rows.length + 2, rawTime, timeMs, values: [sum / stepMinutes] });
     times.push(timeMs);
   }
-  const half = (WINDOW_SHARE * total * MINUTE_MS) / 2;
   const at = START_MS + start * MINUTE_MS;
-  const windows: Array<[number, number]> = kind === 'none' ? [] : [[at - half, at + half]];
+  const windows: Array<[number, number]> = kind === 'none' ? [] : [[at, at + WINDOW_SHARE * total * MINUTE_MS]];
   const anomaly = kind === 'none' ? null : { fromMs: at, toMs: at + minutes * MINUTE_MS };
   return { name: `${background}/${kind}`, kind, background, input: { metrics: ['value'], rows, multi: false }, times, anomaly, windows };
 }

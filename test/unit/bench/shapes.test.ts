@@ -26,10 +26,10 @@ describe('generic anomaly shapes', () => {
         continue;
       }
       expect(s.anomaly!.fromMs - s.times[0]).toBeGreaterThanOrEqual(4 * day);
-      // NAB's window: a tenth of the series, centred on the anomaly's start.
+      // As long as NAB's window (a tenth of the series), from the anomaly's onset: an alarm before it is no detection.
       const [from, to] = s.windows[0];
       expect(to - from).toBeCloseTo(1.4 * day, -3);
-      expect((from + to) / 2).toBeCloseTo(s.anomaly!.fromMs, -3);
+      expect(from).toBe(s.anomaly!.fromMs);
     }
   });
 
@@ -55,6 +55,16 @@ describe('generic anomaly shapes', () => {
     expect(mean(ramp.slice(-6))).toBeGreaterThan(mean(ramp.slice(0, 6)) + 0.2 * mean(before(shape('ramp'))));
   });
 
+  it('a spike is one reading beyond every ordinary value, on every background and at every step', () => {
+    for (const background of BACKGROUNDS) {
+      for (const step of [5, 60]) {
+        const spike = generateShape(2, 'spike', background, step);
+        expect(values(spike, true)).toHaveLength(1);
+        expect(values(spike, true)[0]).toBeGreaterThan(Math.max(...values(spike, false)));
+      }
+    }
+  });
+
   it('a bursty background bursts on ordinary days, and the cycle is lower at night and on weekends', () => {
     const bursty = generateShape(1, 'none', 'bursty', 5).input.rows.map((r) => r.values[0]);
     expect(Math.max(...bursty)).toBeGreaterThan(3 * mean(bursty));
@@ -67,10 +77,11 @@ describe('generic anomaly shapes', () => {
   it('summarizes NAB scores per step and per kind, and refuses the reporting seeds for tuning', () => {
     const perfect = (windows: number) => ({ raw: windows, windows, truePositives: windows, falsePositives: 0, falseNegatives: 0 });
     const missed = { raw: -1, windows: 1, truePositives: 0, falsePositives: 2, falseNegatives: 1 };
-    const scores: ShapeScores = { kinds: ['none', 'spike', 'outage'], scores: [{ ...perfect(0), falsePositives: 1 }, perfect(1), missed] };
+    const scores: ShapeScores = { kinds: ['none', 'spike', 'outage'], scores: [{ ...perfect(0), raw: -0.11, falsePositives: 1 }, perfect(1), missed] };
     const s = summarize([scores]);
     expect(s).toMatchObject({ found: 1, windows: 2, falseAlarms: 3 });
-    expect(s.score).toBeCloseTo(50, 5);
+    // NAB's normalisation over the two windows: 100 × (raw + 2) / (2 + 2).
+    expect(s.score).toBeCloseTo((100 * (-0.11 + 1 - 1 + 2)) / 4, 5);
     expect(s.byKind.find((k) => k.kind === 'outage')).toEqual({ kind: 'outage', found: 0, windows: 1 });
     expect(byShapeStep([{ seed: 1, stepMinutes: 5, detector: scores, zScore: scores }, { seed: 2, stepMinutes: 5, detector: scores, zScore: scores }])[0]).toMatchObject({ stepMinutes: 5, sets: 2 });
     expect(() => assertShapeTuningSeeds([1, 101])).toThrow(/101 are not tuning seeds/);
