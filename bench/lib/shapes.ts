@@ -8,10 +8,11 @@
  * and steps they lack, from a generator nobody tuned a detector to. Each
  * series is 14 days, with at most one anomaly after its fourth day; `none`
  * series have none, so every alarm on them is false. Windows are as long as
- * NAB's (10% of the series), but start at the anomaly's onset: NAB centres
- * them on a person's label, here the onset is known, and an alarm before it
- * is no detection. Scored by NAB's rules (nab-scorer.ts). Each seed plays
- * the same minutes at every step: the steps are paired, not independent sets.
+ * NAB's (10% of the series), but start at the anomaly's onset (the row whose
+ * step holds it): NAB centres them on a person's label, here the onset is
+ * known, and an alarm before it is no detection. Scored by NAB's rules
+ * (nab-scorer.ts). Each seed plays the same minutes at every step: the steps
+ * are paired, not independent sets.
  */
 import { deriveSeed, SeededRandom } from '../../src/detector/random';
 import type { BacktestInput, SeriesRow } from '../../src/backtest/input';
@@ -147,7 +148,9 @@ export function generateShape(seed: number, kind: ShapeKind, background: Backgro
     times.push(timeMs);
   }
   const at = START_MS + start * MINUTE_MS;
-  const windows: Array<[number, number]> = kind === 'none' ? [] : [[at, at + WINDOW_SHARE * total * MINUTE_MS]];
+  // From the row whose step holds the onset (stamped at its start, before the onset's minute).
+  const from = START_MS + (start - (start % stepMinutes)) * MINUTE_MS;
+  const windows: Array<[number, number]> = kind === 'none' ? [] : [[from, from + WINDOW_SHARE * total * MINUTE_MS]];
   const anomaly = kind === 'none' ? null : { fromMs: at, toMs: at + minutes * MINUTE_MS };
   return { name: `${background}/${kind}`, kind, background, input: { metrics: ['value'], rows, multi: false }, times, anomaly, windows };
 }
