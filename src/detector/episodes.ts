@@ -4,9 +4,10 @@
  * `episodeMs` beyond, so a level that moved and is being learned, or an
  * outage that lasts three hours, is raised once, not once an hour. Episodes
  * are per metric (the verdict's leading one): another metric's departure
- * within one metric's stretch is raised on its own. The price: an incident
- * that grows on the same metric is not raised again while it lasts (its
- * severity is its first alarm's); it stays open, as `unusual`, until it calms.
+ * within one metric's stretch is raised on its own. And an incident that
+ * grows is news again: a leak or a runaway that, an episode after it was
+ * raised, stands half again as far beyond its threshold as then is raised
+ * again, with its new severity.
  */
 import type { DetectorOptions } from './defaults';
 import type { BinaryReader, ByteSink } from './codec';
@@ -29,29 +30,45 @@ export function leadingMetric(attribution: { high: number[]; low: number[] }): n
   return lead;
 }
 
+/**
+ * How much further beyond its threshold (score ÷ threshold) an incident must
+ * have grown to be raised again: half again, the policy's step from a
+ * warning to a critical (`criticalScoreRatio`, src/core/policy.ts).
+ */
+const GROWTH = 1.5;
+
 export class Episodes {
-  /** Per metric: the last unusual sample it led, the end of its current (or last) episode. */
+  /** Per metric: its episode's last unusual sample; when it was last raised, and how far beyond its threshold then. */
   private readonly lastUnusualMs: Float64Array;
+  private readonly raisedAtMs: Float64Array;
+  private readonly raisedRatio: Float64Array;
 
   constructor(readonly dims: number) {
     this.lastUnusualMs = new Float64Array(dims).fill(Number.NEGATIVE_INFINITY);
+    this.raisedAtMs = new Float64Array(dims).fill(Number.NEGATIVE_INFINITY);
+    this.raisedRatio = new Float64Array(dims);
   }
 
-  /** Whether an unusual sample led by metric `lead` at `timestampMs` is news: outside that metric's episode. */
-  raises(lead: number, timestampMs: number, o: DetectorOptions): boolean {
-    return !withinEpisode(timestampMs - this.lastUnusualMs[lead], o);
+  /** Whether an unusual sample led by metric `lead`, `ratio` beyond its threshold at `timestampMs`, is news: outside that metric's episode, or grown. */
+  raises(lead: number, timestampMs: number, ratio: number, o: DetectorOptions): boolean {
+    if (!withinEpisode(timestampMs - this.lastUnusualMs[lead], o)) return true;
+    return timestampMs - this.raisedAtMs[lead] >= o.episodeMs && ratio >= GROWTH * this.raisedRatio[lead];
   }
 
   /** Keeps an in-order sample's verdict: an unusual one carries its metric's episode on. */
-  record(lead: number, timestampMs: number, unusual: boolean): void {
+  record(lead: number, timestampMs: number, unusual: boolean, raised: boolean, ratio: number): void {
     if (unusual) this.lastUnusualMs[lead] = timestampMs;
+    if (raised) {
+      this.raisedAtMs[lead] = timestampMs;
+      this.raisedRatio[lead] = ratio;
+    }
   }
 
   write(w: ByteSink): void {
-    for (const ms of this.lastUnusualMs) w.f64(ms);
+    for (const a of [this.lastUnusualMs, this.raisedAtMs, this.raisedRatio]) for (const x of a) w.f64(x);
   }
 
   read(r: BinaryReader): void {
-    for (let d = 0; d < this.dims; d++) this.lastUnusualMs[d] = r.f64();
+    for (const a of [this.lastUnusualMs, this.raisedAtMs, this.raisedRatio]) for (let d = 0; d < this.dims; d++) a[d] = r.f64();
   }
 }

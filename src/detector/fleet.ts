@@ -206,9 +206,9 @@ export class FleetDetector {
     // A tail-decided verdict scores the evidence the forest would need for its probability (floored at risk²): the ratio grades both alike.
     const score = byTail && unusual ? model.calibrator.threshold(forestShare(Math.max(probability, risk * risk), judged), excess) : evidence;
     const lead = leadingMetric(attribution);
-    const isAnomaly = unusual && model.episodes.raises(lead, t, o);
+    const isAnomaly = unusual && model.episodes.raises(lead, t, score / threshold, o);
     if (inOrder) {
-      model.episodes.record(lead, t, unusual);
+      model.episodes.record(lead, t, unusual, isAnomaly, score / threshold);
       model.calibrator.learn(evidence, model.weight(t, o.calibrationHalfLifeMs), isAnomaly ? threshold : undefined);
       model.calibrator.learnHour(evidence, t);
       if (shared) model.adoptShared(shared, t);

@@ -62,7 +62,7 @@ describe('calibration and decision', () => {
     expect([isUnusual(1e-6, 1e-5, false), isUnusual(1e-6, 1e-5, true), isUnusual(1e-4, 1e-5, false)]).toEqual([true, false, false]);
   });
 
-  it('raises a lasting incident once, however long it lasts, and a new one after an hour of calm', () => {
+  it('raises a lasting incident at its onset and once more at most, not once an hour; a new one after an hour of calm', () => {
     const d = FleetDetector.create({ dimensions: 1, trees: 8, sampleSize: 32 });
     const rng = new SeededRandom(4);
     const start = Date.UTC(2026, 10, 2);
@@ -72,12 +72,32 @@ describe('calibration and decision', () => {
     for (let i = 0; i < 4 * 288; i++) {
       if (d.update('s', 's', start + i * 300_000, [level(i) + rng.normal()]).isAnomaly) alarms.push(i);
     }
-    // Raised once within its first quarter hour (an alarm an hour while it lasted was three or four), and the next incident on its own.
-    expect(alarms.filter((i) => i < 3 * 288)).toHaveLength(1);
-    expect(alarms[0]).toBeGreaterThanOrEqual(2 * 288);
-    expect(alarms[0]).toBeLessThan(2 * 288 + 3);
-    expect(alarms.filter((i) => i >= 3 * 288)).toHaveLength(1);
-    expect(alarms[1]).toBeLessThan(3 * 288 + 3);
+    // Raised within its first quarter hour, and again only once it stood half again as far beyond its threshold (an alarm an hour was four or five).
+    const first = alarms.filter((i) => i < 3 * 288);
+    expect(first.length).toBeGreaterThanOrEqual(1);
+    expect(first.length).toBeLessThanOrEqual(2);
+    expect(first[0]).toBeGreaterThanOrEqual(2 * 288);
+    expect(first[0]).toBeLessThan(2 * 288 + 3);
+    const second = alarms.filter((i) => i >= 3 * 288);
+    expect(second).toHaveLength(1);
+    expect(second[0]).toBeLessThan(3 * 288 + 3);
+  });
+
+  it('an incident that grows is raised again, with its new strength, an episode after it was first raised', () => {
+    // The default forest: a small one's scores saturate before the incident has grown.
+    const d = FleetDetector.create({ dimensions: 1 });
+    const rng = new SeededRandom(7);
+    const start = Date.UTC(2026, 10, 2);
+    const alarms: Array<{ at: number; ratio: number }> = [];
+    for (let i = 0; i < 3 * 288; i++) {
+      // From day 2, an hour eight deviations up, then an hour forty up: the incident got worse while it lasted.
+      const worse = i < 2 * 288 ? 0 : i < 2 * 288 + 12 ? 8 : i < 2 * 288 + 24 ? 40 : 0;
+      const r = d.update('s', 's', start + i * 300_000, [50 + worse + rng.normal()]);
+      if (r.isAnomaly) alarms.push({ at: i - 2 * 288, ratio: r.score / r.threshold });
+    }
+    expect(alarms.length).toBeGreaterThanOrEqual(2);
+    expect(alarms[1].at - alarms[0].at).toBeGreaterThanOrEqual(12);
+    expect(alarms[1].ratio).toBeGreaterThanOrEqual(1.5 * alarms[0].ratio);
   });
 
   it('an episode is its leading metric’s: another metric’s incident within a level shift’s stretch is raised on its own', () => {
