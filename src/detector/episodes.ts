@@ -5,9 +5,12 @@
  * outage that lasts three hours, is raised once, not once an hour. Episodes
  * are per metric (the verdict's leading one): another metric's departure
  * within one metric's stretch is raised on its own. And an incident that
- * grows is news again: a leak or a runaway that, an episode after it was
+ * grows is news once more: a leak or a runaway that, an episode after it was
  * raised, stands half again as far beyond its threshold as then is raised
- * again, with its new severity.
+ * again, with its new severity — once per episode, so nothing that keeps
+ * growing scales out every hour. The price: an incident whose evidence was
+ * still rising when it was raised (an onset that ramps over half an hour)
+ * can get that second alarm on a steady plateau.
  */
 import type { DetectorOptions } from './defaults';
 import type { BinaryReader, ByteSink } from './codec';
@@ -55,13 +58,14 @@ export class Episodes {
     return timestampMs - this.raisedAtMs[lead] >= o.episodeMs && ratio >= GROWTH * this.raisedRatio[lead];
   }
 
-  /** Keeps an in-order sample's verdict: an unusual one carries its metric's episode on. */
-  record(lead: number, timestampMs: number, unusual: boolean, raised: boolean, ratio: number): void {
-    if (unusual) this.lastUnusualMs[lead] = timestampMs;
+  /** Keeps an in-order sample's verdict: an unusual one carries its metric's episode on; a raise within it was the episode's one escalation. */
+  record(lead: number, timestampMs: number, unusual: boolean, raised: boolean, ratio: number, o: DetectorOptions): void {
     if (raised) {
+      const escalation = withinEpisode(timestampMs - this.lastUnusualMs[lead], o);
       this.raisedAtMs[lead] = timestampMs;
-      this.raisedRatio[lead] = ratio;
+      this.raisedRatio[lead] = escalation ? Number.POSITIVE_INFINITY : ratio;
     }
+    if (unusual) this.lastUnusualMs[lead] = timestampMs;
   }
 
   write(w: ByteSink): void {

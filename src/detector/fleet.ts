@@ -208,7 +208,7 @@ export class FleetDetector {
     const lead = leadingMetric(attribution);
     const isAnomaly = unusual && model.episodes.raises(lead, t, score / threshold, o);
     if (inOrder) {
-      model.episodes.record(lead, t, unusual, isAnomaly, score / threshold);
+      model.episodes.record(lead, t, unusual, isAnomaly, score / threshold, o);
       model.calibrator.learn(evidence, model.weight(t, o.calibrationHalfLifeMs), isAnomaly ? threshold : undefined);
       model.calibrator.learnHour(evidence, t);
       if (shared) model.adoptShared(shared, t);

@@ -1,7 +1,7 @@
 import { FleetDetector, resolveOptions } from '../../../src/detector';
 import { normalQuantileAbove, normalTail, TailCalibrator } from '../../../src/detector/calibration';
 import { isUnusual, riskPerSample } from '../../../src/detector/detection';
-import { leadingMetric, withinEpisode } from '../../../src/detector/episodes';
+import { Episodes, leadingMetric, withinEpisode } from '../../../src/detector/episodes';
 import { DEFAULT_DETECTOR_OPTIONS } from '../../../src/detector/defaults';
 import { SeededRandom } from '../../../src/detector/random';
 import { Slab } from '../../../src/detector/slab';
@@ -98,6 +98,24 @@ describe('calibration and decision', () => {
     expect(alarms.length).toBeGreaterThanOrEqual(2);
     expect(alarms[1].at - alarms[0].at).toBeGreaterThanOrEqual(12);
     expect(alarms[1].ratio).toBeGreaterThanOrEqual(1.5 * alarms[0].ratio);
+  });
+
+  it('escalates an episode once: a sample every five minutes, unusual throughout, growing tenfold an hour', () => {
+    const o = DEFAULT_DETECTOR_OPTIONS;
+    const e = new Episodes(2);
+    const hour = 3_600_000;
+    const raisedAt: number[] = [];
+    for (let t = 0; t <= 4 * hour; t += 300_000) {
+      const ratio = 1.1 * 10 ** (t / hour);
+      const raised = e.raises(0, t, ratio, o);
+      e.record(0, t, true, raised, ratio, o);
+      if (raised) raisedAt.push(t);
+    }
+    // At its onset, and once grown half again an episode later; never every hour after.
+    expect(raisedAt).toEqual([0, hour]);
+    // Another metric's episode is its own, and after an hour's calm the first metric's is new.
+    expect(e.raises(1, 4 * hour, 1.1, o)).toBe(true);
+    expect(e.raises(0, 5 * hour + 1, 1.1, o)).toBe(true);
   });
 
   it('an episode is its leading metric’s: another metric’s incident within a level shift’s stretch is raised on its own', () => {
