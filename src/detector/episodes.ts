@@ -52,20 +52,24 @@ export class Episodes {
     this.raisedRatio = new Float64Array(dims);
   }
 
-  /** Whether an unusual sample led by metric `lead`, `ratio` beyond its threshold at `timestampMs`, is news: outside that metric's episode, or grown. */
-  raises(lead: number, timestampMs: number, ratio: number, o: DetectorOptions): boolean {
-    if (!withinEpisode(timestampMs - this.lastUnusualMs[lead], o)) return true;
-    return timestampMs - this.raisedAtMs[lead] >= o.episodeMs && ratio >= GROWTH * this.raisedRatio[lead];
-  }
-
-  /** Keeps an in-order sample's verdict: an unusual one carries its metric's episode on; a raise within it was the episode's one escalation. */
-  record(lead: number, timestampMs: number, unusual: boolean, raised: boolean, ratio: number, o: DetectorOptions): void {
-    if (raised) {
-      const escalation = withinEpisode(timestampMs - this.lastUnusualMs[lead], o);
-      this.raisedAtMs[lead] = timestampMs;
-      this.raisedRatio[lead] = escalation ? Number.POSITIVE_INFINITY : ratio;
+  /**
+   * Whether a sample led by metric `lead`, `ratio` beyond its threshold at
+   * `timestampMs`, is news: unusual, and outside that metric's episode or
+   * grown half again since it was raised (once an episode). With `keep` (an
+   * in-order sample) the verdict is kept: an unusual one carries the episode on.
+   */
+  news(lead: number, timestampMs: number, unusual: boolean, ratio: number, keep: boolean, o: DetectorOptions): boolean {
+    const within = withinEpisode(timestampMs - this.lastUnusualMs[lead], o);
+    const raised = unusual && (!within || (timestampMs - this.raisedAtMs[lead] >= o.episodeMs && ratio >= GROWTH * this.raisedRatio[lead]));
+    if (keep && unusual) {
+      this.lastUnusualMs[lead] = timestampMs;
+      if (raised) {
+        this.raisedAtMs[lead] = timestampMs;
+        // A raise within the episode was its one escalation.
+        this.raisedRatio[lead] = within ? Number.POSITIVE_INFINITY : ratio;
+      }
     }
-    if (unusual) this.lastUnusualMs[lead] = timestampMs;
+    return raised;
   }
 
   write(w: ByteSink): void {

@@ -205,10 +205,8 @@ export class FleetDetector {
     const unusual = isUnusual(probability, risk, warmingUp);
     // A tail-decided verdict scores the evidence the forest would need for its probability (floored at risk²): the ratio grades both alike.
     const score = byTail && unusual ? model.calibrator.threshold(forestShare(Math.max(probability, risk * risk), judged), excess) : evidence;
-    const lead = leadingMetric(attribution);
-    const isAnomaly = unusual && model.episodes.raises(lead, t, score / threshold, o);
+    const isAnomaly = model.episodes.news(leadingMetric(attribution), t, unusual, score / threshold, inOrder, o);
     if (inOrder) {
-      model.episodes.record(lead, t, unusual, isAnomaly, score / threshold, o);
       model.calibrator.learn(evidence, model.weight(t, o.calibrationHalfLifeMs), isAnomaly ? threshold : undefined);
       model.calibrator.learnHour(evidence, t);
       if (shared) model.adoptShared(shared, t);

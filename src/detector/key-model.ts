@@ -4,8 +4,8 @@
  * the relation between its load metrics, the last residual vectors (the
  * forest's shingle), its score tail, each metric's highest recent values
  * (its tail of values), each hour's recurring evidence (in its calibration)
- * and its last alarm. About 5.3 KB for four metrics, 1.4 KB of it the tails
- * and 0.6 KB the hours' peaks; the forests are shared per group.
+ * and each metric's episode. About 5.4 KB for four metrics, 1.4 KB of it the
+ * tails and 0.6 KB the hours' peaks; the forests are shared per group.
  */
 import type { BinaryReader, ByteSink } from './codec';
 import { TailCalibrator } from './calibration';

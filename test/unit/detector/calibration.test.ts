@@ -107,15 +107,13 @@ describe('calibration and decision', () => {
     const raisedAt: number[] = [];
     for (let t = 0; t <= 4 * hour; t += 300_000) {
       const ratio = 1.1 * 10 ** (t / hour);
-      const raised = e.raises(0, t, ratio, o);
-      e.record(0, t, true, raised, ratio, o);
-      if (raised) raisedAt.push(t);
+      if (e.news(0, t, true, ratio, true, o)) raisedAt.push(t);
     }
     // At its onset, and once grown half again an episode later; never every hour after.
     expect(raisedAt).toEqual([0, hour]);
     // Another metric's episode is its own, and after an hour's calm the first metric's is new.
-    expect(e.raises(1, 4 * hour, 1.1, o)).toBe(true);
-    expect(e.raises(0, 5 * hour + 1, 1.1, o)).toBe(true);
+    expect(e.news(1, 4 * hour, true, 1.1, false, o)).toBe(true);
+    expect(e.news(0, 5 * hour + 1, true, 1.1, false, o)).toBe(true);
   });
 
   it('an episode is its leading metric’s: another metric’s incident within a level shift’s stretch is raised on its own', () => {
