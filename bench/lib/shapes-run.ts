@@ -6,7 +6,7 @@
 import { backtest } from '../../src/backtest/score-csv';
 import type { DetectorOptions } from '../../src/detector';
 import { normalizedScore, PROFILES, scoreFile, type FileScore } from './nab-scorer';
-import { generateShapes, SHAPE_KINDS, SHAPE_TUNING_SEEDS, type ShapeKind, type ShapeSeries } from './shapes';
+import { generateShapes, SHAPE_KINDS, type ShapeKind, type ShapeSeries } from './shapes';
 import { zScoreFlags } from './zscore';
 
 /** Per series (in generateShapes order), its kind and its standard-profile score. */
@@ -33,7 +33,7 @@ export function runShapeSet(seed: number, stepMinutes: number, overrides: Partia
     stepMinutes,
     // Container scope only, as on NAB: a single series has no peers.
     detector: scoreAll(series, (s) => backtest(s.input, overrides).detections.map((d) => d.isAnomaly && d.scope === 'container')),
-    zScore: scoreAll(series, (s) => zScoreFlags(s.input.rows.map((r) => ({ key: r.key, timeMs: r.timeMs, values: r.values })))),
+    zScore: scoreAll(series, (s) => zScoreFlags(s.input.rows)),
   };
 }
 
@@ -78,10 +78,4 @@ export function byShapeStep(results: readonly ShapeSetResult[]): ShapeStepSummar
 /** `found/windows` per kind, for a table's notes. */
 export function describeKinds(s: ShapeSummary): string {
   return s.byKind.map((k) => `${k.kind} ${k.found}/${k.windows}`).join(', ');
-}
-
-/** The shapes may be explored on their tuning seeds only: the reporting seeds are bench:generalize's. */
-export function assertShapeTuningSeeds(seeds: readonly number[]): void {
-  const foreign = seeds.filter((s) => !SHAPE_TUNING_SEEDS.includes(s));
-  if (foreign.length > 0) throw new Error(`seeds ${foreign.join(', ')} are not tuning seeds (${SHAPE_TUNING_SEEDS.join(', ')}): the others are reported by bench:generalize only`);
 }

@@ -15,7 +15,7 @@
  * are paired, not independent sets.
  */
 import { deriveSeed, SeededRandom } from '../../src/detector/random';
-import type { BacktestInput, SeriesRow } from '../../src/backtest/input';
+import { SINGLE_SERIES, type BacktestInput, type SeriesRow } from '../../src/backtest/input';
 import { DAY_MINUTES, MINUTE_MS } from './incident-plan';
 
 export const SHAPE_KINDS = ['none', 'spike', 'outage', 'level-up', 'level-down', 'flatline', 'noise-burst', 'burst-density', 'ramp'] as const;
@@ -144,7 +144,7 @@ export function generateShape(seed: number, kind: ShapeKind, background: Backgro
     for (let k = m; k < m + stepMinutes; k++) sum += values[k];
     const timeMs = START_MS + m * MINUTE_MS;
     const rawTime = new Date(timeMs).toISOString();
-    rows.push({ key: 'series', group: 'series', file: `${background}/${kind}`, line: rows.length + 2, rawTime, timeMs, values: [sum / stepMinutes] });
+    rows.push({ key: SINGLE_SERIES, group: SINGLE_SERIES, file: `${background}/${kind}`, line: rows.length + 2, rawTime, timeMs, values: [sum / stepMinutes] });
     times.push(timeMs);
   }
   const at = START_MS + start * MINUTE_MS;

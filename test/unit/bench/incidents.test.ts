@@ -1,5 +1,5 @@
 import { classifyArrivals } from '../../../src/backtest/irregularities';
-import { assertTuningSeeds } from '../../../bench/lib/incident-run';
+import { assertAmongTuningSeeds } from '../../../bench/lib/tuning-seeds';
 import { DAY_MINUTES, INCIDENTS, MINUTE_MS, REPORTING_SEEDS, SERVICES, START_MS, TUNING_SEEDS } from '../../../bench/lib/incident-plan';
 import { generateIncidentSet, METRICS, placeIncidents, type IncidentSet } from '../../../bench/lib/incidents';
 
@@ -91,7 +91,7 @@ describe('container-incident simulator', () => {
 
   it('keeps the tuning and the reporting seeds apart, and bench:incidents refuses reporting seeds', () => {
     expect(TUNING_SEEDS.filter((s) => REPORTING_SEEDS.includes(s))).toEqual([]);
-    expect(() => assertTuningSeeds([1, 2])).not.toThrow();
-    expect(() => assertTuningSeeds([1, REPORTING_SEEDS[0]])).toThrow(`seed(s) ${REPORTING_SEEDS[0]} are not tuning seeds`);
+    expect(() => assertAmongTuningSeeds([1, 2], TUNING_SEEDS)).not.toThrow();
+    expect(() => assertAmongTuningSeeds([1, REPORTING_SEEDS[0]], TUNING_SEEDS)).toThrow(`seed(s) ${REPORTING_SEEDS[0]} are not tuning seeds`);
   });
 });

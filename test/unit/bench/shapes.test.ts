@@ -1,5 +1,6 @@
 import { BACKGROUNDS, generateShape, generateShapes, SHAPE_KINDS, SHAPE_REPORTING_SEEDS, SHAPE_TUNING_SEEDS, type ShapeSeries } from '../../../bench/lib/shapes';
-import { assertShapeTuningSeeds, byShapeStep, summarize, type ShapeScores } from '../../../bench/lib/shapes-run';
+import { byShapeStep, summarize, type ShapeScores } from '../../../bench/lib/shapes-run';
+import { assertAmongTuningSeeds } from '../../../bench/lib/tuning-seeds';
 
 const day = 86_400_000;
 /** Values of rows wholly inside the anomaly (each row is its step's mean), or wholly outside it. */
@@ -87,6 +88,6 @@ describe('generic anomaly shapes', () => {
     expect(s.score).toBeCloseTo((100 * (-0.11 + 1 - 1 + 2)) / 4, 5);
     expect(s.byKind.find((k) => k.kind === 'outage')).toEqual({ kind: 'outage', found: 0, windows: 1 });
     expect(byShapeStep([{ seed: 1, stepMinutes: 5, detector: scores, zScore: scores }, { seed: 2, stepMinutes: 5, detector: scores, zScore: scores }])[0]).toMatchObject({ stepMinutes: 5, sets: 2 });
-    expect(() => assertShapeTuningSeeds([1, 101])).toThrow(/101 are not tuning seeds/);
+    expect(() => assertAmongTuningSeeds([1, 101], SHAPE_TUNING_SEEDS)).toThrow(/101 are not tuning seeds/);
   });
 });
