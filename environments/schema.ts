@@ -8,6 +8,7 @@ import { Token } from 'cdktf';
 import { z } from 'zod';
 import { checkSources, serviceUrl, sourcesShape } from './sources-schema';
 import { checkTimeoutFitsSchedule, ecsName, scalableTargetTag, scheduleExpression } from './actions-schema';
+import { isTimeZone } from '../src/detector/defaults';
 
 const name = z
   .string()
@@ -161,6 +162,12 @@ export const detectorConfigSchema = z
       .default(30),
     /** Log the scaling plan without calling UpdateService. */
     dryRun: z.boolean().default(false),
+    /**
+     * The time zone your load's days follow: the detector's hours, weekdays and
+     * recurring jobs are local, so a weekend starts at local midnight and a
+     * daylight-saving change moves no profile. Changing it re-learns (a day's warm-up).
+     */
+    timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').default('UTC'),
   })
   .superRefine((env, ctx) => {
     checkSources(env, ctx);

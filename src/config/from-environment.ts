@@ -62,6 +62,7 @@ export function toRuntimeConfig(env: DetectorConfig, resources: DeployedResource
       metrics: env.dynatrace.metrics,
     },
     staleAfterMinutes: env.staleAfterMinutes,
+    timeZone: env.timeZone,
     ecs: {
       cluster: env.ecs.clusterName,
       services: env.ecs.services,

@@ -69,6 +69,8 @@ export const runtimeConfigSchema = z.strictObject({
   splunk: splunkRuntimeSchema,
   dynatrace: dynatraceRuntimeSchema,
   staleAfterMinutes: staleAfterMinutesSchema,
+  /** The embedded detector's time zone (an IANA name, checked when the detector is made). */
+  timeZone: z._default(name(), 'UTC'),
   ecs: z.strictObject({
     cluster: name(),
     services: z.array(z.strictObject({ name: name(), minTasks: count(0), maxTasks: count(1) })).check(z.minLength(1)),

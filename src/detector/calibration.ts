@@ -13,7 +13,7 @@
  */
 import { DailyPeaks } from './recurrence';
 import type { Slab } from './slab';
-import { weightAfter } from './time';
+import { weightAfter, type LocalClock } from './time';
 
 /**
  * The evidence's spread is credited with at least this much, in forest score
@@ -53,7 +53,11 @@ export class TailCalibrator {
   private readonly s: Float64Array;
   private readonly peaks: DailyPeaks;
 
-  constructor(slab: Slab) {
+  constructor(
+    slab: Slab,
+    /** The key's wall clock: the hours whose recurring evidence is expected are local. */
+    private readonly clock: LocalClock,
+  ) {
     this.s = slab.f64(FIELDS);
     this.peaks = new DailyPeaks(slab);
   }
@@ -70,7 +74,7 @@ export class TailCalibrator {
 
   /** How much higher (in log-evidence) the evidence is expected at `timestampMs`'s hour, where the same evidence came back on most of the last days (recurrence.ts). */
   excess(timestampMs: number): number {
-    return this.s[LEARNED] === 0 ? 0 : this.peaks.excess(timestampMs);
+    return this.s[LEARNED] === 0 ? 0 : this.peaks.excess(this.clock(timestampMs));
   }
 
   /** P(evidence at least this strong) under the key's recent behaviour, expected `excess` higher at this hour. */
@@ -109,6 +113,6 @@ export class TailCalibrator {
    * the median of three days can make it that hour's ordinary.
    */
   learnHour(evidence: number, timestampMs: number): void {
-    this.peaks.learn(Math.log1p(evidence), timestampMs);
+    this.peaks.learn(Math.log1p(evidence), this.clock(timestampMs));
   }
 }

@@ -29,6 +29,8 @@ export interface DetectorOptions {
    */
   loadRelation: [number, number] | null;
   seed: number;
+  /** The IANA time zone whose days and weeks the profiles follow (hours, weekdays and the hours' recurring evidence are local). */
+  timeZone: string;
 
   // Tuning: ten knobs, each a duration or a probability.
   /** A new key is judged only after this much time (not this many rows). */
@@ -61,6 +63,9 @@ export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
   // cpu_pct from net_mbps, in the container metric order (METRIC_NAMES).
   loadRelation: [0, 2],
   seed: 42,
+  // The timestamps' own zone. A team whose load follows local days names its zone (Europe/Berlin): a weekend then starts at
+  // local midnight, and a daylight-saving change moves neither the daily profile nor a job on local time.
+  timeZone: 'UTC',
   // One full daily cycle: every hour of the day has been seen once before any of it is judged.
   warmupMs: DAY_MS,
   // A few hours: follows a level that moves over the day's course, while an hour-long incident moves it little.
@@ -100,6 +105,7 @@ export function resolveOptions(partial: Partial<DetectorOptions> = {}): Detector
       throw new Error(`detector option loadRelation must name two different metrics below dimensions (${o.dimensions}), got [${metric}, ${driver}]`);
     }
   }
+  if (typeof o.timeZone !== 'string' || !isTimeZone(o.timeZone)) throw new Error(`detector option timeZone must be an IANA time zone such as Europe/Berlin, got ${JSON.stringify(o.timeZone)}`);
   if (!(o.warmupMs >= 0)) throw new Error(`detector option warmupMs must be a duration of at least 0 ms, got ${o.warmupMs}`);
   for (const k of ['levelHalfLifeMs', 'profileHalfLifeMs', 'scaleHalfLifeMs', 'forestHalfLifeMs', 'evidenceHalfLifeMs', 'calibrationHalfLifeMs', 'episodeMs'] as const) {
     if (!(o[k] > 0 && Number.isFinite(o[k]))) throw new Error(`detector option ${k} must be a positive duration in ms, got ${o[k]}`);
@@ -108,6 +114,16 @@ export function resolveOptions(partial: Partial<DetectorOptions> = {}): Detector
     if (!(o[k] > 0 && o[k] < 1)) throw new Error(`detector option ${k} must be a probability in (0, 1), got ${o[k]}`);
   }
   return o;
+}
+
+/** Whether `name` is a time zone this runtime knows (an IANA name such as Europe/Berlin, or UTC). */
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** How long a new key warms up before it may raise anomalies (the CLI warns when a series is shorter). */

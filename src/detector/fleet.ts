@@ -18,7 +18,7 @@ import type { Residuals } from './seasonality';
 import { FLEET_SHIFT, peerViews, withoutShared, type SharedPart } from './peers';
 import { raiseSharedEvents, recordShifts, type Judged, type ShiftUnderWay } from './shared-events';
 import { deriveSeed, SeededRandom } from './random';
-import { arrivalOf, type Arrival } from './time';
+import { arrivalOf, localClock, type Arrival, type LocalClock } from './time';
 
 export type { Detection, DetectionScope, DetectorInput } from './detection';
 
@@ -59,7 +59,12 @@ export class FleetDetector {
   /** Per group (and FLEET), the metrics of a shared shift under way and until when it counts as such. */
   private readonly shifts = new Map<string, ShiftUnderWay>();
 
-  private constructor(readonly options: DetectorOptions) {}
+  /** The wall clock of `options.timeZone`, shared by every key. */
+  private readonly clock: LocalClock;
+
+  private constructor(readonly options: DetectorOptions) {
+    this.clock = localClock(options.timeZone);
+  }
 
   /** A fresh detector; `options.dimensions` defaults to 4 (the container metrics). */
   static create(options: Partial<DetectorOptions> = {}): FleetDetector {
@@ -86,7 +91,7 @@ export class FleetDetector {
       const sibling = this.models.get(this.latestKey.get(group) ?? '');
       // Only a sibling past its own warm-up has anything to teach: the first cycle's keys each start afresh.
       const teaches = sibling !== undefined && sibling.group === group && sibling.historyMs(sibling.lastMs) >= this.options.warmupMs;
-      model = teaches ? KeyModel.seededFrom(sibling) : new KeyModel(group, this.options.dimensions, this.options.shingleSize);
+      model = teaches ? KeyModel.seededFrom(sibling) : new KeyModel(group, this.options.dimensions, this.options.shingleSize, this.clock);
       this.models.set(key, model);
     }
     this.latestKey.set(group, key);
@@ -287,7 +292,7 @@ export class FleetDetector {
     const o = detector.options;
     readMap(r, detector.forests, () => RandomCutForest.read(r, detector.forestOptions));
     readMap(r, detector.models, () => {
-      const model = KeyModel.read(r, o.dimensions, o.shingleSize);
+      const model = KeyModel.read(r, o.dimensions, o.shingleSize, detector.clock);
       detector.latestKey.set(model.group, r.string());
       return model;
     });

@@ -6,19 +6,33 @@
 export { DetectorStateVersionError, FleetDetector } from './fleet';
 export type { Detection, DetectionScope, DetectorInput } from './detection';
 export type { Arrival } from './time';
-export { DEFAULT_DETECTOR_OPTIONS, resolveOptions, warmupMsOf, type DetectorOptions } from './defaults';
+export { DEFAULT_DETECTOR_OPTIONS, isTimeZone, resolveOptions, warmupMsOf, type DetectorOptions } from './defaults';
 export { RandomCutForest, type ForestOptions, type ForestScore } from './forest';
 export { RandomCutTree } from './tree';
 export { SeededRandom } from './random';
 
 import { FleetDetector } from './fleet';
-import type { DetectorOptions } from './defaults';
+import { resolveOptions, type DetectorOptions } from './defaults';
 import type { EmbeddedDetectorFactory } from '../pipeline/ports';
 
-/** The pipeline's view of the detector: create fresh or restore from the archive. */
+/** A state learned under other options than the detector's (another time zone): its profiles mean something else, so the caller starts afresh. */
+export class DetectorStateOptionsError extends Error {
+  constructor(readonly changed: readonly string[]) {
+    super(`detector state was learned with other options (${changed.join(', ')})`);
+    this.name = 'DetectorStateOptionsError';
+  }
+}
+
+/** The pipeline's view of the detector: create fresh, or restore from the archive a state learned under the same options. */
 export function fleetDetectorFactory(options: Partial<DetectorOptions> = {}): EmbeddedDetectorFactory {
+  const wanted = resolveOptions(options);
   return {
-    create: () => FleetDetector.create(options),
-    deserialize: (bytes) => FleetDetector.deserialize(bytes),
+    create: () => FleetDetector.create(wanted),
+    deserialize: (bytes) => {
+      const restored = FleetDetector.deserialize(bytes);
+      const changed = (Object.keys(wanted) as Array<keyof DetectorOptions>).filter((k) => JSON.stringify(wanted[k]) !== JSON.stringify(restored.options[k]));
+      if (changed.length > 0) throw new DetectorStateOptionsError(changed);
+      return restored;
+    },
   };
 }

@@ -16,7 +16,7 @@ import { LongRunPosition, positionHalfLifeMs } from './position';
 import { sharedPart, type SharedPart } from './peers';
 import { noResiduals, SeasonalBaseline, Z_CLIP, type Residuals } from './seasonality';
 import { Slab } from './slab';
-import { nextStep, weightAfter } from './time';
+import { nextStep, weightAfter, type LocalClock } from './time';
 
 const VAR_DRIVER = 0;
 const VAR_METRIC = 1;
@@ -49,6 +49,8 @@ export class KeyModel {
     readonly group: string,
     readonly dims: number,
     readonly shingleSize: number,
+    /** The key's time zone's wall clock: what its hours and weekdays are. */
+    readonly clock: LocalClock,
   ) {
     const layout = (s: Slab) => this.carve(s);
     const id = `${dims}x${shingleSize}`;
@@ -63,9 +65,9 @@ export class KeyModel {
 
   private carve(s: Slab): { baseline: SeasonalBaseline; calibrator: TailCalibrator; relation: Float64Array; position: LongRunPosition; peaks: PeakTail; history: Float32Array } {
     return {
-      calibrator: new TailCalibrator(s),
+      calibrator: new TailCalibrator(s, this.clock),
       relation: s.f64(3),
-      baseline: new SeasonalBaseline(this.dims, s),
+      baseline: new SeasonalBaseline(this.dims, s, this.clock),
       position: new LongRunPosition(this.dims, s),
       peaks: new PeakTail(this.dims, s),
       history: s.f32((this.shingleSize - 1) * this.featureDims),
@@ -227,7 +229,7 @@ export class KeyModel {
 
   /** A new key of a known group starts from a sibling's baseline, relation and score tail: a replaced ECS task is judged at once. */
   static seededFrom(sibling: KeyModel): KeyModel {
-    const m = new KeyModel(sibling.group, sibling.dims, sibling.shingleSize);
+    const m = new KeyModel(sibling.group, sibling.dims, sibling.shingleSize, sibling.clock);
     m.slab.copyFrom(sibling.slab);
     // The sibling's own recent residuals, and its values' peaks, are not this container's; its hours' recurring evidence
     // (a job every task runs) is kept, as its profiles and hours' noise are.
@@ -250,8 +252,8 @@ export class KeyModel {
     this.slab.write(w);
   }
 
-  static read(r: BinaryReader, dims: number, shingleSize: number): KeyModel {
-    const m = new KeyModel(r.string(), dims, shingleSize);
+  static read(r: BinaryReader, dims: number, shingleSize: number, clock: LocalClock): KeyModel {
+    const m = new KeyModel(r.string(), dims, shingleSize, clock);
     m.samples = r.u32();
     m.firstMs = r.f64();
     m.lastMs = r.f64();

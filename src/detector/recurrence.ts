@@ -4,8 +4,8 @@
  * a nightly job's start, a cron's one-sample spike at 03:10, a backup's burst
  * make evidence the forest never learns (its sample rarely keeps a point that
  * comes once a day), so they alarm night after night. Here each hour of the
- * UTC day keeps the strongest evidence of each of the last days; what the
- * hour reached on most of the last three days, beyond what the key's hours
+ * key's local day (`timeZone`) keeps the strongest evidence of each of the
+ * last days; what the hour reached on most of the last three days, beyond what the key's hours
  * ordinarily reach, is what that hour does, and the calibration expects it
  * there (`excess`).
  *
@@ -48,10 +48,10 @@ export class DailyPeaks {
     this.day = slab.u16(HOURS * SLOTS);
   }
 
-  /** Keeps `logEvidence` as this hour's peak of today if it is the strongest so far (the caller caps an unusual sample's). */
-  learn(logEvidence: number, timestampMs: number): void {
-    const day = Math.floor(timestampMs / DAY_MS);
-    const i = Math.floor(hourOfDay(timestampMs)) * SLOTS + slotOfDay(day);
+  /** Keeps `logEvidence` as this hour's peak of today (`localMs`: the key's wall clock, LocalClock) if it is the strongest so far (the caller caps an unusual sample's). */
+  learn(logEvidence: number, localMs: number): void {
+    const day = Math.floor(localMs / DAY_MS);
+    const i = Math.floor(hourOfDay(localMs)) * SLOTS + slotOfDay(day);
     const tag = tagOf(day);
     if (this.day[i] !== tag) {
       this.day[i] = tag;
@@ -65,9 +65,9 @@ export class DailyPeaks {
    * 0 where nothing recurs, or fewer than two of the three days reached
    * anything at this hour (a day without samples there counts as nothing).
    */
-  excess(timestampMs: number): number {
-    const today = Math.floor(timestampMs / DAY_MS);
-    const hour = Math.floor(hourOfDay(timestampMs));
+  excess(localMs: number): number {
+    const today = Math.floor(localMs / DAY_MS);
+    const hour = Math.floor(hourOfDay(localMs));
     const atHour: number[] = [];
     const all: number[] = [];
     for (let back = 1; back <= DAYS_JUDGED; back++) {

@@ -11,7 +11,7 @@
  */
 import { DAY_MS, WEEK_MS, type DetectorOptions } from './defaults';
 import type { Slab } from './slab';
-import { dayOfWeek, hourOfDay, weightAfter } from './time';
+import { dayOfWeek, hourOfDay, weightAfter, type LocalClock } from './time';
 
 export const HOURS = 24;
 export const WEEKDAYS = 7;
@@ -75,6 +75,8 @@ export class SeasonalBaseline {
   constructor(
     readonly dims: number,
     slab: Slab,
+    /** Whose hours and weekdays the profiles are: the key's time zone. */
+    private readonly clock: LocalClock,
   ) {
     this.level = slab.f64(CANDIDATES * dims);
     this.daily = slab.f32(HOURS * dims);
@@ -112,8 +114,8 @@ export class SeasonalBaseline {
 
   expected(m: number, d: number, timestampMs: number): number {
     let value = this.level[m * this.dims + d];
-    if (m & DAILY) value += this.atHour(this.daily, hourOfDay(timestampMs), d);
-    if (m & WEEKLY) value += this.weekly[dayOfWeek(timestampMs) * this.dims + d];
+    if (m & DAILY) value += this.atHour(this.daily, hourOfDay(this.clock(timestampMs)), d);
+    if (m & WEEKLY) value += this.weekly[dayOfWeek(this.clock(timestampMs)) * this.dims + d];
     return value;
   }
 
@@ -132,7 +134,7 @@ export class SeasonalBaseline {
    */
   hourlyNoise(d: number, timestampMs: number, historyMs: number): number {
     if (historyMs < DAY_MS) return 0;
-    return Math.max(0, MAD_TO_STD * this.atHour(this.hourlyScale, hourOfDay(timestampMs), d) - this.noise(DAILY + WEEKLY, d));
+    return Math.max(0, MAD_TO_STD * this.atHour(this.hourlyScale, hourOfDay(this.clock(timestampMs)), d) - this.noise(DAILY + WEEKLY, d));
   }
 
   /** The smallest spread a metric is credited with: a flat series must not turn rounding into huge z-scores. */
@@ -204,9 +206,10 @@ export class SeasonalBaseline {
     const seasonalLevelWeight = Math.max(weightAfter(elapsedMs, Math.max(o.levelHalfLifeMs, DAY_MS)), first);
     const scaleWeight = Math.max(weightAfter(elapsedMs, o.scaleHalfLifeMs), first);
     const evidenceWeight = Math.max(weightAfter(elapsedMs, o.profileHalfLifeMs), first);
-    const { h0, h1, w } = interpolation(hourOfDay(timestampMs));
+    const local = this.clock(timestampMs);
+    const { h0, h1, w } = interpolation(hourOfDay(local));
     const nearest = w < 0.5 ? h0 : h1;
-    const day = dayOfWeek(timestampMs);
+    const day = dayOfWeek(local);
     // A bucket is visited a 24th (a 7th) of the time: its weight per sample is scaled up so its memory, in elapsed time, is the half-life.
     const dailyWeight = Math.max(weightAfter(elapsedMs * HOURS, o.profileHalfLifeMs), 1 / (this.dailyCount[nearest] + 1));
     // No plain average for a weekday's first visit: an offset learned that fast would follow the daily cycle within the day.

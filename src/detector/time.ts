@@ -49,12 +49,47 @@ export function nextStep(state: StepState, intervalMs: number): StepState {
   return { stepMs: state.stepMs, offStep: state.offStep + 1 };
 }
 
-/** Hour of the UTC day, fractional (0 ≤ h < 24). */
+/**
+ * A key's wall clock: an instant (ms since the epoch, UTC) as the same
+ * instant's local date and time, written as if it were UTC. Hours of the day
+ * and days of the week are read from it, so a profile follows local days and
+ * a daylight-saving change moves nothing.
+ */
+export type LocalClock = (timestampMs: number) => number;
+
+/** Zones change their offset only at a whole quarter hour (every rule of the tz database since 1970), so one lookup serves a quarter hour. */
+const QUARTER_HOUR_MS = 15 * 60_000;
+
+/** The wall clock of an IANA time zone ('UTC': the timestamps as they are). */
+export function localClock(timeZone: string): LocalClock {
+  if (timeZone === 'UTC') return (t) => t;
+  const format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' });
+  // Samples come in time order, a whole fleet at one timestamp: the last quarter hour's offset is nearly always the one asked for.
+  let quarter = Number.NaN;
+  let offsetMs = 0;
+  return (t) => {
+    const q = Math.floor(t / QUARTER_HOUR_MS);
+    if (q !== quarter) {
+      quarter = q;
+      offsetMs = wallClockOf(format, q * QUARTER_HOUR_MS) - q * QUARTER_HOUR_MS;
+    }
+    return t + offsetMs;
+  };
+}
+
+/** The local date and time `format` shows for `timestampMs` (a whole minute), as ms since the epoch read as UTC. */
+function wallClockOf(format: Intl.DateTimeFormat, timestampMs: number): number {
+  const part: Record<string, number> = {};
+  for (const p of format.formatToParts(timestampMs)) if (p.type !== 'literal') part[p.type] = Number(p.value);
+  return Date.UTC(part.year, part.month - 1, part.day, part.hour, part.minute);
+}
+
+/** Hour of the day, fractional (0 ≤ h < 24), of a clock reading (UTC, or a LocalClock's). */
 export function hourOfDay(timestampMs: number): number {
   return (((timestampMs % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS;
 }
 
-/** Day of the UTC week, 0 = Monday … 6 = Sunday (1970-01-01 was a Thursday). */
+/** Day of the week of a clock reading, 0 = Monday … 6 = Sunday (1970-01-01 was a Thursday). */
 export function dayOfWeek(timestampMs: number): number {
   const days = Math.floor(timestampMs / DAY_MS);
   return (((days + 3) % 7) + 7) % 7;

@@ -2,11 +2,12 @@
  * The embedded detector's state between runs: one object in the archive
  * bucket, read at the start of scoring and written back after it. A state
  * that cannot be used (another format, as a deploy that changes the format
+ * leaves; learned under other detector options, as a changed time zone
  * leaves; or corrupt) is kept aside and the models start afresh, which limits
  * detection until they have warmed up: the run reports that as `warming`.
  */
 import { errorMessage } from './error-message';
-import { DetectorStateVersionError } from '../detector';
+import { DetectorStateOptionsError, DetectorStateVersionError } from '../detector';
 import type { CycleDeps } from './run-cycle';
 import type { EmbeddedDetector } from './ports';
 
@@ -42,7 +43,9 @@ export async function loadDetector(deps: CycleDeps, key: string, runId: string, 
     const reason =
       e instanceof DetectorStateVersionError
         ? `detector state format ${e.found} replaced by ${e.expected}: the embedded models re-learn from scratch`
-        : `detector state unreadable (${errorMessage(e)}): the embedded models re-learn from scratch`;
+        : e instanceof DetectorStateOptionsError
+          ? `detector options changed (${e.changed.join(', ')}): the embedded models re-learn from scratch`
+          : `detector state unreadable (${errorMessage(e)}): the embedded models re-learn from scratch`;
     deps.log.error('detector state unusable: kept aside, starting fresh models', { key, keptAs: aside, error: errorMessage(e) });
     return { detector: deps.detectors.create(), warming: { reason, until: new Date(now.getTime() + warmupMs) } };
   }

@@ -64,7 +64,7 @@ export async function createLambdaRuntime(config: RuntimeConfig, options: Runtim
       loadMetadata: () => (metadataKey ? loadModelMetadata(store, metadataKey) : Promise.reject(new Error('no model metadata key is configured'))),
     });
   }
-  const detectors = fleetDetectorFactory();
+  const detectors = fleetDetectorFactory({ timeZone: config.timeZone });
 
   return {
     boundary,

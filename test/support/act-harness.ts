@@ -4,17 +4,18 @@ import { MemoryObjectStore } from '../../src/adapters/memory/object-store';
 import { archiveKeys } from '../../src/config/naming';
 import { parseLedger } from '../../src/core/ledger';
 import type { PartialSample } from '../../src/core/model';
-import { DetectorStateVersionError } from '../../src/detector';
+import { DetectorStateOptionsError, DetectorStateVersionError } from '../../src/detector';
 import type { EmbeddedDetector } from '../../src/pipeline/ports';
 import { FakeAlerter, FakeScaler, FakeSource, RecordingLog, RecordingMetrics, ScriptedDetector, ScriptedDetectorFactory, fixedClock, fullMetrics, noDeadline } from './fakes';
 
 export const START = Date.parse('2026-11-24T10:05:00.000Z');
 export const sample = (id: string, service: string, cluster = 'apps-prod'): PartialSample => ({ containerId: id, service, cluster, timestamp: '2026-11-24T10:00:00.000Z', metrics: fullMetrics(95), source: 'splunk' });
 
-/** A factory whose stored state is of another format, as a deploy that changes the format leaves it. */
+/** A factory whose stored state is of another format, as a deploy that changes the format leaves it (or learned in another time zone). */
 class OldFormatFactory extends ScriptedDetectorFactory {
   deserialize(bytes: Uint8Array): EmbeddedDetector {
     if (new TextDecoder().decode(bytes).startsWith('v10')) throw new DetectorStateVersionError(10, 11);
+    if (new TextDecoder().decode(bytes).startsWith('utc')) throw new DetectorStateOptionsError(['timeZone']);
     return super.deserialize(bytes);
   }
 }

@@ -98,5 +98,11 @@ describe('backtest scoring', () => {
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toBe(`score: ${join(dir, 'bad.csv')}:2: field "a": "x" is not a number\n`);
     expect(score([]).stderr).toContain('usage: npm run --silent score');
+    // The environment's time zone, checked as the detector checks it.
+    writeFileSync(join(dir, 'ok.csv'), 'timestamp,a\n2014-02-14 00:00:00,1\n');
+    const zone = score(['--input', join(dir, 'ok.csv'), '--output', join(dir, 'o.csv'), '--time-zone', 'Mars/Olympus']);
+    expect(zone.status).not.toBe(0);
+    expect(zone.stderr).toBe('score: detector option timeZone must be an IANA time zone such as Europe/Berlin, got "Mars/Olympus"\n');
+    expect(score(['--input', join(dir, 'ok.csv'), '--output', join(dir, 'o.csv'), '--time-zone', 'Europe/Berlin']).status).toBe(0);
   }, 60_000);
 });

@@ -5,8 +5,11 @@ import { Episodes, leadingMetric, withinEpisode } from '../../../src/detector/ep
 import { DEFAULT_DETECTOR_OPTIONS } from '../../../src/detector/defaults';
 import { SeededRandom } from '../../../src/detector/random';
 import { Slab } from '../../../src/detector/slab';
+import { localClock } from '../../../src/detector/time';
 
-const calibrator = () => new TailCalibrator(new Slab(Slab.measure((s) => new TailCalibrator(s))));
+const utc = localClock('UTC');
+
+const calibrator = () => new TailCalibrator(new Slab(Slab.measure((s) => new TailCalibrator(s, utc))), utc);
 
 describe('calibration and decision', () => {
   it('computes the normal tail and its inverse', () => {

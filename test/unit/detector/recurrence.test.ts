@@ -3,13 +3,16 @@ import { TailCalibrator } from '../../../src/detector/calibration';
 import { SeededRandom } from '../../../src/detector/random';
 import { DailyPeaks } from '../../../src/detector/recurrence';
 import { Slab } from '../../../src/detector/slab';
+import { localClock } from '../../../src/detector/time';
+
+const utc = localClock('UTC');
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const STEP = 300_000;
 const START = Date.UTC(2026, 10, 2);
 const peaks = () => new DailyPeaks(new Slab(Slab.measure((s) => new DailyPeaks(s))));
-const calibrator = () => new TailCalibrator(new Slab(Slab.measure((s) => new TailCalibrator(s))));
+const calibrator = () => new TailCalibrator(new Slab(Slab.measure((s) => new TailCalibrator(s, utc))), utc);
 const at = (day: number, hour: number) => START + day * DAY + hour * HOUR;
 
 describe('evidence that recurs at an hour of the day', () => {

@@ -2,6 +2,9 @@ import { resolveOptions } from '../../../src/detector';
 import { SeededRandom } from '../../../src/detector/random';
 import { SeasonalBaseline, Z_CLIP } from '../../../src/detector/seasonality';
 import { Slab } from '../../../src/detector/slab';
+import { localClock } from '../../../src/detector/time';
+
+const utc = localClock('UTC');
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -9,7 +12,7 @@ const START = Date.UTC(2026, 10, 2); // a Monday
 const o = resolveOptions({ dimensions: 1 });
 
 function baseline(): SeasonalBaseline {
-  return new SeasonalBaseline(1, new Slab(Slab.measure((s) => new SeasonalBaseline(1, s))));
+  return new SeasonalBaseline(1, new Slab(Slab.measure((s) => new SeasonalBaseline(1, s, utc))), utc);
 }
 
 /** Learns `value(t)` every `stepMs` for `days`, calling `visit` with the residual each sample showed before it was learned. */

@@ -1,4 +1,6 @@
 import { EnvironmentConfigError, parseEnvironment, type EnvironmentInput } from '../../../environments/schema';
+import { toRuntimeConfig } from '../../../src/config/from-environment';
+import { parseRuntimeConfig } from '../../../src/config/runtime-config';
 
 const valid: EnvironmentInput = {
   name: 'prod',
@@ -31,6 +33,16 @@ describe('environment schema', () => {
     expect(env.vault).toMatchObject({ kvMount: 'secret', awsAuthMount: 'aws', createKvMount: false, useLambdaExtension: false, tokenTtlSeconds: 900 });
     expect(env.dryRun).toBe(false);
     expect(env.archive.preventDestroy).toBe(false);
+    expect(env.timeZone).toBe('UTC');
+  });
+
+  it('hands the detector its time zone through the function’s runtime configuration', () => {
+    const env = parseEnvironment({ ...valid, timeZone: 'Asia/Tokyo' }, 'prod');
+    const runtime = parseRuntimeConfig(JSON.stringify(toRuntimeConfig(env, { archiveBucket: 'b', alertTopicArn: 't' })));
+    expect(runtime.timeZone).toBe('Asia/Tokyo');
+    // A configuration written before the option existed still parses, on UTC.
+    const { timeZone: _omitted, ...older } = toRuntimeConfig(parseEnvironment(valid, 'prod'), { archiveBucket: 'b', alertTopicArn: 't' });
+    expect(parseRuntimeConfig(JSON.stringify(older)).timeZone).toBe('UTC');
   });
 
   it.each<[string, (e: EnvironmentInput) => unknown, string]>([
@@ -50,6 +62,7 @@ describe('environment schema', () => {
     ['a retention CloudWatch does not offer', (e) => ({ ...e, logRetentionDays: 10 }), 'prod.logRetentionDays'],
     ['a Vault path with a leading slash', (e) => ({ ...e, vault: { ...e.vault, pathPrefix: '/abs/path' } }), 'prod.vault.pathPrefix: must be a relative path such as container-anomaly/dev'],
     ['a typo in a field name', (e) => ({ ...e, dryrun: true }), 'prod: Unrecognized key: "dryrun"'],
+    ['a time zone that does not exist', (e) => ({ ...e, timeZone: 'CEST' }), 'prod.timeZone: must be an IANA time zone such as Europe/Berlin'],
     ['a subnet that is not a subnet id', (e) => ({ ...e, lambda: { vpc: { subnetIds: ['net-1'], securityGroupIds: ['sg-0a'] } } }), 'prod.lambda.vpc.subnetIds[0]: must be a subnet id'],
   ])('rejects %s with a message naming the environment and field', (_what, change, message) => {
     const problems = problemsOf(change);

@@ -182,6 +182,18 @@ describe('no silent blind spots', () => {
     expect(later.warmingUntil).toBeUndefined();
   });
 
+  it('re-learns, warming and saying why, a detector state learned under another time zone', async () => {
+    const t = actHarness();
+    t.detector.anomalous = new Map();
+    await t.store.put('state/env=prod/detector-state.bin', new TextEncoder().encode('utc:learned'));
+    const first = await t.next();
+    expect(first.warmingUntil).toBe('2026-11-26T10:05:00.000Z');
+    expect(JSON.parse(t.alerter.published[0].body).notices).toEqual([
+      { kind: 'detector-warming', text: 'detection limited until 2026-11-26T10:05:00.000Z: detector options changed (timeZone): the embedded models re-learn from scratch' },
+    ]);
+    expect(t.store.keys()).toContain('state/env=prod/detector-state.unreadable-run-1.bin');
+  });
+
   // Defect 9: a corrupt, null or old-version ledger failed the run with TypeErrors.
   it.each(['null', '{"version":2,"raised":7}', '{"version":99}', '{ not json'])('keeps an unreadable ledger (%s) aside, alerts once and still acts', async (text) => {
     const t = actHarness();
