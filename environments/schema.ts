@@ -8,7 +8,7 @@ import { Token } from 'cdktf';
 import { z } from 'zod';
 import { checkSources, serviceUrl, sourcesShape } from './sources-schema';
 import { checkTimeoutFitsSchedule, ecsName, scalableTargetTag, scheduleExpression } from './actions-schema';
-import { isTimeZone } from '../src/detector/defaults';
+import { canonicalTimeZone } from '../src/detector/defaults';
 
 const name = z
   .string()
@@ -165,9 +165,14 @@ export const detectorConfigSchema = z
     /**
      * The time zone your load's days follow: the detector's hours, weekdays and
      * recurring jobs are local, so a weekend starts at local midnight and a
-     * daylight-saving change moves no profile. Changing it re-learns (a day's warm-up).
+     * daylight-saving change moves no local profile (a job on UTC then moves an
+     * hour). Changing it re-learns (a day's warm-up).
      */
-    timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').default('UTC'),
+    timeZone: z
+      .string()
+      .refine((n) => canonicalTimeZone(n) !== undefined, 'must be an IANA time zone such as Europe/Berlin (a region/city name, or UTC)')
+      .transform((n) => canonicalTimeZone(n) ?? n)
+      .default('UTC'),
   })
   .superRefine((env, ctx) => {
     checkSources(env, ctx);

@@ -8,6 +8,7 @@
 // zod/mini keeps the Lambda bundle small (the classic API pulls in ~450 KB).
 import * as z from 'zod/mini';
 import { dynatraceRuntimeSchema, splunkRuntimeSchema, staleAfterMinutesSchema } from './sources-config';
+import { canonicalTimeZone } from '../detector/defaults';
 
 export const DETECTOR_CONFIG_ENV = 'DETECTOR_CONFIG';
 
@@ -70,7 +71,10 @@ export const runtimeConfigSchema = z.strictObject({
   dynatrace: dynatraceRuntimeSchema,
   staleAfterMinutes: staleAfterMinutesSchema,
   /** The embedded detector's time zone (an IANA name, checked when the detector is made). */
-  timeZone: z._default(name(), 'UTC'),
+  timeZone: z._default(
+    name().check(z.refine((n) => canonicalTimeZone(n) !== undefined, { message: 'must be an IANA time zone' })),
+    'UTC',
+  ),
   ecs: z.strictObject({
     cluster: name(),
     services: z.array(z.strictObject({ name: name(), minTasks: count(0), maxTasks: count(1) })).check(z.minLength(1)),

@@ -64,7 +64,8 @@ export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
   loadRelation: [0, 2],
   seed: 42,
   // The timestamps' own zone. A team whose load follows local days names its zone (Europe/Berlin): a weekend then starts at
-  // local midnight, and a daylight-saving change moves neither the daily profile nor a job on local time.
+  // local midnight, and a daylight-saving change moves neither the daily profile nor a job on local time (one on UTC
+  // then moves by an hour at each change, as a local job does on UTC hours: one zone per environment).
   timeZone: 'UTC',
   // One full daily cycle: every hour of the day has been seen once before any of it is judged.
   warmupMs: DAY_MS,
@@ -105,7 +106,9 @@ export function resolveOptions(partial: Partial<DetectorOptions> = {}): Detector
       throw new Error(`detector option loadRelation must name two different metrics below dimensions (${o.dimensions}), got [${metric}, ${driver}]`);
     }
   }
-  if (typeof o.timeZone !== 'string' || !isTimeZone(o.timeZone)) throw new Error(`detector option timeZone must be an IANA time zone such as Europe/Berlin, got ${JSON.stringify(o.timeZone)}`);
+  const zone = typeof o.timeZone === 'string' ? canonicalTimeZone(o.timeZone) : undefined;
+  if (zone === undefined) throw new Error(`detector option timeZone must be an IANA time zone such as Europe/Berlin, got ${JSON.stringify(o.timeZone)}`);
+  o.timeZone = zone;
   if (!(o.warmupMs >= 0)) throw new Error(`detector option warmupMs must be a duration of at least 0 ms, got ${o.warmupMs}`);
   for (const k of ['levelHalfLifeMs', 'profileHalfLifeMs', 'scaleHalfLifeMs', 'forestHalfLifeMs', 'evidenceHalfLifeMs', 'calibrationHalfLifeMs', 'episodeMs'] as const) {
     if (!(o[k] > 0 && Number.isFinite(o[k]))) throw new Error(`detector option ${k} must be a positive duration in ms, got ${o[k]}`);
@@ -116,14 +119,22 @@ export function resolveOptions(partial: Partial<DetectorOptions> = {}): Detector
   return o;
 }
 
-/** Whether `name` is a time zone this runtime knows (an IANA name such as Europe/Berlin, or UTC). */
-export function isTimeZone(name: string): boolean {
+/**
+ * The canonical name of an IANA time zone this runtime knows (UTC for every
+ * alias of it: Etc/UTC, GMT, utc), or undefined. Only a region/city name or
+ * UTC: an abbreviation names a fixed offset or another city than it seems
+ * (EST is Panama's, without daylight saving), and Etc/GMT+5 is five hours
+ * behind UTC.
+ */
+export function canonicalTimeZone(name: string): string | undefined {
+  let canonical: string;
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
+    canonical = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return undefined;
   }
+  if (canonical === 'UTC') return canonical;
+  return name.includes('/') && !canonical.startsWith('Etc/') ? canonical : undefined;
 }
 
 /** How long a new key warms up before it may raise anomalies (the CLI warns when a series is shorter). */

@@ -6,7 +6,7 @@
 export { DetectorStateVersionError, FleetDetector } from './fleet';
 export type { Detection, DetectionScope, DetectorInput } from './detection';
 export type { Arrival } from './time';
-export { DEFAULT_DETECTOR_OPTIONS, isTimeZone, resolveOptions, warmupMsOf, type DetectorOptions } from './defaults';
+export { DEFAULT_DETECTOR_OPTIONS, canonicalTimeZone, resolveOptions, warmupMsOf, type DetectorOptions } from './defaults';
 export { RandomCutForest, type ForestOptions, type ForestScore } from './forest';
 export { RandomCutTree } from './tree';
 export { SeededRandom } from './random';
@@ -23,14 +23,21 @@ export class DetectorStateOptionsError extends Error {
   }
 }
 
-/** The pipeline's view of the detector: create fresh, or restore from the archive a state learned under the same options. */
+/** The options a learned state's layout and meaning depend on: under others its profiles and forests are not what they say. */
+const LEARNED_UNDER: ReadonlyArray<keyof DetectorOptions> = ['dimensions', 'shingleSize', 'trees', 'sampleSize', 'timeZone'];
+
+/**
+ * The pipeline's view of the detector: create fresh, or restore from the
+ * archive a state learned under the same LEARNED_UNDER options (the others
+ * are the state's own, as it was learned).
+ */
 export function fleetDetectorFactory(options: Partial<DetectorOptions> = {}): EmbeddedDetectorFactory {
   const wanted = resolveOptions(options);
   return {
     create: () => FleetDetector.create(wanted),
     deserialize: (bytes) => {
       const restored = FleetDetector.deserialize(bytes);
-      const changed = (Object.keys(wanted) as Array<keyof DetectorOptions>).filter((k) => JSON.stringify(wanted[k]) !== JSON.stringify(restored.options[k]));
+      const changed = LEARNED_UNDER.filter((k) => JSON.stringify(wanted[k]) !== JSON.stringify(restored.options[k]));
       if (changed.length > 0) throw new DetectorStateOptionsError(changed);
       return restored;
     },

@@ -57,23 +57,27 @@ export function nextStep(state: StepState, intervalMs: number): StepState {
  */
 export type LocalClock = (timestampMs: number) => number;
 
-/** Zones change their offset only at a whole quarter hour (every rule of the tz database since 1970), so one lookup serves a quarter hour. */
-const QUARTER_HOUR_MS = 15 * 60_000;
+const MINUTE_MS = 60_000;
+const QUARTER_HOUR_MS = 15 * MINUTE_MS;
 
 /** The wall clock of an IANA time zone ('UTC': the timestamps as they are). */
 export function localClock(timeZone: string): LocalClock {
   if (timeZone === 'UTC') return (t) => t;
   const format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' });
-  // Samples come in time order, a whole fleet at one timestamp: the last quarter hour's offset is nearly always the one asked for.
+  const offsetAt = (minuteMs: number) => wallClockOf(format, minuteMs) - minuteMs;
+  // Samples come in time order, a whole fleet at one timestamp: the last quarter hour's offset is nearly always the one
+  // asked for. Offsets change at a quarter hour in almost every zone's rules; a quarter that holds a change elsewhere
+  // (Antarctica/Casey's at 16:01 UTC) is read minute by minute.
   let quarter = Number.NaN;
-  let offsetMs = 0;
+  let offsetMs: number | undefined;
   return (t) => {
     const q = Math.floor(t / QUARTER_HOUR_MS);
     if (q !== quarter) {
       quarter = q;
-      offsetMs = wallClockOf(format, q * QUARTER_HOUR_MS) - q * QUARTER_HOUR_MS;
+      const start = offsetAt(q * QUARTER_HOUR_MS);
+      offsetMs = start === offsetAt((q + 1) * QUARTER_HOUR_MS - MINUTE_MS) ? start : undefined;
     }
-    return t + offsetMs;
+    return t + (offsetMs ?? offsetAt(Math.floor(t / MINUTE_MS) * MINUTE_MS));
   };
 }
 
@@ -81,7 +85,10 @@ export function localClock(timeZone: string): LocalClock {
 function wallClockOf(format: Intl.DateTimeFormat, timestampMs: number): number {
   const part: Record<string, number> = {};
   for (const p of format.formatToParts(timestampMs)) if (p.type !== 'literal') part[p.type] = Number(p.value);
-  return Date.UTC(part.year, part.month - 1, part.day, part.hour, part.minute);
+  const wall = new Date(Date.UTC(2000, part.month - 1, part.day, part.hour, part.minute));
+  // Date.UTC would read a year below 100 as 19xx.
+  wall.setUTCFullYear(part.year);
+  return wall.getTime();
 }
 
 /** Hour of the day, fractional (0 ≤ h < 24), of a clock reading (UTC, or a LocalClock's). */

@@ -103,6 +103,7 @@ function localRuntimeConfig(splunkUrl: string, dynatraceUrl: string, env?: Envir
         metrics: env?.dynatrace.metrics ?? DEFAULT_DYNATRACE_METRICS,
       },
       staleAfterMinutes: env?.staleAfterMinutes ?? 10,
+      timeZone: env?.timeZone ?? 'UTC',
       ecs: {
         cluster: LOCAL_CLUSTER,
         // The simulated fleet's services: an environment's own allow-list names services the simulation does not run.
@@ -164,7 +165,7 @@ export async function localRun(o: LocalRunOptions): Promise<LocalRunResult> {
     const store = boundary.store(new FileObjectStore(archiveRoot));
 
     // Learn the fleet's normal behaviour from simulated history, as weeks of real runs would have.
-    const detector = FleetDetector.create();
+    const detector = FleetDetector.create({ timeZone: config.timeZone });
     const started = performance.now();
     let lastShown = -1;
     for (let step = 0; step < historySteps; step++) {
@@ -216,7 +217,7 @@ export async function localRun(o: LocalRunOptions): Promise<LocalRunResult> {
       clockMs = sim.timeOf(historySteps + cycle) + 1000;
       const options = cycleOptionsFrom(config, { runKey: `local-${o.seed}-${cycle}`, runId: `local-${String(cycle).padStart(4, '0')}`, deadline: { remainingMs: () => 60_000 } }, new Date(clockMs));
       const summary = await runCycle(
-        { sources, store, detectors: fleetDetectorFactory(), scaler: ecs, alerter, log: quiet, metrics: noMetrics, clock: { now: () => new Date(clockMs) }, observer },
+        { sources, store, detectors: fleetDetectorFactory({ timeZone: config.timeZone }), scaler: ecs, alerter, log: quiet, metrics: noMetrics, clock: { now: () => new Date(clockMs) }, observer },
         options,
       );
       summaries.push(summary);

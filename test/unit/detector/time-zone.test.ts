@@ -24,6 +24,17 @@ describe('the detector’s days are local (timeZone)', () => {
     // A late sample, before the quarter hour last asked for, is read with its own offset.
     expect(hourOfDay(berlin(Date.UTC(2026, 2, 28, 12, 0)))).toBe(13);
     expect(localClock('UTC')(friday)).toBe(friday);
+    // Antarctica/Casey moved to +11 at 16:01 UTC on 2022-10-01, inside a quarter hour: read minute by minute there.
+    const casey = localClock('Antarctica/Casey');
+    expect(hourOfDay(casey(Date.UTC(2022, 9, 1, 16, 0)))).toBe(0);
+    expect(hourOfDay(casey(Date.UTC(2022, 9, 1, 16, 2)))).toBeCloseTo(3 + 2 / 60);
+  });
+
+  it('takes a zone by its canonical name, and refuses names that mean another offset than they seem', () => {
+    expect(['utc', 'Etc/UTC', 'GMT'].map((timeZone) => resolveOptions({ timeZone }).timeZone)).toEqual(['UTC', 'UTC', 'UTC']);
+    expect(resolveOptions({ timeZone: 'europe/berlin' }).timeZone).toBe('Europe/Berlin');
+    // EST is Panama's fixed −5 (no daylight saving), Etc/GMT+5 is five hours behind UTC.
+    for (const timeZone of ['EST', 'CET', 'Etc/GMT+5', ' Europe/Berlin', '']) expect(() => resolveOptions({ timeZone })).toThrow('detector option timeZone must be an IANA time zone');
   });
 
   it('refuses a time zone the runtime does not know, naming the option', () => {
@@ -54,10 +65,34 @@ describe('the detector’s days are local (timeZone)', () => {
 
   it('expects a job on local time at its local hour after a daylight-saving change (in UTC it is news for nights)', () => {
     expect(nightlyJob('Europe/Berlin')).toEqual({ alarmsBefore: 0, alarmsAfterChange: 0 });
-    // The same series on UTC hours: the job comes an hour early in UTC from the change on.
-    const utc = nightlyJob('UTC');
-    expect(utc.alarmsBefore).toBe(0);
-    expect(utc.alarmsAfterChange).toBeGreaterThanOrEqual(1);
+    // The same series on UTC hours: the job comes an hour early in UTC from the change on, news for two nights.
+    expect(nightlyJob('UTC')).toEqual({ alarmsBefore: 0, alarmsAfterChange: 2 });
+  });
+
+  /**
+   * Weekdays at 100, the weekend (Tokyo's Saturday and Sunday) at 60; in the
+   * third week the weekend's first two hours run at the weekdays' 100 (a job
+   * left running): alarms within those hours, and elsewhere in that week.
+   */
+  function tokyoWeekends(timeZone: string): { during: number; elsewhere: number } {
+    const detector = FleetDetector.create({ dimensions: 1, trees: 10, sampleSize: 64, timeZone });
+    const rng = new SeededRandom(4);
+    const tokyo = localClock('Asia/Tokyo');
+    const start = Date.UTC(2026, 10, 1, 15); // Monday 00:00 in Tokyo
+    const incident = [start + 19 * DAY, start + 19 * DAY + 2 * HOUR];
+    const alarms = { during: 0, elsewhere: 0 };
+    for (let t = start; t < start + 21 * DAY; t += 5 * MINUTE) {
+      const level = dayOfWeek(tokyo(t)) >= 5 && !(t >= incident[0] && t < incident[1]) ? 60 : 100;
+      if (!detector.update('api', 'api', t, [level + rng.normal()]).isAnomaly || t < start + 14 * DAY) continue;
+      if (t >= incident[0] && t < incident[1] + HOUR) alarms.during++;
+      else alarms.elsewhere++;
+    }
+    return alarms;
+  }
+
+  it('expects a weekend from local midnight: a job left running into Tokyo’s Saturday is raised (on UTC weekdays that Saturday starts inside a Friday, and it is not)', () => {
+    expect(tokyoWeekends('Asia/Tokyo')).toEqual({ during: 1, elsewhere: 0 });
+    expect(tokyoWeekends('UTC')).toEqual({ during: 0, elsewhere: 0 });
   });
 
   it('restores a state only under the options it was learned with: another time zone re-learns', () => {
@@ -65,6 +100,8 @@ describe('the detector’s days are local (timeZone)', () => {
     for (let t = 0; t < DAY; t += HOUR) detector.update('k', 'g', t, [1 + (t % 7)]);
     const bytes = detector.serialize();
     expect(fleetDetectorFactory({ dimensions: 1 }).deserialize(bytes).size()).toBe(1);
+    // Another name of the same zone, or a decision option, is no other state: the state's own options stand.
+    expect(fleetDetectorFactory({ dimensions: 1, timeZone: 'Etc/UTC', dailyRisk: 0.02 }).deserialize(bytes).size()).toBe(1);
     const moved = () => fleetDetectorFactory({ dimensions: 1, timeZone: 'Europe/Berlin' }).deserialize(bytes);
     expect(moved).toThrow(DetectorStateOptionsError);
     expect(moved).toThrow('detector state was learned with other options (timeZone)');

@@ -43,6 +43,9 @@ describe('environment schema', () => {
     // A configuration written before the option existed still parses, on UTC.
     const { timeZone: _omitted, ...older } = toRuntimeConfig(parseEnvironment(valid, 'prod'), { archiveBucket: 'b', alertTopicArn: 't' });
     expect(parseRuntimeConfig(JSON.stringify(older)).timeZone).toBe('UTC');
+    // Written by hand or by a machine that knows other zones: refused at the cold start, naming the field.
+    expect(() => parseRuntimeConfig(JSON.stringify({ ...older, timeZone: 'Mars/Olympus' }))).toThrow('DETECTOR_CONFIG is invalid: timeZone: custom');
+    expect(parseEnvironment({ ...valid, timeZone: 'utc' }, 'prod').timeZone).toBe('UTC');
   });
 
   it.each<[string, (e: EnvironmentInput) => unknown, string]>([
