@@ -18,22 +18,13 @@ import type { Residuals } from './seasonality';
 import { FLEET_SHIFT, peerViews, withoutShared, type SharedPart } from './peers';
 import { raiseSharedEvents, recordShifts, type Judged, type ShiftUnderWay } from './shared-events';
 import { deriveSeed, SeededRandom } from './random';
+import { DetectorStateVersionError, restoringOptions } from './state-compat';
 import { arrivalOf, localClock, type Arrival, type LocalClock } from './time';
 
 export type { Detection, DetectionScope, DetectorInput } from './detection';
 
 const MAGIC = 0x46444143; // "CADF"
 
-/** A readable state of another format (what a deploy that changes the format leaves): the caller decides what to do. */
-export class DetectorStateVersionError extends Error {
-  constructor(
-    readonly found: number,
-    readonly expected: number,
-  ) {
-    super(`detector state version ${found} is not supported (expected ${expected})`);
-    this.name = 'DetectorStateVersionError';
-  }
-}
 const VERSION = 17;
 /** The key under which the fleet's own shared-shift episodes are remembered, beside the services'. */
 const FLEET = FLEET_SHIFT;
@@ -283,12 +274,14 @@ export class FleetDetector {
     });
   }
 
-  static deserialize(bytes: Uint8Array): FleetDetector {
+  /** Restores a state under its own options, or under `options` where it was learned under the same days and layout (state-compat.ts). */
+  static deserialize(bytes: Uint8Array, options?: DetectorOptions): FleetDetector {
     const r = new BinaryReader(bytes);
     if (r.u32() !== MAGIC) throw new Error('not a detector state (bad magic number)');
     const version = r.u32();
     if (version !== VERSION) throw new DetectorStateVersionError(version, VERSION);
-    const detector = new FleetDetector(resolveOptions(JSON.parse(r.string()) as Partial<DetectorOptions>));
+    const stored = resolveOptions(JSON.parse(r.string()) as Partial<DetectorOptions>);
+    const detector = new FleetDetector(options === undefined ? stored : restoringOptions(stored, options));
     const o = detector.options;
     readMap(r, detector.forests, () => RandomCutForest.read(r, detector.forestOptions));
     readMap(r, detector.models, () => {

@@ -100,8 +100,11 @@ describe('the detector’s days are local (timeZone)', () => {
     for (let t = 0; t < DAY; t += HOUR) detector.update('k', 'g', t, [1 + (t % 7)]);
     const bytes = detector.serialize();
     expect(fleetDetectorFactory({ dimensions: 1 }).deserialize(bytes).size()).toBe(1);
-    // Another name of the same zone, or a decision option, is no other state: the state's own options stand.
+    // Another name of the same zone is no other state; a decision option is the restoring detector's own from now on.
     expect(fleetDetectorFactory({ dimensions: 1, timeZone: 'Etc/UTC', dailyRisk: 0.02 }).deserialize(bytes).size()).toBe(1);
+    expect(FleetDetector.deserialize(bytes, resolveOptions({ dimensions: 1, dailyRisk: 0.02 })).options.dailyRisk).toBe(0.02);
+    expect(FleetDetector.deserialize(bytes).options.dailyRisk).toBe(0.01);
+    expect(() => FleetDetector.deserialize(bytes, resolveOptions({ dimensions: 1, trees: 10 }))).toThrow('detector state was learned with other options (trees)');
     const moved = () => fleetDetectorFactory({ dimensions: 1, timeZone: 'Europe/Berlin' }).deserialize(bytes);
     expect(moved).toThrow(DetectorStateOptionsError);
     expect(moved).toThrow('detector state was learned with other options (timeZone)');
