@@ -2,11 +2,10 @@
  * Stage 1c, peers: the containers of one service, and the whole batch, are
  * each other's context. When at least `peerShare` of them depart on the same
  * metric in the same direction at the same moment (a fleet-wide drop on
- * Saturday night, a deploy, a shared upstream; for the fleet, with at least
- * two movers beyond its busiest service), or (for the fleet) their median
- * departs as the median of that many ordinary members rarely does and two
- * services with it (a quarter less traffic is two deviations
- * in each container, yet unmistakable in eight at once), the shift is theirs,
+ * Saturday night, a deploy, a shared upstream), or (for the fleet) their
+ * median departs as the median of that many ordinary members rarely does and
+ * two services' medians with it (a quarter less traffic is two deviations in
+ * each container, yet unmistakable in eight at once), the shift is theirs,
  * not each container's: its common part (the peers' median departure) is
  * taken out of every member's residuals, so what remains is how far each container departs
  * from its peers — the strongest evidence there is about one container.
@@ -47,7 +46,7 @@ const MEDIAN_ERROR = Math.sqrt(Math.PI / 2);
 /** A fleet's median departure under one deviation is no shift however many members share it: baselines lag a daily cycle by about that much together. */
 const MIN_MEDIAN_SHIFT = 1;
 
-function median(values: readonly number[]): number {
+function median(values: number[]): number {
   const sorted = values.slice().sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
@@ -64,16 +63,23 @@ export function sharedShift(members: readonly PeerEntry[], dims: number, share: 
   const common = new Float64Array(dims).fill(Number.NaN);
   let any = false;
   for (let d = 0; d < dims; d++) {
+    const up = new Set<string>();
+    const down = new Set<string>();
     let ups = 0;
     let downs = 0;
-    for (const { z } of members) {
-      if (z[d] >= SHIFT_Z) ups++;
-      else if (z[d] <= -SHIFT_Z) downs++;
-    }
-    const side = ups >= downs ? { n: ups, sign: 1 } : { n: downs, sign: -1 };
+    members.forEach(({ z }, i) => {
+      if (z[d] >= SHIFT_Z) {
+        ups++;
+        up.add(groups?.[i] ?? '');
+      } else if (z[d] <= -SHIFT_Z) {
+        downs++;
+        down.add(groups?.[i] ?? '');
+      }
+    });
+    const side = ups >= downs ? { n: ups, from: up, sign: 1 } : { n: downs, from: down, sign: -1 };
     // A shift under way stays shared until the baselines have learned it: its movers fall below the bar one by one.
     const underWay = (ongoing & (1 << d)) !== 0;
-    const byMovers = side.n >= share * members.length && (!groups || beyondOneService(members, groups, d, side.sign));
+    const byMovers = side.n >= share * members.length && (!groups || side.from.size >= 2);
     if (underWay || byMovers || (groups !== undefined && medianMoved(members, d, groups))) {
       // Peers differ in noise, so the same quarter less traffic is a different z for each: the median is taken of
       // relative changes, over the members that moved while they are a crowd (those that stayed would halve a shift
@@ -88,26 +94,11 @@ export function sharedShift(members: readonly PeerEntry[], dims: number, share: 
 }
 
 /**
- * Whether a fleet's movers on metric `d` (`sign`'s way) are more than one
- * service's: at least two of them outside the service with the most. One
- * service's deploy and, at the same moment, one container's incident in
- * another service are that service's shift and that container's incident.
- */
-function beyondOneService(members: readonly PeerEntry[], groups: readonly string[], d: number, sign: number): boolean {
-  const movers = new Map<string, number>();
-  members.forEach(({ z }, i) => {
-    if (sign * z[d] >= SHIFT_Z) movers.set(groups[i], (movers.get(groups[i]) ?? 0) + 1);
-  });
-  const counts = [...movers.values()];
-  return counts.reduce((a, b) => a + b, 0) - Math.max(0, ...counts) >= 2;
-}
-
-/**
  * Whether the fleet moved together on metric `d` though few of its members
  * moved SHIFT_Z each: the members' median departure is one the median of that
  * many ordinary members rarely reaches (SHIFT_Z of its standard error, and at
- * least one deviation), and at least two services are that far out the same
- * way (serviceMoved). A quarter less traffic everywhere is two deviations in
+ * least one deviation), and at least two services' own medians are that far
+ * out the same way. A quarter less traffic everywhere is two deviations in
  * each container, no mover on its own, yet unmistakable in eight at once.
  * The floor and the services keep the test honest where members are not
  * independent: a service's containers share their traffic, so one big
@@ -124,16 +115,7 @@ function medianMoved(members: readonly PeerEntry[], d: number, groups: readonly 
     if (zs) zs.push(e.z[d]);
     else byGroup.set(groups[i], [e.z[d]]);
   });
-  return [...byGroup.values()].filter((zs) => serviceMoved(zs, Math.sign(mid)) >= bar).length >= 2;
-}
-
-/**
- * How far a service's containers moved `sign`'s way: their median, except
- * that a service of two moved only as far as both did. The median of two is
- * their mean, which one container's incident carries on its own.
- */
-function serviceMoved(values: readonly number[], sign: number): number {
-  return values.length === 2 ? Math.min(sign * values[0], sign * values[1]) : sign * median(values);
+  return [...byGroup.values()].filter((zs) => Math.sign(mid) * median(zs) >= bar).length >= 2;
 }
 
 /**

@@ -119,22 +119,6 @@ describe('fleet context', () => {
     expect(Array.from(sharedPart(f([-0.1, 0.01, -0.2, 0.06]), f([-0.15, 0, 0, -0.15]), 0b1111))).toEqual([-0.1, 0, 0, 0]);
   });
 
-  it("keeps one service's deploy and another service's incident at the same moment apart: neither is the fleet's", () => {
-    const e = (group: string, z: number) => ({ group, z: Float64Array.from([z]), perUnit: Float64Array.from([5]), relative: Float64Array.from([z / 5]) });
-    // The api's three containers take a deploy's memory (+20 deviations); worker-1's leak reaches as far at that moment:
-    // four movers of eight in two services, and a fleet median (and worker's plain median) of ten deviations.
-    const fleet = [e('api', 20), e('api', 20), e('api', 20), e('worker', 20), e('worker', 0.3), e('batch', -0.2), e('batch', 0.1), e('web', 0.4)];
-    expect(sharedShift(fleet, 1, 0.5, fleet.map((m) => m.group))).toBeNull();
-    const views = peerViews(fleet, 1, 0.5);
-    expect(views.map((v) => v.scope)).toEqual(['service', 'service', 'service', 'container', 'container', 'container', 'container', 'container']);
-    // worker-1 keeps its leak: nothing is taken out of it, nothing adopted.
-    expect(views[3].common[0]).toBe(0);
-    expect(views[3].adoptLimit[0]).toBe(0);
-    // With two movers beyond the api (both workers), it is the fleet's.
-    const both = fleet.map((m, i) => (i === 4 ? e('worker', 20) : m));
-    expect(peerViews(both, 1, 0.5).map((v) => v.scope)).toEqual(Array(8).fill('fleet'));
-  });
-
   it('measures a shift half the fleet shares on the members that moved, and each service by its own', () => {
     const e = (group: string, z: number) => ({ group, z: Float64Array.from([z]), perUnit: Float64Array.from([50]), relative: Float64Array.from([z / 50]) });
     // Four of eight, in two services, fell by a fifth; the median over all eight would halve it.
