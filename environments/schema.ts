@@ -170,8 +170,11 @@ export const detectorConfigSchema = z
      */
     timeZone: z
       .string()
-      .refine((n) => canonicalTimeZone(n) !== undefined, 'must be an IANA time zone such as Europe/Berlin (a region/city name, or UTC)')
-      .transform((n) => canonicalTimeZone(n) ?? n)
+      .transform((n, ctx) => {
+        const canonical = canonicalTimeZone(n);
+        if (canonical === undefined) ctx.addIssue({ code: 'custom', message: 'must be an IANA time zone such as Europe/Berlin (a region/city name, or UTC)' });
+        return canonical ?? n;
+      })
       .default('UTC'),
   })
   .superRefine((env, ctx) => {

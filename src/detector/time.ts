@@ -4,7 +4,7 @@
  * that actually elapsed, so one day means one day at any sampling step; the
  * step itself is measured per key and may change.
  */
-import { DAY_MS, HOUR_MS } from './defaults';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from './defaults';
 
 /** How a sample stands to the key's latest: only in-order samples are learned. */
 export type Arrival = 'in-order' | 'late' | 'duplicate';
@@ -57,7 +57,6 @@ export function nextStep(state: StepState, intervalMs: number): StepState {
  */
 export type LocalClock = (timestampMs: number) => number;
 
-const MINUTE_MS = 60_000;
 const QUARTER_HOUR_MS = 15 * MINUTE_MS;
 
 /** The wall clock of an IANA time zone ('UTC': the timestamps as they are). */
