@@ -296,6 +296,19 @@ describe('bundled handler against moto, OpenBao and local Splunk/Dynatrace', () 
       expect(await desired('checkout-api')).toBeGreaterThan(before);
     });
 
+    it("judges on the environment's time zone: a state learned on UTC days is kept aside and the models re-learn on the zone's", async () => {
+      // The state warmState leaves was learned on UTC days; an environment that names its zone must not keep judging on them.
+      await warmState('it-tz');
+      const handler = coldStart(config('it-tz', { timeZone: 'Europe/Berlin' }));
+      const run = await handler(event('evt-tz'), context);
+      expect(run.containers).toBe(8);
+      expect(run.warmingUntil).toBeDefined();
+      const res = await s3().send(new GetObjectCommand({ Bucket: BUCKET, Key: 'state/env=it-tz/detector-state.bin' }));
+      expect(FleetDetector.deserialize(await res.Body!.transformToByteArray()).options.timeZone).toBe('Europe/Berlin');
+      const kept = await s3().send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'state/env=it-tz/' }));
+      expect((kept.Contents ?? []).map((o) => o.Key)).toContain(`state/env=it-tz/detector-state.unreadable-${run.runId}.bin`);
+    });
+
     it('fails clearly while OpenBao is sealed, keeping the archive of the run', async () => {
       await warmState('it-sealed');
       const handler = coldStart(config('it-sealed'));
