@@ -16,7 +16,8 @@ import { RandomCutForest, type ForestOptions } from './forest';
 import { KeyModel } from './key-model';
 import type { Residuals } from './seasonality';
 import { FLEET_SHIFT, peerViews, withoutShared, type SharedPart } from './peers';
-import { raiseSharedEvents, recordShifts, type Judged, type ShiftUnderWay } from './shared-events';
+import { mergeSimultaneousAlarms, raiseSharedEvents, type Judged } from './shared-events';
+import { ShiftsUnderWay } from './shifts-under-way';
 import { deriveSeed, SeededRandom } from './random';
 import { DetectorStateVersionError, restoringOptions } from './state-compat';
 import { arrivalOf, localClock, type Arrival, type LocalClock } from './time';
@@ -25,7 +26,8 @@ export type { Detection, DetectionScope, DetectorInput } from './detection';
 
 const MAGIC = 0x46444143; // "CADF"
 
-const VERSION = 17;
+const VERSION = 18;
+const PREVIOUS_VERSION = 17; // restored, all but its shifts under way
 /** The key under which the fleet's own shared-shift episodes are remembered, beside the services'. */
 const FLEET = FLEET_SHIFT;
 
@@ -47,14 +49,15 @@ export class FleetDetector {
   private readonly latestKey = new Map<string, string>();
   /** Per group (and FLEET), when its last shared-shift event was raised: one event per episode. */
   private readonly sharedAlarmMs = new Map<string, number>();
-  /** Per group (and FLEET), the metrics of a shared shift under way and until when it counts as such. */
-  private readonly shifts = new Map<string, ShiftUnderWay>();
+  /** Per group (and FLEET), the shared shifts under way. */
+  private readonly shifts: ShiftsUnderWay;
 
   /** The wall clock of `options.timeZone`, shared by every key. */
   private readonly clock: LocalClock;
 
   private constructor(readonly options: DetectorOptions) {
     this.clock = localClock(options.timeZone);
+    this.shifts = new ShiftsUnderWay(options.dimensions);
   }
 
   /** A fresh detector; `options.dimensions` defaults to 4 (the container metrics). */
@@ -142,26 +145,27 @@ export class FleetDetector {
     const inOrder = flights.filter((f) => f.arrival === 'in-order');
     const views = new Map(inOrder.map((f, k) => [f, k]));
     const now = inOrder.length > 0 ? inOrder[0].input.timestampMs : 0;
-    const ongoing = new Map([...this.shifts].filter(([, s]) => now < s.untilMs).map(([id, s]) => [id, s.mask]));
+    const ongoing = this.shifts.underWay(now, o);
     const found = new Map<string, number>();
     const peers = peerViews(inOrder.map((f) => ({ group: f.input.group, ...f.residuals })), o.dimensions, o.peerShare, ongoing, found);
-    recordShifts(this.shifts, found, ongoing, now + o.levelHalfLifeMs);
-    // The metrics of a shift found this round, not already under way: what its members adopt.
-    const freshShift = (id: string) => (found.get(id) ?? 0) & ~(ongoing.get(id) ?? 0);
-    const detections = flights.map((f) => {
+    // The metrics of a shift that has lasted an episode, adopted this round; each member's own residuals, for the events.
+    const adopting = this.shifts.record(found, now, o);
+    const members = flights.map((f) => ({ group: f.input.group, timestampMs: f.input.timestampMs, stepMs: f.model.stepMs, z: f.residuals.z }));
+    const detections = flights.map((f, m) => {
       const k = views.get(f);
       const view = k === undefined ? undefined : peers[k];
-      // The shared part is a relative change (a quarter less traffic everywhere), each container's in its own units.
-      // The load relation first (CPU that follows a fleet-wide traffic drop is the drop's), then the shared part.
+      // The shared part (a relative change) in each container's units, after and through the load relation (CPU that follows a fleet-wide traffic drop is the drop's).
       const { residuals, positions } = f;
       const decoupled = f.model.decoupled(residuals.z, o);
-      const own = view ? withoutShared(decoupled, view.common, residuals.perUnit) : decoupled;
+      const own = view ? withoutShared(decoupled, view.common, residuals.perUnit, (shift) => f.model.decoupled(shift, o)) : decoupled;
       const ownPosition = view ? withoutShared(positions.z, view.common, positions.perUnit) : positions.z;
-      const fresh = freshShift(FLEET) | freshShift(f.input.group);
+      const fresh = (adopting.get(FLEET) ?? 0) | (adopting.get(f.input.group) ?? 0);
       const shared = view && fresh ? f.model.toAdopt(view.adoptLimit, fresh, residuals, positions, o) : undefined;
+      members[m].z = own;
       return this.judgeOne(f, f.model.point(own, ownPosition), view?.scope ?? 'container', shared, view?.common);
     });
-    raiseSharedEvents(flights.map((f) => ({ group: f.input.group, timestampMs: f.input.timestampMs, stepMs: f.model.stepMs })), detections, this.sharedAlarmMs, o);
+    raiseSharedEvents(members, detections, this.sharedAlarmMs, o);
+    mergeSimultaneousAlarms(members, detections, this.sharedAlarmMs, o);
     return detections.map(({ detection }) => detection);
   }
 
@@ -244,7 +248,7 @@ export class FleetDetector {
     const live = new Set([...this.models.values()].map((m) => m.group));
     for (const g of this.forests.keys()) if (!live.has(g)) this.forests.delete(g);
     for (const g of this.sharedAlarmMs.keys()) if (g !== FLEET && !live.has(g)) this.sharedAlarmMs.delete(g);
-    for (const g of this.shifts.keys()) if (g !== FLEET && !live.has(g)) this.shifts.delete(g);
+    this.shifts.prune((g) => g === FLEET || live.has(g));
     return removed;
   }
 
@@ -268,10 +272,7 @@ export class FleetDetector {
       w.string(this.latestKey.get(model.group) ?? key);
     });
     writeMap(w, this.sharedAlarmMs, (t) => w.f64(t));
-    writeMap(w, this.shifts, (shift) => {
-      w.u32(shift.mask);
-      w.f64(shift.untilMs);
-    });
+    this.shifts.write(w);
   }
 
   /** Restores a state under its own options, or under `options` where it was learned under the same days and layout (state-compat.ts). */
@@ -279,7 +280,7 @@ export class FleetDetector {
     const r = new BinaryReader(bytes);
     if (r.u32() !== MAGIC) throw new Error('not a detector state (bad magic number)');
     const version = r.u32();
-    if (version !== VERSION) throw new DetectorStateVersionError(version, VERSION);
+    if (version !== VERSION && version !== PREVIOUS_VERSION) throw new DetectorStateVersionError(version, VERSION);
     const stored = resolveOptions(JSON.parse(r.string()) as Partial<DetectorOptions>);
     const detector = new FleetDetector(options === undefined ? stored : restoringOptions(stored, options));
     const o = detector.options;
@@ -290,7 +291,9 @@ export class FleetDetector {
       return model;
     });
     readMap(r, detector.sharedAlarmMs, () => r.f64());
-    readMap(r, detector.shifts, () => ({ mask: r.u32(), untilMs: r.f64() }));
+    // A state of the format before kept no shift's start (only its metrics and end): its shifts under way are forgotten.
+    if (version === VERSION) detector.shifts.read(r);
+    else readMap(r, new Map<string, [number, number]>(), () => [r.u32(), r.f64()]);
     if (!r.done) throw new Error('detector state has trailing bytes');
     return detector;
   }

@@ -38,7 +38,7 @@ export interface PeerView {
 }
 
 /** A departure of this many deviations is one a single sample rarely shows by chance. */
-const SHIFT_Z = 3;
+export const SHIFT_Z = 3;
 /** Fewer than this many containers are no crowd to compare with. */
 const MIN_PEERS = 3;
 /** The standard error of the median of n normal draws is this / √n (1.2533 = √(π/2)). */
@@ -124,9 +124,14 @@ function medianMoved(members: readonly PeerEntry[], d: number, groups: readonly 
  * container that did not take part (the deploy reached its neighbours, not
  * it) keeps its own residuals instead of being pushed away by a shift it
  * never had; one that moved further, or the other way, keeps the difference.
+ * `through` is what was done to `z` (the load relation): the shift is taken
+ * out in the same terms, so CPU that rose with flat traffic on every member
+ * (a job they all run) is taken out as far as it stands out, not as far as
+ * the raw CPU moved.
  */
-export function withoutShared(z: Float64Array, common: Float64Array, perUnit: Float64Array): Float64Array {
-  return z.map((x, d) => x - partToward(x, common[d] * perUnit[d]));
+export function withoutShared(z: Float64Array, common: Float64Array, perUnit: Float64Array, through: (shift: Float64Array) => Float64Array = (shift) => shift): Float64Array {
+  const shift = through(common.map((c, d) => c * perUnit[d]));
+  return z.map((x, d) => x - partToward(x, shift[d]));
 }
 
 /** The part of `x` that goes the way of `bound` (from 0), no further than `bound`: 0 when `x` goes the other way or `bound` is 0. */

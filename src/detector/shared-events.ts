@@ -6,8 +6,8 @@
  */
 import type { DetectorOptions } from './defaults';
 import { riskPerSample, type Detection } from './detection';
-import { withinEpisode } from './episodes';
-import { FLEET_SHIFT } from './peers';
+import { leadingMetric, withinEpisode } from './episodes';
+import { FLEET_SHIFT, SHIFT_Z } from './peers';
 
 /** A sample's verdict, and for a member of a shared shift, its verdict on its own residuals (peers not taken out). */
 export interface Judged {
@@ -22,6 +22,8 @@ export interface Member {
   group: string;
   timestampMs: number;
   stepMs: number;
+  /** What the member's own evidence is made of: its residuals with any shift its peers share taken out (a container that departs from a shift keeps its alarm). */
+  z: Float64Array;
 }
 
 /**
@@ -66,24 +68,50 @@ export function raiseSharedEvents(members: readonly Member[], judged: readonly J
   }
 }
 
-/** A shared shift under way: its metrics (bit d for metric d) and until when it counts as such. */
-export interface ShiftUnderWay {
-  mask: number;
-  untilMs: number;
-}
+/** A member unusual at the same moment, at least this many deviations the same way on an alarm's metric, shares what the alarm is about. */
+const TOGETHER_Z = 1;
 
 /**
- * Keeps the shifts `found` this round (per group, and FLEET_SHIFT) in
- * `shifts`: a new one counts as under way until `untilMs` (one level
- * half-life on: about as long as the baselines take to learn it); a metric
- * that joins a shift under way is under way with it, until the shift's end;
- * a group where nothing is found and nothing is under way has none.
+ * A container alarm is its service's event when at least `peerShare` of the
+ * service's containers (at least two, the alarm's among them) depart the
+ * same way on the alarm's leading metric at the same moment: unusual and a
+ * deviation out, or as far as a mover of a shared shift (SHIFT_Z). A
+ * departure the members share that none of them showed beyond the peers' bar
+ * on its own (a nightly job every task runs, on the nights their profiles are
+ * still learning it; a deploy to a service of two, too few to be a crowd) is
+ * one event, never N container alarms nor a scale-out: the members cross
+ * their own thresholds a round or two apart, so departing, not "alarmed", is
+ * what they must share. Only within a service: across services, one
+ * service's shift and another's incident at once would be taken for the
+ * fleet's. Runs after raiseSharedEvents: a service whose event was raised
+ * within the episode, or the fleet's, has told it.
  */
-export function recordShifts(shifts: Map<string, ShiftUnderWay>, found: ReadonlyMap<string, number>, ongoing: ReadonlyMap<string, number>, untilMs: number): void {
-  for (const [id, mask] of found) {
-    const under = shifts.get(id);
-    if (ongoing.has(id) && under) under.mask |= mask;
-    else if (mask !== 0) shifts.set(id, { mask, untilMs });
-    else shifts.delete(id);
+export function mergeSimultaneousAlarms(members: readonly Member[], judged: readonly Judged[], lastEventMs: Map<string, number>, o: DetectorOptions): void {
+  const byGroup = new Map<string, number[]>();
+  judged.forEach(({ detection }, k) => {
+    if (detection.arrival !== 'in-order') return;
+    const ks = byGroup.get(members[k].group);
+    if (ks) ks.push(k);
+    else byGroup.set(members[k].group, [k]);
+  });
+  const recent = (id: string, t: number) => withinEpisode(t - (lastEventMs.get(id) ?? Number.NEGATIVE_INFINITY), o);
+  for (const [group, ks] of byGroup) {
+    const shared = ks.filter((a) => {
+      const { isAnomaly, scope, attribution } = judged[a].detection;
+      if (!isAnomaly || scope !== 'container') return false;
+      const lead = leadingMetric(attribution);
+      const way = attribution.high[lead] >= attribution.low[lead] ? 1 : -1;
+      const departs = (k: number) => way * members[k].z[lead];
+      const together = ks.filter((k) => k === a || departs(k) >= SHIFT_Z || (judged[k].detection.unusual && departs(k) >= TOGETHER_Z));
+      return together.length >= 2 && together.length >= o.peerShare * ks.length;
+    });
+    if (shared.length === 0) continue;
+    const t = members[shared[0]].timestampMs;
+    const told = recent(FLEET_SHIFT, t) || recent(group, t);
+    const strongest = shared.reduce((a, b) => (judged[b].detection.probability < judged[a].detection.probability ? b : a));
+    for (const k of shared) judged[k].detection.isAnomaly = !told && k === strongest;
+    if (told) continue;
+    lastEventMs.set(group, t);
+    judged[strongest].detection.scope = 'service';
   }
 }

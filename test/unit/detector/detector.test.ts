@@ -1,3 +1,4 @@
+import { BinaryWriter } from '../../../src/detector/codec';
 import { DetectorStateVersionError, FleetDetector, RandomCutForest, RandomCutTree, SeededRandom, resolveOptions } from '../../../src/detector';
 
 
@@ -167,7 +168,26 @@ describe('FleetDetector', () => {
     const bytes = FleetDetector.create().serialize();
     new DataView(bytes.buffer, bytes.byteOffset).setUint32(4, 11, true);
     expect(() => FleetDetector.deserialize(bytes)).toThrow(DetectorStateVersionError);
-    expect(() => FleetDetector.deserialize(bytes)).toThrow('detector state version 11 is not supported (expected 17)');
+    expect(() => FleetDetector.deserialize(bytes)).toThrow('detector state version 11 is not supported (expected 18)');
+  });
+
+  it('restores a state of the format before (17), forgetting only its shifts under way (they had no start to adopt from)', () => {
+    const d = FleetDetector.create();
+    for (let i = 0; i < 3; i++) d.update('a', 'g', i * 300_000, [1, 2, 3, 4]);
+    const current = d.serialize();
+    // Version 17 ended with each group's shift as a metric mask and an end time; here one under way for the fleet.
+    const tail = new BinaryWriter();
+    tail.u32(1);
+    tail.string('g');
+    tail.u32(0b1001);
+    tail.f64(3 * 3_600_000);
+    const old = new Uint8Array(current.length - 4 + tail.bytes().length);
+    old.set(current.subarray(0, current.length - 4));
+    old.set(tail.bytes(), current.length - 4);
+    new DataView(old.buffer).setUint32(4, 17, true);
+    const restored = FleetDetector.deserialize(old);
+    expect(restored.size()).toBe(1);
+    expect(restored.serialize()).toEqual(current);
   });
 
   it('forgets idle containers and their empty groups', () => {

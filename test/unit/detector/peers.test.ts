@@ -119,6 +119,18 @@ describe('fleet context', () => {
     expect(Array.from(sharedPart(f([-0.1, 0.01, -0.2, 0.06]), f([-0.15, 0, 0, -0.15]), 0b1111))).toEqual([-0.1, 0, 0, 0]);
   });
 
+  it('takes a shared shift out in the terms the residuals were put in: CPU judged on what traffic does not explain loses the shift as it stands out there', () => {
+    const f = (xs: number[]) => Float64Array.from(xs);
+    // Every member's CPU rose by 5 z with traffic flat (a job they all run); judged on the unexplained part (a third of its
+    // variance), the same rise is 5 / √(1/3) ≈ 8.7 there. Taken out in raw CPU terms, 3.7 of it stayed as the container's own.
+    const unexplained = (z: Float64Array) => z.map((x, d) => (d === 0 ? x / Math.sqrt(1 / 3) : x));
+    const common = f([0.2, 0, 0, 0]);
+    const perUnit = f([25, 25, 25, 25]);
+    const own = withoutShared(unexplained(f([5, 0, 0, 0])), common, perUnit, unexplained);
+    expect(own[0]).toBeCloseTo(0, 10);
+    expect(withoutShared(unexplained(f([5, 0, 0, 0])), common, perUnit)[0]).toBeCloseTo(3.66, 2);
+  });
+
   it('measures a shift half the fleet shares on the members that moved, and each service by its own', () => {
     const e = (group: string, z: number) => ({ group, z: Float64Array.from([z]), perUnit: Float64Array.from([50]), relative: Float64Array.from([z / 50]) });
     // Four of eight, in two services, fell by a fifth; the median over all eight would halve it.
