@@ -113,6 +113,8 @@ export function resolveOptions(partial: Partial<DetectorOptions> = {}): Detector
   for (const k of ['levelHalfLifeMs', 'profileHalfLifeMs', 'scaleHalfLifeMs', 'forestHalfLifeMs', 'evidenceHalfLifeMs', 'calibrationHalfLifeMs', 'episodeMs'] as const) {
     if (!(o[k] > 0 && Number.isFinite(o[k]))) throw new Error(`detector option ${k} must be a positive duration in ms, got ${o[k]}`);
   }
+  // A shared shift counts as under way for a level half-life and is adopted once it has lasted an episode (shifts-under-way.ts).
+  if (o.episodeMs >= o.levelHalfLifeMs) throw new Error(`detector option episodeMs (${o.episodeMs}) must be shorter than levelHalfLifeMs (${o.levelHalfLifeMs}): a shared shift would never be adopted`);
   for (const k of ['dailyRisk', 'peerShare'] as const) {
     if (!(o[k] > 0 && o[k] < 1)) throw new Error(`detector option ${k} must be a probability in (0, 1), got ${o[k]}`);
   }

@@ -204,6 +204,7 @@ describe('FleetDetector', () => {
     expect(() => d.update('a', 'g', 0, [1, 2, Number.NaN, 4])).toThrow('non-finite value for a');
     expect(() => resolveOptions({ trees: 0 })).toThrow('detector option trees must be a positive integer');
     expect(() => resolveOptions({ levelHalfLifeMs: 0 })).toThrow('detector option levelHalfLifeMs must be a positive duration in ms, got 0');
+    expect(() => resolveOptions({ episodeMs: 3 * 3_600_000 })).toThrow('detector option episodeMs (10800000) must be shorter than levelHalfLifeMs (10800000): a shared shift would never be adopted');
     expect(() => resolveOptions({ dailyRisk: 1.5 })).toThrow('detector option dailyRisk must be a probability in (0, 1), got 1.5');
     expect(() => resolveOptions({ warmupMs: -1 })).toThrow('detector option warmupMs must be a duration of at least 0 ms');
     expect(() => resolveOptions({ loadRelation: [0, 4] })).toThrow('loadRelation must name two different metrics below dimensions (4), got [0, 4]');
