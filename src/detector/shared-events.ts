@@ -22,8 +22,13 @@ export interface Member {
   group: string;
   timestampMs: number;
   stepMs: number;
-  /** What the member's own evidence is made of: its residuals with any shift its peers share taken out (a container that departs from a shift keeps its alarm). */
+  /** What the member's own evidence is made of: its residuals with the shift its peers share (if one) taken out (a container that departs from a shift keeps its alarm). */
   z: Float64Array;
+}
+
+/** Whether `id` (a group, or FLEET_SHIFT) had an event raised within the episode before `t`: it has been told. */
+function toldWithinEpisode(lastEventMs: ReadonlyMap<string, number>, id: string, t: number, o: DetectorOptions): boolean {
+  return withinEpisode(t - (lastEventMs.get(id) ?? Number.NEGATIVE_INFINITY), o);
 }
 
 /**
@@ -47,7 +52,7 @@ export function raiseSharedEvents(members: readonly Member[], judged: readonly J
     if (adopted || raw.probability < riskPerSample(o, m.stepMs)) crowd.alarms.push({ k, ...raw });
     crowds.set(id, crowd);
   });
-  const recent = (id: string, t: number) => withinEpisode(t - (lastEventMs.get(id) ?? Number.NEGATIVE_INFINITY), o);
+  const recent = (id: string, t: number) => toldWithinEpisode(lastEventMs, id, t, o);
   for (const [id, { members: n, alarms, groups }] of [...crowds].sort(([a], [b]) => (a === FLEET_SHIFT ? -1 : b === FLEET_SHIFT ? 1 : 0))) {
     if (alarms.length === 0 || alarms.length < o.peerShare * n) continue;
     const t = members[alarms[0].k].timestampMs;
@@ -94,7 +99,6 @@ export function mergeSimultaneousAlarms(members: readonly Member[], judged: read
     if (ks) ks.push(k);
     else byGroup.set(members[k].group, [k]);
   });
-  const recent = (id: string, t: number) => withinEpisode(t - (lastEventMs.get(id) ?? Number.NEGATIVE_INFINITY), o);
   for (const [group, ks] of byGroup) {
     const shared = ks.filter((a) => {
       const { isAnomaly, scope, attribution } = judged[a].detection;
@@ -107,7 +111,7 @@ export function mergeSimultaneousAlarms(members: readonly Member[], judged: read
     });
     if (shared.length === 0) continue;
     const t = members[shared[0]].timestampMs;
-    const told = recent(FLEET_SHIFT, t) || recent(group, t);
+    const told = toldWithinEpisode(lastEventMs, FLEET_SHIFT, t, o) || toldWithinEpisode(lastEventMs, group, t, o);
     const strongest = shared.reduce((a, b) => (judged[b].detection.probability < judged[a].detection.probability ? b : a));
     for (const k of shared) judged[k].detection.isAnomaly = !told && k === strongest;
     if (told) continue;

@@ -7,7 +7,7 @@
  * Its members adopt it as their new level only once it has lasted an
  * episode (`episodeMs`): a shared departure that ends sooner was an episode
  * (a job every task of a service runs), which each member's profiles learn
- * as any recurring pattern. Adopted at once, a nightly job was taken into
+ * as every recurring pattern. Adopted at once, a nightly job was taken into
  * its three containers' levels at its start and out at its end, never
  * learned, and raised as the service's event every night (tuning seeds, a
  * batch service of three: 72 service events in 8 weeks at 5-minute steps).
