@@ -8,11 +8,13 @@
  *      its best setting chosen on one fixed half, scored on the other, both ways;
  *  (c) the container-incident simulator on its REPORTING seeds (never used for
  *      choosing) at 1/5/15/60-minute steps, beside the rolling 24 h z-score;
+ *      The same seeds on the other fleet layouts (bench/lib/fleet-layouts.ts) at
+ *      5/15/60 minutes: peers judged on one grouping alone would be tuned to it;
  *  (d) the generic anomaly shapes (bench/lib/shapes.ts) on their reporting
  *      seeds at 5/15/60-minute steps, scored by NAB's rules, beside the z-score.
  * NAB rows need the shared datasets (../shared/datasets/nab, or $NAB_DIR); without
  * them they are skipped and the table says so. `--quick` plays one reporting
- * seed at 5 and 60 minutes only, and the shapes' at 60 (for tests); the NAB
+ * seed at 5 and 60 minutes only, one other layout at 60, and the shapes' at 60 (for tests); the NAB
  * part is the same.
  * `--jobs N` runs N pieces at once in child processes (default 2; 1 runs in
  * this process).
@@ -23,6 +25,7 @@ import type { DetectorOptions } from '../src/detector';
 import { crossValidate, splitHalves, type ProfileFigures, type ScoredSetting } from './lib/cross-validation';
 import { renderColumns } from './lib/generalize-table';
 import { REPORTING_SEEDS, SHARED_SHIFTS, STEPS_MINUTES } from './lib/incident-plan';
+import { LAYOUT_NAMES, layoutNamed } from './lib/fleet-layouts';
 import { byStep, type SetResult } from './lib/incident-run';
 import { SHAPE_REPORTING_SEEDS, SHAPE_STEPS_MINUTES } from './lib/shapes';
 import { byShapeStep, describeKinds, type ShapeSetResult } from './lib/shapes-run';
@@ -82,6 +85,19 @@ function incidentRows(seeds: readonly number[], results: SetResult[]): void {
   notes.unshift(`Incident simulator: reporting seeds ${seeds.join(', ')} (never used for choosing; bench:incidents runs the tuning seeds), 8 containers in 4 services, 8 days, 10 incidents a set.`);
 }
 
+function layoutRows(seeds: readonly number[], results: SetResult[]): void {
+  const layouts = [...new Set(results.map((r) => r.layout))];
+  for (const r of byStep(results)) {
+    rows.push([`other layouts at ${r.stepMinutes} min, ${layouts.length} × ${seeds.length} set(s)`, 'found / false-alarm episodes', `${r.detector.found}/${r.detector.incidents} / ${r.detector.falseAlarmEpisodes}`, `z-score ${r.zScore.found}/${r.zScore.incidents} / ${r.zScore.falseAlarmEpisodes}`]);
+    rows.push(['', 'fleet / service events', `${r.detector.fleetEvents} / ${r.detector.serviceEvents}`, `true shifts ${SHARED_SHIFTS.fleet.length * seeds.length * layouts.length} / ${SHARED_SHIFTS.service.length * seeds.length * layouts.length}`]);
+  }
+  const each = layouts.map((layout) => {
+    const figures = byStep(results.filter((r) => r.layout === layout)).map((s) => `${s.detector.found}/${s.detector.falseAlarmEpisodes}`);
+    return `${layout} (${layoutNamed(layout).shape}) ${figures.join(', ')}`;
+  });
+  notes.push(`Other layouts, found/false-alarm episodes per step: ${each.join('; ')}.`);
+}
+
 function shapeRows(seeds: readonly number[], results: ShapeSetResult[]): void {
   for (const s of byShapeStep(results)) {
     const z = s.zScore;
@@ -97,18 +113,23 @@ async function main(): Promise<void> {
   const settings = gridSettings();
   const seeds = values.quick ? REPORTING_SEEDS.slice(0, 1) : REPORTING_SEEDS;
   const steps = values.quick ? [5, 60] : STEPS_MINUTES;
+  const otherLayouts = values.quick ? ['batch-of-three'] : LAYOUT_NAMES.filter((l) => l !== 'standard');
+  const layoutSteps = values.quick ? [60] : [5, 15, 60];
   const shapeSeeds = values.quick ? SHAPE_REPORTING_SEEDS.slice(0, 1) : SHAPE_REPORTING_SEEDS;
   const shapeSteps = values.quick ? [60] : SHAPE_STEPS_MINUTES;
   const jobs: Job[] = [
     // The longest first (1-minute sets), so two lanes finish together.
     ...steps.flatMap((stepMinutes) => seeds.map((seed): Job => ({ kind: 'incidents', seed, stepMinutes }))),
+    ...layoutSteps.flatMap((stepMinutes) => otherLayouts.flatMap((layout) => seeds.map((seed): Job => ({ kind: 'incidents', seed, stepMinutes, layout })))),
     ...shapeSteps.flatMap((stepMinutes) => shapeSeeds.map((seed): Job => ({ kind: 'shapes', seed, stepMinutes }))),
     ...(files ? settings.map((setting): Job => ({ kind: 'nab', dir, setting })) : []),
   ];
-  const results = await runJobs(jobs, parallel, (job, done) => progress(`${done}/${jobs.length} done (${job.kind === 'nab' ? `NAB ${describeSetting(job.setting)}` : `${job.kind} seed ${job.seed} at ${job.stepMinutes} min`})`));
+  const results = await runJobs(jobs, parallel, (job, done) => progress(`${done}/${jobs.length} done (${job.kind === 'nab' ? `NAB ${describeSetting(job.setting)}` : `${job.kind} seed ${job.seed} at ${job.stepMinutes} min${job.kind === 'incidents' && job.layout ? ` on ${job.layout}` : ''}`})`));
   if (files) nabRows(dir, files, settings, results.flatMap((r) => (r.kind === 'nab' ? [r.scores] : [])));
   else rows.push(['NAB AWS rows skipped', `no NAB data at ${dir}`, '', `set ${NAB_DIR_ENV} to its folder`]);
-  incidentRows(seeds, results.flatMap((r) => (r.kind === 'incidents' ? [r.set] : [])));
+  const incidentSets = results.flatMap((r) => (r.kind === 'incidents' ? [r.set] : []));
+  incidentRows(seeds, incidentSets.filter((s) => s.layout === 'standard'));
+  layoutRows(seeds, incidentSets.filter((s) => s.layout !== 'standard'));
   shapeRows(shapeSeeds, results.flatMap((r) => (r.kind === 'shapes' ? [r.set] : [])));
   console.log(`bench:generalize${values.quick ? ' --quick' : ''}: the embedded detector, nothing tuned on what is reported here`);
   console.log(renderColumns(['part', 'figure', 'this detector', 'reference'], rows, 4));

@@ -7,6 +7,7 @@
 import { feed } from '../../src/backtest/feed';
 import { detectorOptionsFor } from '../../src/backtest/score-csv';
 import { FleetDetector, type DetectorOptions } from '../../src/detector';
+import { layoutNamed } from './fleet-layouts';
 import { combine, evaluate, type Alarm, type Evaluation } from './incident-scoring';
 import { generateIncidentSet, METRICS, type IncidentSet } from './incidents';
 import { zScoreFlags } from './zscore';
@@ -28,16 +29,19 @@ export function zScoreAlarms(set: IncidentSet): Alarm[] {
 /** One set's result: the detector and the z-score, and how its rows were delivered. */
 export interface SetResult {
   seed: number;
+  /** The fleet layout's name (fleet-layouts.ts). */
+  layout: string;
   stepMinutes: number;
   detector: Evaluation;
   zScore: Evaluation;
   delivery: { rows: number; missing: number; duplicates: number; late: number };
 }
 
-export function runIncidentSet(seed: number, stepMinutes: number, overrides: Partial<DetectorOptions> = {}): SetResult {
-  const set = generateIncidentSet(seed, stepMinutes);
+export function runIncidentSet(seed: number, stepMinutes: number, overrides: Partial<DetectorOptions> = {}, layout = 'standard'): SetResult {
+  const set = generateIncidentSet(seed, stepMinutes, layoutNamed(layout));
   return {
     seed,
+    layout,
     stepMinutes,
     detector: evaluate(set, detectorAlarms(set, overrides)),
     zScore: evaluate(set, zScoreAlarms(set)),
@@ -69,6 +73,6 @@ export function byStep(sets: readonly SetResult[]): StepResult[] {
   });
 }
 
-export function runIncidentBench(seeds: readonly number[], stepsMinutes: readonly number[], overrides: Partial<DetectorOptions> = {}): StepResult[] {
-  return byStep(stepsMinutes.flatMap((step) => seeds.map((seed) => runIncidentSet(seed, step, overrides))));
+export function runIncidentBench(seeds: readonly number[], stepsMinutes: readonly number[], overrides: Partial<DetectorOptions> = {}, layout = 'standard'): StepResult[] {
+  return byStep(stepsMinutes.flatMap((step) => seeds.map((seed) => runIncidentSet(seed, step, overrides, layout))));
 }

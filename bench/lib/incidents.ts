@@ -6,7 +6,8 @@
  */
 import { SeededRandom, deriveSeed } from '../../src/detector/random';
 import { applyIncident, toMetrics, type ContainerLoad, type IncidentKind } from '../../src/sim/incident-effects';
-import { DAY_MINUTES, INCIDENTS, MINUTE_MS, SERVICE_SHIFT, SERVICES, START_MS, TOTAL_MINUTES, WEEKEND_LEVEL, type ServicePlan } from './incident-plan';
+import { STANDARD_LAYOUT, type FleetLayout } from './fleet-layouts';
+import { DAY_MINUTES, INCIDENTS, MINUTE_MS, SERVICE_SHIFT, START_MS, TOTAL_MINUTES, WEEKEND_LEVEL, type IncidentPlan, type ServicePlan } from './incident-plan';
 
 export const METRICS = ['cpu_pct', 'mem_pct', 'net_mbps', 'disk_iops'];
 
@@ -38,8 +39,8 @@ export interface IncidentSet {
 /** Per sample: the chance it never arrives, arrives twice, or arrives after the next one to three samples. */
 const DELIVERY = { missing: 0.003, duplicate: 0.002, late: 0.001 };
 
-export function placeIncidents(seed: number): LabelledIncident[] {
-  return INCIDENTS.map((plan, i) => {
+export function placeIncidents(seed: number, plans: readonly IncidentPlan[] = INCIDENTS): LabelledIncident[] {
+  return plans.map((plan, i) => {
     const rng = new SeededRandom(deriveSeed(seed, `incident#${i}`));
     const [first, last] = plan.startHours;
     const startMinute = plan.day * DAY_MINUTES + Math.floor(first * 60 + rng.next() * (last - first) * 60);
@@ -118,14 +119,15 @@ interface Arrival {
   order: number;
 }
 
-export function generateIncidentSet(seed: number, stepMinutes: number): IncidentSet {
+/** One labelled set: the plan played from `seed` on `layout`'s services, sampled every `stepMinutes`. */
+export function generateIncidentSet(seed: number, stepMinutes: number, layout: FleetLayout = STANDARD_LAYOUT): IncidentSet {
   if (!Number.isInteger(stepMinutes) || stepMinutes < 1 || DAY_MINUTES % stepMinutes !== 0) throw new Error(`step must be a whole number of minutes dividing a day, got ${stepMinutes}`);
   const stepMs = stepMinutes * MINUTE_MS;
-  const incidents = placeIncidents(seed);
+  const incidents = placeIncidents(seed, layout.incidents);
   const delivery = { missing: 0, duplicates: 0, late: 0 };
   const arrivals: Arrival[] = [];
   let order = 0;
-  for (const service of SERVICES) {
+  for (const service of layout.services) {
     const wanderRng = new SeededRandom(deriveSeed(seed, `wander#${service.service}`));
     const wander = new Wander(wanderRng, 0.995);
     const serviceWander = Float64Array.from({ length: TOTAL_MINUTES }, () => wander.next());

@@ -11,11 +11,11 @@ import { runIncidentSet, type SetResult } from './incident-run';
 import { loadNabFiles, scoreSetting, type ProfileScores } from './nab-data';
 import { runShapeSet, type ShapeSetResult } from './shapes-run';
 
-export type Job = { kind: 'nab'; dir: string; setting: Partial<DetectorOptions> } | { kind: 'incidents'; seed: number; stepMinutes: number } | { kind: 'shapes'; seed: number; stepMinutes: number };
+export type Job = { kind: 'nab'; dir: string; setting: Partial<DetectorOptions> } | { kind: 'incidents'; seed: number; stepMinutes: number; layout?: string } | { kind: 'shapes'; seed: number; stepMinutes: number };
 export type JobResult = { kind: 'nab'; scores: ProfileScores } | { kind: 'incidents'; set: SetResult } | { kind: 'shapes'; set: ShapeSetResult };
 
 export function runJob(job: Job): JobResult {
-  if (job.kind === 'incidents') return { kind: 'incidents', set: runIncidentSet(job.seed, job.stepMinutes) };
+  if (job.kind === 'incidents') return { kind: 'incidents', set: runIncidentSet(job.seed, job.stepMinutes, {}, job.layout) };
   if (job.kind === 'shapes') return { kind: 'shapes', set: runShapeSet(job.seed, job.stepMinutes) };
   const files = loadNabFiles(job.dir);
   if (!files) throw new Error(`no NAB data at ${job.dir}`);

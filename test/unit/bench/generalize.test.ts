@@ -41,6 +41,10 @@ describe('npm run bench:generalize', () => {
     }
     expect(r.stdout).toMatch(/fleet \/ service events\s+\d+ \/ \d+\s+true shifts 2 \/ 1/);
     expect(r.stdout).toContain('reporting seeds 101 (never used for choosing');
+    const layouts = rowsOf(r.stdout).filter((c) => c[0].startsWith('other layouts at'));
+    expect(layouts.map((c) => c[0])).toEqual(['other layouts at 60 min, 1 × 1 set(s)']);
+    expect(layouts[0][2]).toMatch(/^\d+\/10 \/ \d+$/);
+    expect(r.stdout).toMatch(/Other layouts, found\/false-alarm episodes per step: batch-of-three \(3\/2\/3\/1\) \d+\/\d+\./);
     const shapes = rowsOf(r.stdout).filter((c) => c[0].startsWith('shapes at'));
     expect(shapes.map((c) => c[0])).toEqual(['shapes at 60 min, 1 set(s)']);
     expect(shapes[0][2]).toMatch(/^-?\d+\.\d \/ \d+\/24 \/ \d+$/);
