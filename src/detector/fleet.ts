@@ -15,7 +15,7 @@ import { foldAttribution, forestShare, isUnusual, keyProbability, riskPerSample,
 import { RandomCutForest, type ForestOptions } from './forest';
 import { KeyModel } from './key-model';
 import type { Residuals } from './seasonality';
-import { FLEET_SHIFT, peerViews, withoutShared, type SharedPart } from './peers';
+import { FLEET_SHIFT, peerViews, withoutShared, type PeerView, type SharedPart } from './peers';
 import { mergeSimultaneousAlarms, raiseSharedEvents, type Judged } from './shared-events';
 import { ShiftsUnderWay } from './shifts-under-way';
 import { deriveSeed, SeededRandom } from './random';
@@ -152,14 +152,14 @@ export class FleetDetector {
     const adopting = this.shifts.record(found, now, o);
     const members = flights.map((f) => ({ group: f.input.group, timestampMs: f.input.timestampMs, stepMs: f.model.stepMs, z: f.residuals.z }));
     const detections = flights.map((f, m) => {
-      const k = views.get(f);
-      const view = k === undefined ? undefined : peers[k];
+      const view: PeerView | undefined = peers[views.get(f) ?? -1];
       // The shared part (a relative change) in each container's units, after and through the load relation (CPU that follows a fleet-wide traffic drop is the drop's).
       const { residuals, positions } = f;
       const decoupled = f.model.decoupled(residuals.z, o);
       const own = view ? withoutShared(decoupled, view.common, residuals.perUnit, (shift) => f.model.decoupled(shift, o)) : decoupled;
       const ownPosition = view ? withoutShared(positions.z, view.common, positions.perUnit) : positions.z;
-      const fresh = (adopting.get(FLEET) ?? 0) | (adopting.get(f.input.group) ?? 0);
+      // Each metric adopts on the clock of the shift taken out of it (a deploy's service, not a fleet shift its size dragged along: adopted twice otherwise).
+      const fresh = view ? ((adopting.get(FLEET) ?? 0) & ~view.byService) | ((adopting.get(f.input.group) ?? 0) & view.byService) : 0;
       const shared = view && fresh ? f.model.toAdopt(view.adoptLimit, fresh, residuals, positions, o) : undefined;
       members[m].z = own;
       return this.judgeOne(f, f.model.point(own, ownPosition), view?.scope ?? 'container', shared, view?.common);

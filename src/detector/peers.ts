@@ -35,6 +35,8 @@ export interface PeerView {
   scope: DetectionScope;
   /** Per metric, the most this container may adopt of the shift as its new level (a relative change, 0 where nothing may be). */
   adoptLimit: Float64Array;
+  /** The metrics (bit d) whose shift taken out is the service's own: adopted when the service's has lasted an episode, the others when the fleet's has. */
+  byService: number;
 }
 
 /** A departure of this many deviations is one a single sample rarely shows by chance. */
@@ -218,6 +220,7 @@ export function peerViews(entries: readonly PeerEntry[], dims: number, share: nu
     const { shift: service = null, limits } = services.get(e.group) ?? {};
     const common = new Float64Array(dims);
     const adoptLimit = new Float64Array(dims);
+    let byService = 0;
     let scope: DetectionScope = 'container';
     for (let d = 0; d < dims; d++) {
       const inFleet = fleet !== null && !Number.isNaN(fleet[d]);
@@ -226,6 +229,7 @@ export function peerViews(entries: readonly PeerEntry[], dims: number, share: nu
       if (inService) {
         common[d] = service[d];
         adoptLimit[d] = limits?.get(e)?.[d] ?? 0;
+        byService |= 1 << d;
       } else if (inFleet) {
         common[d] = fleet[d];
         adoptLimit[d] = fleetLimits[i][d];
@@ -233,6 +237,6 @@ export function peerViews(entries: readonly PeerEntry[], dims: number, share: nu
       if (inFleet) scope = 'fleet';
       else if (inService && scope === 'container') scope = 'service';
     }
-    return { common, scope, adoptLimit };
+    return { common, scope, adoptLimit, byService };
   });
 }

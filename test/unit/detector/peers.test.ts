@@ -140,6 +140,16 @@ describe('fleet context', () => {
     const views = peerViews([e('a', -15), e('a', -15), e('a', -15), e('b', -5), e('b', -5), e('b', -5)], 1, 0.5);
     expect(views.map((v) => v.scope)).toEqual(Array(6).fill('fleet'));
     expect(views.map((v) => +v.common[0].toFixed(2))).toEqual([-0.3, -0.3, -0.3, -0.1, -0.1, -0.1]);
+    // Each service's own shift is what is taken out, so it is adopted on that service's clock, not the fleet's as well.
+    expect(views.map((v) => v.byService)).toEqual(Array(6).fill(1));
+  });
+
+  it("marks a metric as the fleet's when only the fleet shares it, the service's where the service has its own", () => {
+    const e = (group: string, z: number[]) => ({ group, z: Float64Array.from(z), perUnit: Float64Array.from([50, 50]), relative: Float64Array.from(z.map((x) => x / 50)) });
+    // Service a (three) moves on both metrics, b (two, no crowd of its own) on the second only, with a: b's second is the fleet's shift.
+    const views = peerViews([e('a', [-10, -6]), e('a', [-10, -6]), e('a', [-10, -6]), e('b', [0, -6]), e('b', [0.2, -6])], 2, 0.5);
+    expect(views.map((v) => v.scope)).toEqual(Array(5).fill('fleet'));
+    expect(views.map((v) => v.byService)).toEqual([3, 3, 3, 0, 0]);
   });
 
   /** The peers' fleet with `change` applied from SHIFT_AT on (the fleet's own drop included): container alarms and events after it. */

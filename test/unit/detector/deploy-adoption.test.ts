@@ -1,0 +1,44 @@
+/**
+ * A deploy that raises every container's CPU of one service (×1.6, traffic
+ * unchanged) is that service's event, once. Bug: the deploy's size dragged
+ * the fleet's median past its bar while two workers happened to sit two
+ * deviations up, so the fleet found a shift of its own 40 minutes after the
+ * service's; each adopted it on its own clock, the api containers took the
+ * deploy into their levels twice (the second time their noise), fell three
+ * deviations below them, and the fleet's adoption raised a second event.
+ * Each metric now adopts on the clock of the shift taken out of it.
+ */
+import { FleetDetector, type DetectorInput } from '../../../src/detector';
+import { SeededRandom } from '../../../src/detector/random';
+
+const STEP = 5 * 60_000;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const START = Date.UTC(2026, 10, 2);
+const DEPLOY = START + 5 * DAY + 15 * HOUR;
+const KEYS = [...['api-1', 'api-2', 'api-3'].map((k) => ['api', k]), ['worker', 'worker-1'], ['worker', 'worker-2']];
+
+/** Five and a half days with a daily wave, the deploy, then a day more (noise seed 4). Returns the alarms from the deploy on. */
+function run(): Array<{ minutes: number; key: string; scope: string }> {
+  const rng = new SeededRandom(4);
+  const detector = FleetDetector.create();
+  const alarms: Array<{ minutes: number; key: string; scope: string }> = [];
+  for (let t = START; t < DEPLOY + DAY; t += STEP) {
+    const hour = ((t - START) % DAY) / HOUR;
+    const wave = 1 + 0.4 * Math.sin((2 * Math.PI * (hour - 8)) / 24);
+    const inputs: DetectorInput[] = KEYS.map(([group, key]) => {
+      const traffic = 40 * wave * (1 + 0.05 * rng.normal());
+      const cpu = (0.8 * traffic + 2 * rng.normal()) * (group === 'api' && t >= DEPLOY ? 1.6 : 1);
+      return { key, group, timestampMs: t, values: [cpu, 50 + rng.normal(), traffic * 0.4, 150 * wave * (1 + 0.05 * rng.normal())] };
+    });
+    detector.updateBatch(inputs).forEach((v, i) => v.isAnomaly && t >= DEPLOY && alarms.push({ minutes: (t - DEPLOY) / 60_000, key: inputs[i].key, scope: v.scope }));
+  }
+  return alarms;
+}
+
+describe('a deploy to one service', () => {
+  it("is the service's event at once, and no fleet event when the fleet's median follows it (adopted once)", () => {
+    const events = run().filter((a) => a.scope !== 'container');
+    expect(events).toEqual([expect.objectContaining({ minutes: 0, scope: 'service' })]);
+  });
+});
