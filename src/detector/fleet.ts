@@ -16,7 +16,7 @@ import { RandomCutForest, type ForestOptions } from './forest';
 import { KeyModel } from './key-model';
 import type { Residuals } from './seasonality';
 import { FLEET_SHIFT, peerViews, withoutShared, type PeerView, type SharedPart } from './peers';
-import { mergeSimultaneousAlarms, raiseSharedEvents, type Judged } from './shared-events';
+import { census, mergeSimultaneousAlarms, raiseSharedEvents, type Judged } from './shared-events';
 import { ShiftsUnderWay } from './shifts-under-way';
 import { deriveSeed, SeededRandom } from './random';
 import { DetectorStateVersionError, restoringOptions } from './state-compat';
@@ -165,7 +165,7 @@ export class FleetDetector {
       return this.judgeOne(f, f.model.point(own, ownPosition), view?.scope ?? 'container', shared, view?.common);
     });
     raiseSharedEvents(members, detections, this.sharedAlarmMs, o);
-    mergeSimultaneousAlarms(members, detections, this.sharedAlarmMs, o);
+    mergeSimultaneousAlarms(members, detections, this.sharedAlarmMs, o, census(() => this.models.values(), now, o.episodeMs));
     return detections.map(({ detection }) => detection);
   }
 
