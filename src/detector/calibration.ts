@@ -110,7 +110,11 @@ export class TailCalibrator {
   /**
    * Keeps `evidence` as a candidate for its hour's peak of today, as strong as
    * it was, alarm or not: an hour's peak is what the hour reached, and only
-   * the median of three days can make it that hour's ordinary.
+   * the median of three days can make it that hour's ordinary. The caller
+   * gives the key's evidence on its own residuals, a shift its peers share
+   * left in: what the key did at that hour. Learned after the peers took a
+   * nightly job out, a night they shared it taught the hour that nothing
+   * happens then, and the next night they did not was news.
    */
   learnHour(evidence: number, timestampMs: number): void {
     this.peaks.learn(Math.log1p(evidence), this.clock(timestampMs));

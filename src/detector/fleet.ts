@@ -186,13 +186,13 @@ export class FleetDetector {
     const ownTails = tails.map((p, d) => (sharedMetrics && sharedMetrics[d] !== 0 ? 1 : p));
     const ownTail = Math.min(...ownTails);
     const warmingUp = model.samples === 0 || t < model.warmupEndsAtMs(t, o);
-    // A shared shift is also judged on the key's own residuals (before anything of this sample is learned), to decide whether it is an event.
     const inOrder = f.arrival === 'in-order';
     // A late or duplicate sample adds its score as if one step had passed, to an average it then leaves as it was.
     const elapsed = inOrder ? model.elapsedTo(t) : model.stepMs;
     // Evidence that recurs at this hour (a nightly job's start) is expected here.
     const excess = model.calibrator.excess(t);
     const threshold = model.calibrator.threshold(forestShare(risk, judged), excess);
+    // A shared shift is also judged on the key's own residuals (before this sample is learned): is it an event, and what its hour learns.
     let raw: Judged['raw'];
     if (scope !== 'container' && !warmingUp) {
       const evidence = model.calibrator.evidence(forest.score(model.point(model.decoupled(f.residuals.z, o), f.positions.z)).score, elapsed, o.evidenceHalfLifeMs);
@@ -208,7 +208,7 @@ export class FleetDetector {
     const isAnomaly = model.episodes.news(leadingMetric(attribution), t, unusual, score / threshold, inOrder, o);
     if (inOrder) {
       model.calibrator.learn(evidence, model.weight(t, o.calibrationHalfLifeMs), isAnomaly ? threshold : undefined);
-      model.calibrator.learnHour(evidence, t);
+      model.calibrator.learnHour(raw?.score ?? evidence, t);
       if (shared) model.adoptShared(shared, t);
       model.learn(input.values, t, f.residuals.z, point, o);
     }
