@@ -193,11 +193,8 @@ export class FleetDetector {
     const excess = model.calibrator.excess(t);
     const threshold = model.calibrator.threshold(forestShare(risk, judged), excess);
     // A shared shift is also judged on the key's own residuals (before this sample is learned): is it an event, and what its hour learns.
-    let raw: Judged['raw'];
-    if (scope !== 'container' && !warmingUp) {
-      const evidence = model.calibrator.evidence(forest.score(model.point(model.decoupled(f.residuals.z, o), f.positions.z)).score, elapsed, o.evidenceHalfLifeMs);
-      raw = { score: evidence, probability: keyProbability(model.calibrator.probability(evidence, excess), Math.min(...tails), judged, perLook).probability, threshold };
-    }
+    const rawEvidence = scope === 'container' || warmingUp ? undefined : model.calibrator.evidence(forest.score(model.point(model.decoupled(f.residuals.z, o), f.positions.z)).score, elapsed, o.evidenceHalfLifeMs);
+    const raw: Judged['raw'] = rawEvidence === undefined ? undefined : { score: rawEvidence, probability: keyProbability(model.calibrator.probability(rawEvidence, excess), Math.min(...tails), judged, perLook).probability, threshold };
     const scored = inOrder ? forest.scoreAndUpdate(point, t) : forest.score(point);
     const evidence = model.calibrator.evidence(scored.score, elapsed, o.evidenceHalfLifeMs);
     const { probability, byTail } = keyProbability(model.calibrator.probability(evidence, excess), ownTail, judged, perLook);
@@ -208,7 +205,7 @@ export class FleetDetector {
     const isAnomaly = model.episodes.news(leadingMetric(attribution), t, unusual, score / threshold, inOrder, o);
     if (inOrder) {
       model.calibrator.learn(evidence, model.weight(t, o.calibrationHalfLifeMs), isAnomaly ? threshold : undefined);
-      model.calibrator.learnHour(raw?.score ?? evidence, t);
+      model.calibrator.learnHour(rawEvidence ?? evidence, t);
       if (shared) model.adoptShared(shared, t);
       model.learn(input.values, t, f.residuals.z, point, o);
     }
