@@ -16,7 +16,7 @@ import { RandomCutForest, type ForestOptions } from './forest';
 import { KeyModel } from './key-model';
 import type { Residuals } from './seasonality';
 import { FLEET_SHIFT, peerViews, withoutShared, type PeerView, type SharedPart } from './peers';
-import { census, mergeSimultaneousAlarms, raiseSharedEvents, type Judged } from './shared-events';
+import { mergeSimultaneousAlarms, raiseSharedEvents, type Judged } from './shared-events';
 import { ShiftsUnderWay } from './shifts-under-way';
 import { deriveSeed, SeededRandom } from './random';
 import { DetectorStateVersionError, restoringOptions } from './state-compat';
@@ -108,8 +108,10 @@ export class FleetDetector {
 
   /**
    * Scores one cycle's samples together, so each container is judged against
-   * its peers as well as its own past. A key that appears more than once is
-   * taken in order of appearance, one occurrence per round.
+   * its peers as well as its own past: give a whole cycle per call (a service
+   * split over calls is judged as that many smaller services). A key that
+   * appears more than once is taken in order of appearance, one occurrence
+   * per round.
    */
   updateBatch(inputs: readonly DetectorInput[]): Detection[] {
     const o = this.options;
@@ -165,7 +167,7 @@ export class FleetDetector {
       return this.judgeOne(f, f.model.point(own, ownPosition), view?.scope ?? 'container', shared, view?.common);
     });
     raiseSharedEvents(members, detections, this.sharedAlarmMs, o);
-    mergeSimultaneousAlarms(members, detections, this.sharedAlarmMs, o, census(() => this.models.values(), now, o.episodeMs));
+    mergeSimultaneousAlarms(members, detections, this.sharedAlarmMs, o);
     return detections.map(({ detection }) => detection);
   }
 

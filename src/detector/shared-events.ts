@@ -89,13 +89,13 @@ const TOGETHER_Z = 1;
  * what they must share. Only within a service: across services, one
  * service's shift and another's incident at once would be taken for the
  * fleet's. Runs after raiseSharedEvents: a service whose event was raised
- * within the episode, or the fleet's, has told it. The share is of
- * `sizeOf(group)` where that is more than the round holds (containers of
- * the service seen lately, from census()): a caller feeding a big service
- * a few containers at a time would otherwise let two neighbours'
- * coincidence turn an incident into the service's event.
+ * within the episode, or the fleet's, has told it. The share is of the
+ * service's containers in the round, which is the service's present size
+ * when a whole cycle comes at once: counted over the last hour, the tasks a
+ * scale-in stopped made the two left a minority of six, two container
+ * alarms where it is the service's event.
  */
-export function mergeSimultaneousAlarms(members: readonly Member[], judged: readonly Judged[], lastEventMs: Map<string, number>, o: DetectorOptions, sizeOf: (group: string) => number = () => 0): void {
+export function mergeSimultaneousAlarms(members: readonly Member[], judged: readonly Judged[], lastEventMs: Map<string, number>, o: DetectorOptions): void {
   const byGroup = new Map<string, number[]>();
   judged.forEach(({ detection }, k) => {
     if (detection.arrival !== 'in-order') return;
@@ -111,7 +111,7 @@ export function mergeSimultaneousAlarms(members: readonly Member[], judged: read
       const way = attribution.high[lead] >= attribution.low[lead] ? 1 : -1;
       const departs = (k: number) => way * members[k].z[lead];
       const together = ks.filter((k) => k === a || departs(k) >= SHIFT_Z || (judged[k].detection.unusual && departs(k) >= TOGETHER_Z));
-      return together.length >= 2 && together.length >= o.peerShare * Math.max(ks.length, sizeOf(group));
+      return together.length >= 2 && together.length >= o.peerShare * ks.length;
     });
     if (shared.length === 0) continue;
     const t = members[shared[0]].timestampMs;
@@ -122,20 +122,4 @@ export function mergeSimultaneousAlarms(members: readonly Member[], judged: read
     lastEventMs.set(group, t);
     judged[strongest].detection.scope = 'service';
   }
-}
-
-/**
- * Per group, how many keys were seen within `windowMs` before `nowMs`: a
- * service's present size, whatever share of it one call brings. Counted on
- * first use (one pass over the keys), only in a round that needs it.
- */
-export function census(keys: () => Iterable<{ group: string; lastMs: number }>, nowMs: number, windowMs: number): (group: string) => number {
-  let sizes: Map<string, number> | undefined;
-  return (group) => {
-    if (!sizes) {
-      sizes = new Map();
-      for (const k of keys()) if (nowMs - k.lastMs <= windowMs) sizes.set(k.group, (sizes.get(k.group) ?? 0) + 1);
-    }
-    return sizes.get(group) ?? 0;
-  };
 }

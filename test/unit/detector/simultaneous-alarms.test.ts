@@ -2,7 +2,7 @@ import { FleetDetector, type DetectorInput } from '../../../src/detector';
 import { DEFAULT_DETECTOR_OPTIONS } from '../../../src/detector/defaults';
 import { SeededRandom } from '../../../src/detector/random';
 import type { Detection } from '../../../src/detector/detection';
-import { census, mergeSimultaneousAlarms, type Judged, type Member } from '../../../src/detector/shared-events';
+import { mergeSimultaneousAlarms, type Judged, type Member } from '../../../src/detector/shared-events';
 
 const o = DEFAULT_DETECTOR_OPTIONS;
 const T = Date.UTC(2026, 10, 5, 2);
@@ -70,47 +70,28 @@ describe('container alarms most of a service raises at once', () => {
   });
 });
 
-describe("a service's size, not the round's", () => {
-  it('two of a service of six fed two at a time are no share of it: they keep their container alarms', () => {
-    const pair = [member('batch', 4), member('batch', 3.5)];
-    const judged = () => [verdict(true, 1e-6), verdict(true, 1e-7)];
-    const inRound = judged();
-    mergeSimultaneousAlarms(pair, inRound, new Map(), o);
-    expect(alarmsOf(inRound)).toEqual(['-', 'service']);
-    const ofSix = judged();
-    mergeSimultaneousAlarms(pair, ofSix, new Map(), o, (g) => (g === 'batch' ? 6 : 0));
-    expect(alarmsOf(ofSix)).toEqual(['container', 'container']);
-  });
-
-  it('counts the keys of each group seen within the window, once, when first asked', () => {
-    let passes = 0;
-    const keys = [{ group: 'a', lastMs: 100 }, { group: 'a', lastMs: 40 }, { group: 'a', lastMs: Number.NaN }, { group: 'b', lastMs: 90 }];
-    const sizeOf = census(() => (passes++, keys), 100, 50);
-    expect(passes).toBe(0);
-    expect([sizeOf('a'), sizeOf('b'), sizeOf('c')]).toEqual([1, 1, 0]);
-    expect(passes).toBe(1);
-  });
-
-  it('end to end: two containers of six whose CPU triples at once, delivered two per call, are two container alarms', () => {
-    const rng = new SeededRandom(5);
+describe('a service scaled in', () => {
+  it("is its event at once, not its remaining containers' alarms: the containers gone count no more", () => {
+    // Six web tasks scaled in to two, which carry three times the traffic. A merge that counted the service's size over the
+    // last hour (the four stopped tasks included) made it two container alarms at once and the event an hour later, and
+    // two alarms on a service of two are "widespread" to the policy: a scale-out right after someone scaled in.
+    const rng = new SeededRandom(1);
     const detector = FleetDetector.create();
     const start = Date.UTC(2026, 10, 2);
-    const at = start + 2 * 86_400_000 + 14 * 3_600_000;
-    const keys = ['batch-1', 'batch-2', 'batch-3', 'batch-4', 'batch-5', 'batch-6'];
-    const alarms: Array<{ key: string; scope: string }> = [];
-    for (let t = start; t < at + 30 * 60_000; t += STEP) {
-      const wave = 1 + 0.3 * Math.sin((2 * Math.PI * (t - start)) / 86_400_000);
-      const inputs: DetectorInput[] = keys.map((key) => {
-        const traffic = 40 * wave * (1 + 0.05 * rng.normal());
-        const cpu = (0.8 * traffic + 2 * rng.normal()) * (t >= at && (key === 'batch-1' || key === 'batch-2') ? 3 : 1);
-        return { key, group: 'batch', timestampMs: t, values: [cpu, 45 + rng.normal(), traffic * 0.4, 150 * wave * (1 + 0.05 * rng.normal())] };
+    const scaleInAt = start + 5 * 86_400_000 + 15 * 3_600_000;
+    const web = ['web-1', 'web-2', 'web-3', 'web-4', 'web-5', 'web-6'].map((k) => ['web', k]);
+    const others = [['api', 'api-1'], ['api', 'api-2'], ['api', 'api-3'], ['worker', 'worker-1'], ['worker', 'worker-2']];
+    const alarms: Array<{ minutes: number; key: string; scope: string }> = [];
+    for (let t = start; t < scaleInAt + 3_600_000; t += STEP) {
+      const wave = 1 + 0.4 * Math.sin((2 * Math.PI * ((t - start) / 3_600_000 - 8)) / 24);
+      const keys = t >= scaleInAt ? [...web.slice(0, 2), ...others] : [...web, ...others];
+      const inputs: DetectorInput[] = keys.map(([group, key]) => {
+        const traffic = 40 * wave * (group === 'web' && t >= scaleInAt ? 3 : 1) * (1 + 0.05 * rng.normal());
+        return { key, group, timestampMs: t, values: [0.8 * traffic + 2 * rng.normal(), 50 + rng.normal(), traffic * 0.4, 150 * wave * (1 + 0.05 * rng.normal())] };
       });
-      for (let i = 0; i < inputs.length; i += 2) {
-        detector.updateBatch(inputs.slice(i, i + 2)).forEach((v, k) => v.isAnomaly && t >= at && alarms.push({ key: inputs[i + k].key, scope: v.scope }));
-      }
+      detector.updateBatch(inputs).forEach((v, i) => v.isAnomaly && t >= scaleInAt && alarms.push({ minutes: (t - scaleInAt) / 60_000, key: inputs[i].key, scope: v.scope }));
     }
-    expect(alarms.filter((a) => a.scope !== 'container')).toEqual([]);
-    expect(new Set(alarms.map((a) => a.key))).toEqual(new Set(['batch-1', 'batch-2']));
+    expect(alarms).toEqual([expect.objectContaining({ minutes: 0, scope: 'service' })]);
   });
 });
 
