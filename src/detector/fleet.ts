@@ -16,7 +16,7 @@ import { RandomCutForest, type ForestOptions } from './forest';
 import { KeyModel } from './key-model';
 import type { Residuals } from './seasonality';
 import { FLEET_SHIFT, peerViews, withoutShared, type PeerView, type SharedPart } from './peers';
-import { mergeSimultaneousAlarms, raiseSharedEvents, type Judged } from './shared-events';
+import { mergeSimultaneousAlarms, raiseSharedEvents, type Judged, type Member } from './shared-events';
 import { ShiftsUnderWay } from './shifts-under-way';
 import { deriveSeed, SeededRandom } from './random';
 import { DetectorStateVersionError, restoringOptions } from './state-compat';
@@ -152,7 +152,7 @@ export class FleetDetector {
     const peers = peerViews(inOrder.map((f) => ({ group: f.input.group, ...f.residuals })), o.dimensions, o.peerShare, ongoing, found);
     // The metrics of a shift that has lasted an episode, adopted this round; each member's own residuals, for the events.
     const adopting = this.shifts.record(found, now, o);
-    const members = flights.map((f) => ({ group: f.input.group, timestampMs: f.input.timestampMs, stepMs: f.model.stepMs, z: f.residuals.z }));
+    const members: Member[] = flights.map((f) => ({ group: f.input.group, timestampMs: f.input.timestampMs, stepMs: f.model.stepMs, z: f.residuals.z }));
     const detections = flights.map((f, m) => {
       const view: PeerView | undefined = peers[views.get(f) ?? -1];
       // The shared part (a relative change) in each container's units, after and through the load relation (CPU that follows a fleet-wide traffic drop is the drop's).
@@ -163,7 +163,7 @@ export class FleetDetector {
       // Each metric adopts on the clock of the shift taken out of it (a deploy's service, not a fleet shift its size dragged along: adopted twice otherwise).
       const fresh = view ? ((adopting.get(FLEET) ?? 0) & ~view.byService) | ((adopting.get(f.input.group) ?? 0) & view.byService) : 0;
       const shared = view && fresh ? f.model.toAdopt(view.adoptLimit, fresh, residuals, positions, o) : undefined;
-      members[m].z = own;
+      [members[m].z, members[m].inShift] = [own, view?.byService ?? 0];
       return this.judgeOne(f, f.model.point(own, ownPosition), view?.scope ?? 'container', shared, view?.common);
     });
     raiseSharedEvents(members, detections, this.sharedAlarmMs, o);

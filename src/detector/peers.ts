@@ -43,6 +43,19 @@ export interface PeerView {
 export const SHIFT_Z = 3;
 /** Fewer than this many containers are no crowd to compare with. */
 const MIN_PEERS = 3;
+
+/**
+ * How many movers make a crowd among `members`: MIN_PEERS, but in a service
+ * of two both of them. Two of two three deviations out the same way at once
+ * is about as rare by chance as two of three, and a deploy to a pair is its
+ * shift as much as a larger service's: left to each member (no crowd, never
+ * adopted) it kept both unusual for hours, their calibrations learned it,
+ * and a CPU runaway on one of them two days later went unraised. The fleet
+ * keeps MIN_PEERS.
+ */
+function crowdOf(members: number, fleet: boolean): number {
+  return fleet ? MIN_PEERS : Math.min(MIN_PEERS, Math.max(members, 2));
+}
 /** The standard error of the median of n normal draws is this / √n (1.2533 = √(π/2)). */
 const MEDIAN_ERROR = Math.sqrt(Math.PI / 2);
 /** A fleet's median departure under one deviation is no shift however many members share it: baselines lag a daily cycle by about that much together. */
@@ -61,7 +74,8 @@ function median(values: number[]): number {
  * is that service's shift, not the fleet's.
  */
 export function sharedShift(members: readonly PeerEntry[], dims: number, share: number, groups?: readonly string[], ongoing = 0): Float64Array | null {
-  if (members.length < MIN_PEERS) return null;
+  const crowd = crowdOf(members.length, groups !== undefined);
+  if (members.length < crowd) return null;
   const common = new Float64Array(dims).fill(Number.NaN);
   let any = false;
   for (let d = 0; d < dims; d++) {
@@ -81,14 +95,15 @@ export function sharedShift(members: readonly PeerEntry[], dims: number, share: 
     const side = ups >= downs ? { n: ups, from: up, sign: 1 } : { n: downs, from: down, sign: -1 };
     // A shift under way stays shared until the baselines have learned it: its movers fall below the bar one by one.
     const underWay = (ongoing & (1 << d)) !== 0;
-    const byMovers = side.n >= share * members.length && (!groups || side.from.size >= 2);
+    // One mover is never a shift, whatever the share (half of a pair).
+    const byMovers = side.n >= share * members.length && side.n >= 2 && (!groups || side.from.size >= 2);
     if (underWay || byMovers || (groups !== undefined && medianMoved(members, d, groups))) {
       // Peers differ in noise, so the same quarter less traffic is a different z for each: the median is taken of
       // relative changes, over the members that moved while they are a crowd (those that stayed would halve a shift
       // half the fleet shares); over all members otherwise, so one container's incident is never "the crowd's".
       const scaled = members.filter((e) => e.perUnit[d] > 0);
       const movers = scaled.filter((e) => side.sign * e.z[d] >= SHIFT_Z);
-      common[d] = median((isCrowd(movers.length, members.length, share) ? movers : scaled).map((e) => e.relative[d]));
+      common[d] = median((isCrowd(movers.length, members.length, share, crowd) ? movers : scaled).map((e) => e.relative[d]));
       any = true;
     }
   }
@@ -143,9 +158,9 @@ function partToward(x: number, bound: number): number {
   return 0;
 }
 
-/** Movers are a crowd when they are at least `share` of the members and at least MIN_PEERS: two of three can be an incident and a coincidence. */
-function isCrowd(movers: number, members: number, share: number): boolean {
-  return movers >= MIN_PEERS && movers >= share * members;
+/** Movers are a crowd when they are at least `share` of the members and at least `crowd` (crowdOf): two of three can be an incident and a coincidence. */
+function isCrowd(movers: number, members: number, share: number, crowd: number): boolean {
+  return movers >= crowd && movers >= share * members;
 }
 
 /**
@@ -155,14 +170,14 @@ function isCrowd(movers: number, members: number, share: number): boolean {
  * further than the rest keeps the difference as its own departure); 0 where
  * the movers are no crowd, or the member did not move with them.
  */
-export function adoptionLimits(members: readonly PeerEntry[], common: Float64Array | null, dims: number, share: number): Float64Array[] {
+export function adoptionLimits(members: readonly PeerEntry[], common: Float64Array | null, dims: number, share: number, fleet: boolean): Float64Array[] {
   const limits = members.map(() => new Float64Array(dims));
   if (!common) return limits;
   for (let d = 0; d < dims; d++) {
     const sign = Math.sign(common[d]);
     if (!sign) continue;
     const movers = members.flatMap((e, i) => (e.perUnit[d] > 0 && sign * e.z[d] >= SHIFT_Z ? [i] : []));
-    if (!isCrowd(movers.length, members.length, share)) continue;
+    if (!isCrowd(movers.length, members.length, share, crowdOf(members.length, fleet))) continue;
     const byReach = movers.slice().sort((a, b) => sign * (members[b].relative[d] - members[a].relative[d]));
     const [first, second] = byReach;
     for (const i of movers) limits[i][d] = members[i === first ? second : first].relative[d];
@@ -208,11 +223,11 @@ export function peerViews(entries: readonly PeerEntry[], dims: number, share: nu
   }
   const fleet = sharedShift(entries, dims, share, entries.map((e) => e.group), ongoing.get(FLEET_SHIFT));
   found?.set(FLEET_SHIFT, shiftedMetrics(fleet));
-  const fleetLimits = adoptionLimits(entries, fleet, dims, share);
+  const fleetLimits = adoptionLimits(entries, fleet, dims, share, true);
   const services = new Map<string, { shift: Float64Array | null; limits: Map<PeerEntry, Float64Array> }>();
   for (const [group, members] of byGroup) {
     const shift = sharedShift(members, dims, share, undefined, ongoing.get(group));
-    const limits = adoptionLimits(members, shift, dims, share);
+    const limits = adoptionLimits(members, shift, dims, share, false);
     services.set(group, { shift, limits: new Map(members.map((m, i) => [m, limits[i]])) });
     found?.set(group, shiftedMetrics(shift));
   }

@@ -24,6 +24,8 @@ export interface Member {
   stepMs: number;
   /** What the member's own evidence is made of: its residuals with the shift its peers share (if one) taken out (a container that departs from a shift keeps its alarm). */
   z: Float64Array;
+  /** The metrics (bit d) of the service's shift taken out of it (0 if none, or only the fleet's). */
+  inShift?: number;
 }
 
 /** Whether `id` (a group, or FLEET_SHIFT) had an event raised within the episode before `t`: it has been told. */
@@ -83,12 +85,16 @@ const TOGETHER_Z = 1;
  * deviation out, or as far as a mover of a shared shift (SHIFT_Z). A
  * departure the members share that none of them showed beyond the peers' bar
  * on its own (a nightly job every task runs, on the nights their profiles are
- * still learning it; a deploy to a service of two, too few to be a crowd) is
+ * still learning it; a deploy to a pair whose second task moves a round later) is
  * one event, never N container alarms nor a scale-out: the members cross
  * their own thresholds a round or two apart, so departing, not "alarmed", is
  * what they must share. Only within a service: across services, one
  * service's shift and another's incident at once would be taken for the
- * fleet's. Runs after raiseSharedEvents: a service whose event was raised
+ * fleet's. In a pair whose shift is under way on the alarm's metric, the
+ * alarm is the pair's: taken out, a shift leaves each of two half their
+ * difference, one up and one down (after a scale-in to two that carry three
+ * times the load, their wider noise alarmed as each one's own departure).
+ * Runs after raiseSharedEvents: a service whose event was raised
  * within the episode, or the fleet's, has told it. The share is of the
  * service's containers in the round, which is the service's present size
  * when a whole cycle comes at once: counted over the last hour, the tasks a
@@ -109,6 +115,8 @@ export function mergeSimultaneousAlarms(members: readonly Member[], judged: read
       if (!isAnomaly || scope !== 'container') return false;
       const lead = leadingMetric(attribution);
       const way = attribution.high[lead] >= attribution.low[lead] ? 1 : -1;
+      // A pair cannot tell which of its two departs from the other: what is left of its shift is the pair's.
+      if (ks.length === 2 && ((members[a].inShift ?? 0) >> lead) & 1) return true;
       const departs = (k: number) => way * members[k].z[lead];
       const together = ks.filter((k) => k === a || departs(k) >= SHIFT_Z || (judged[k].detection.unusual && departs(k) >= TOGETHER_Z));
       return together.length >= 2 && together.length >= o.peerShare * ks.length;

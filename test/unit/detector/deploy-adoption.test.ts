@@ -7,6 +7,9 @@
  * deploy into their levels twice (the second time their noise), fell three
  * deviations below them, and the fleet's adoption raised a second event.
  * Each metric now adopts on the clock of the shift taken out of it.
+ * A pair is a crowd when both move: a deploy to two containers was left to
+ * each, never adopted, kept them unusual for hours while their calibrations
+ * learned it, and a CPU runaway on one of them two days later went unraised.
  */
 import { FleetDetector, type DetectorInput } from '../../../src/detector';
 import { SeededRandom } from '../../../src/detector/random';
@@ -37,8 +40,35 @@ function run(): Array<{ minutes: number; key: string; scope: string }> {
 }
 
 describe('a deploy to one service', () => {
+  const alarms = run();
+
   it("is the service's event at once, and no fleet event when the fleet's median follows it (adopted once)", () => {
-    const events = run().filter((a) => a.scope !== 'container');
+    const events = alarms.filter((a) => a.scope !== 'container');
     expect(events).toEqual([expect.objectContaining({ minutes: 0, scope: 'service' })]);
+  });
+});
+
+describe('a deploy to a service of two', () => {
+  it('is adopted by both, so a CPU runaway on one of them two days later is raised', () => {
+    const rng = new SeededRandom(3);
+    const detector = FleetDetector.create();
+    const deployAt = START + 3 * DAY + 15 * HOUR;
+    const runawayAt = START + 5 * DAY + 19 * HOUR;
+    const keys = [['api', 'api-1'], ['api', 'api-2'], ['worker', 'worker-1'], ['worker', 'worker-2'], ['worker', 'worker-3']];
+    const raised: number[] = [];
+    for (let t = START; t < runawayAt + 2 * HOUR; t += STEP) {
+      const wave = 1 + 0.4 * Math.sin((2 * Math.PI * ((t - START) / HOUR - 8)) / 24);
+      const inputs: DetectorInput[] = keys.map(([group, key]) => {
+        const traffic = 40 * wave * (1 + 0.05 * rng.normal());
+        // Memory 10 points up on both api containers at the deploy; a quarter more CPU on api-1 from the runaway on.
+        const runaway = key === 'api-1' && t >= runawayAt ? 1.25 : 1;
+        const mem = 45 + rng.normal() + (group === 'api' && t >= deployAt ? 10 : 0);
+        return { key, group, timestampMs: t, values: [(0.8 * traffic + 2 * rng.normal()) * runaway, mem, traffic * 0.4, 150 * wave * (1 + 0.05 * rng.normal())] };
+      });
+      detector.updateBatch(inputs).forEach((v, i) => v.isAnomaly && v.scope === 'container' && inputs[i].key === 'api-1' && t >= runawayAt && raised.push((t - runawayAt) / 60_000));
+    }
+    // Before: nothing raised in the runaway's two hours (on noise seeds 1 to 4).
+    expect(raised.length).toBeGreaterThan(0);
+    expect(raised[0]).toBeLessThanOrEqual(30);
   });
 });

@@ -45,7 +45,10 @@ describe('fleet context', () => {
     const e = (group: string, z: number, perUnit = 50) => ({ group, z: Float64Array.from([z, 0]), perUnit: Float64Array.from([perUnit, 50]), relative: Float64Array.from([z / perUnit, 0]) });
     expect(sharedShift([e('a', -5), e('a', -10, 100), e('a', -4, 40), e('a', 0)], 2, 0.5)?.[0]).toBeCloseTo(-0.1);
     expect(sharedShift([e('a', -5), e('a', 0), e('a', 0), e('a', 0)], 2, 0.5)).toBeNull();
-    expect(sharedShift([e('a', -5), e('a', -5)], 2, 0.5)).toBeNull();
+    // A pair is a crowd only when both move; one container is none.
+    expect(sharedShift([e('a', -5), e('a', -5)], 2, 0.5)?.[0]).toBeCloseTo(-0.1);
+    expect(sharedShift([e('a', -5), e('a', -1)], 2, 0.5)).toBeNull();
+    expect(sharedShift([e('a', -5)], 2, 0.5)).toBeNull();
     const views = peerViews([e('a', -5), e('a', -5), e('a', -6), e('b', 0)], 2, 0.5);
     expect(views.map((v) => v.scope)).toEqual(['service', 'service', 'service', 'container']);
   });
@@ -146,8 +149,8 @@ describe('fleet context', () => {
 
   it("marks a metric as the fleet's when only the fleet shares it, the service's where the service has its own", () => {
     const e = (group: string, z: number[]) => ({ group, z: Float64Array.from(z), perUnit: Float64Array.from([50, 50]), relative: Float64Array.from(z.map((x) => x / 50)) });
-    // Service a (three) moves on both metrics, b (two, no crowd of its own) on the second only, with a: b's second is the fleet's shift.
-    const views = peerViews([e('a', [-10, -6]), e('a', [-10, -6]), e('a', [-10, -6]), e('b', [0, -6]), e('b', [0.2, -6])], 2, 0.5);
+    // Service a (three) moves on both metrics; of b (two) one moves on the second, with a: no crowd of b's own, so b's second is the fleet's shift.
+    const views = peerViews([e('a', [-10, -6]), e('a', [-10, -6]), e('a', [-10, -6]), e('b', [0, -6]), e('b', [0.2, -2])], 2, 0.5);
     expect(views.map((v) => v.scope)).toEqual(Array(5).fill('fleet'));
     expect(views.map((v) => v.byService)).toEqual([3, 3, 3, 0, 0]);
   });
