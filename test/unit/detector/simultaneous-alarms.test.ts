@@ -47,6 +47,20 @@ describe('container alarms most of a service raises at once', () => {
     expect(alarmsOf(judgedApart)).toEqual(['container', '-', '-']);
   });
 
+  it("in a pair whose shift is under way on the alarm's metric, are the pair's: taken out, a shift leaves one up and one down", () => {
+    const pair = [{ ...member('web', 3.5), inShift: 0b0001 }, { ...member('web', -3.5), inShift: 0b0001 }];
+    const judged = [verdict(true, 1e-6), verdict(false, 0.5)];
+    mergeSimultaneousAlarms(pair, judged, new Map(), o);
+    expect(alarmsOf(judged)).toEqual(['service', '-']);
+    // A shift on another metric, or a service of three (its median tells who departs), leaves the alarm the container's.
+    const otherMetric = [verdict(true, 1e-6), verdict(false, 0.5)];
+    mergeSimultaneousAlarms(pair.map((m) => ({ ...m, inShift: 0b0010 })), otherMetric, new Map(), o);
+    expect(alarmsOf(otherMetric)).toEqual(['container', '-']);
+    const three = [verdict(true, 1e-6), verdict(false, 0.5), verdict(false, 0.5)];
+    mergeSimultaneousAlarms([...pair, { ...member('web', 0), inShift: 0b0001 }], three, new Map(), o);
+    expect(alarmsOf(three)).toEqual(['container', '-', '-']);
+  });
+
   it('are never merged across services: one service\'s shift and another\'s incident at once are not the fleet\'s', () => {
     const members = ['api', 'worker', 'web'].map((g) => member(g));
     const judged = [verdict(true, 1e-6), verdict(true, 1e-7), verdict(true, 1e-6)];
