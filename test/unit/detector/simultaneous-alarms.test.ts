@@ -88,7 +88,8 @@ describe('a service scaled in', () => {
   it("is its event at once, not its remaining containers' alarms: the containers gone count no more", () => {
     // Six web tasks scaled in to two, which carry three times the traffic. A merge that counted the service's size over the
     // last hour (the four stopped tasks included) made it two container alarms at once and the event an hour later, and
-    // two alarms on a service of two are "widespread" to the policy: a scale-out right after someone scaled in.
+    // two alarms on a service of two are "widespread" to the policy: a scale-out right after someone scaled in. And with the
+    // pair's shift taken out, the two tasks' three times wider noise alarmed as each one's own (a pair's alarm on its shift is the pair's).
     const rng = new SeededRandom(1);
     const detector = FleetDetector.create();
     const start = Date.UTC(2026, 10, 2);
@@ -110,7 +111,7 @@ describe('a service scaled in', () => {
 });
 
 describe('a deploy to a service of two', () => {
-  it('is one event of the service, not two container alarms: two containers are too few for a crowd, not for a shared moment', () => {
+  it('is one event of the service, not two container alarms', () => {
     const rng = new SeededRandom(3);
     const detector = FleetDetector.create();
     const start = Date.UTC(2026, 10, 2);
