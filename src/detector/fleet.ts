@@ -15,7 +15,7 @@ import { foldAttribution, forestShare, isUnusual, keyProbability, riskPerSample,
 import { RandomCutForest, type ForestOptions } from './forest';
 import { KeyModel } from './key-model';
 import type { Residuals } from './seasonality';
-import { FLEET_SHIFT, peerViews, withoutShared, type PeerView, type SharedPart } from './peers';
+import { FLEET_SHIFT, movedWithService, peerViews, withoutShared, type PeerView, type SharedPart } from './peers';
 import { mergeSimultaneousAlarms, raiseSharedEvents, type Judged, type Member } from './shared-events';
 import { ShiftsUnderWay } from './shifts-under-way';
 import { deriveSeed, SeededRandom } from './random';
@@ -163,7 +163,7 @@ export class FleetDetector {
       // Each metric adopts on the clock of the shift taken out of it (a deploy's service, not a fleet shift its size dragged along: adopted twice otherwise).
       const fresh = view ? ((adopting.get(FLEET) ?? 0) & ~view.byService) | ((adopting.get(f.input.group) ?? 0) & view.byService) : 0;
       const shared = view && fresh ? f.model.toAdopt(view.adoptLimit, fresh, residuals, positions, o) : undefined;
-      [members[m].z, members[m].inShift] = [own, view?.byService ?? 0];
+      [members[m].z, members[m].moved] = [own, view && movedWithService(decoupled, view)];
       return this.judgeOne(f, f.model.point(own, ownPosition), view?.scope ?? 'container', shared, view?.common);
     });
     raiseSharedEvents(members, detections, this.sharedAlarmMs, o);

@@ -151,6 +151,11 @@ export function withoutShared(z: Float64Array, common: Float64Array, perUnit: Fl
   return z.map((x, d) => x - partToward(x, shift[d]));
 }
 
+/** Per metric, how far `z` goes the way of its service's shift in `view` (0 where the service has none of its own). */
+export function movedWithService(z: Float64Array, view: PeerView): Float64Array {
+  return z.map((x, d) => ((view.byService >> d) & 1 ? Math.sign(view.common[d]) * x : 0));
+}
+
 /** The part of `x` that goes the way of `bound` (from 0), no further than `bound`: 0 when `x` goes the other way or `bound` is 0. */
 function partToward(x: number, bound: number): number {
   if (bound > 0) return Math.min(bound, Math.max(x, 0));

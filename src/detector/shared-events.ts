@@ -24,8 +24,8 @@ export interface Member {
   stepMs: number;
   /** What the member's own evidence is made of: its residuals with the shift its peers share (if one) taken out (a container that departs from a shift keeps its alarm). */
   z: Float64Array;
-  /** The metrics (bit d) of the service's shift taken out of it (0 if none, or only the fleet's). */
-  inShift?: number;
+  /** Per metric, how far (in deviations) the member moved its service's shift's way before the shift was taken out (0 where its service has none: peers.ts movedWithService). */
+  moved?: Float64Array;
 }
 
 /** Whether `id` (a group, or FLEET_SHIFT) had an event raised within the episode before `t`: it has been told. */
@@ -90,10 +90,15 @@ const TOGETHER_Z = 1;
  * their own thresholds a round or two apart, so departing, not "alarmed", is
  * what they must share. Only within a service: across services, one
  * service's shift and another's incident at once would be taken for the
- * fleet's. In a pair whose shift is under way on the alarm's metric, the
- * alarm is the pair's: taken out, a shift leaves each of two half their
- * difference, one up and one down (after a scale-in to two that carry three
- * times the load, their wider noise alarmed as each one's own departure).
+ * fleet's. In a pair whose shift is under way on the alarm's metric, and
+ * both of which moved its way (a deviation or more, before it was taken
+ * out), the alarm is the pair's: taken out, a shift leaves each of two half
+ * their difference, one up and one down (after a scale-in to two that carry
+ * three times the load, their wider noise alarmed as each one's own
+ * departure). One task departing while the other stays put keeps its
+ * alarm: a review found a runaway, or a hung process against the shift's
+ * way, raised only as the pair's event for the three hours a shift from
+ * traffic both tasks share stays under way.
  * Runs after raiseSharedEvents: a service whose event was raised
  * within the episode, or the fleet's, has told it. The share is of the
  * service's containers in the round, which is the service's present size
@@ -115,8 +120,8 @@ export function mergeSimultaneousAlarms(members: readonly Member[], judged: read
       if (!isAnomaly || scope !== 'container') return false;
       const lead = leadingMetric(attribution);
       const way = attribution.high[lead] >= attribution.low[lead] ? 1 : -1;
-      // A pair cannot tell which of its two departs from the other: what is left of its shift is the pair's.
-      if (ks.length === 2 && ((members[a].inShift ?? 0) >> lead) & 1) return true;
+      // A pair cannot tell which of its two departs from the other: when both moved with its shift, what is left is the pair's.
+      if (ks.length === 2 && ks.every((k) => (members[k].moved?.[lead] ?? 0) >= TOGETHER_Z)) return true;
       const departs = (k: number) => way * members[k].z[lead];
       const together = ks.filter((k) => k === a || departs(k) >= SHIFT_Z || (judged[k].detection.unusual && departs(k) >= TOGETHER_Z));
       return together.length >= 2 && together.length >= o.peerShare * ks.length;

@@ -47,17 +47,22 @@ describe('container alarms most of a service raises at once', () => {
     expect(alarmsOf(judgedApart)).toEqual(['container', '-', '-']);
   });
 
-  it("in a pair whose shift is under way on the alarm's metric, are the pair's: taken out, a shift leaves one up and one down", () => {
-    const pair = [{ ...member('web', 3.5), inShift: 0b0001 }, { ...member('web', -3.5), inShift: 0b0001 }];
+  it("in a pair whose shift is under way on the alarm's metric, are the pair's when both moved its way: taken out, a shift leaves one up and one down", () => {
+    const moved = (x: number) => Float64Array.from([x, 0, 0, 0]);
+    const pair = [{ ...member('web', 3.5), moved: moved(9) }, { ...member('web', -3.5), moved: moved(4) }];
     const judged = [verdict(true, 1e-6), verdict(false, 0.5)];
     mergeSimultaneousAlarms(pair, judged, new Map(), o);
     expect(alarmsOf(judged)).toEqual(['service', '-']);
-    // A shift on another metric, or a service of three (its median tells who departs), leaves the alarm the container's.
+    // One task departing while the other stays put (a runaway during a shift from shared traffic), or a shift on another
+    // metric, or a service of three (its median tells who departs): the container's alarm.
+    const alone = [verdict(true, 1e-6), verdict(false, 0.5)];
+    mergeSimultaneousAlarms([pair[0], { ...pair[1], moved: moved(0.3) }], alone, new Map(), o);
+    expect(alarmsOf(alone)).toEqual(['container', '-']);
     const otherMetric = [verdict(true, 1e-6), verdict(false, 0.5)];
-    mergeSimultaneousAlarms(pair.map((m) => ({ ...m, inShift: 0b0010 })), otherMetric, new Map(), o);
+    mergeSimultaneousAlarms(pair.map((m) => ({ ...m, moved: Float64Array.from([0, 5, 0, 0]) })), otherMetric, new Map(), o);
     expect(alarmsOf(otherMetric)).toEqual(['container', '-']);
     const three = [verdict(true, 1e-6), verdict(false, 0.5), verdict(false, 0.5)];
-    mergeSimultaneousAlarms([...pair, { ...member('web', 0), inShift: 0b0001 }], three, new Map(), o);
+    mergeSimultaneousAlarms([...pair, { ...member('web', 0), moved: moved(4) }], three, new Map(), o);
     expect(alarmsOf(three)).toEqual(['container', '-', '-']);
   });
 
