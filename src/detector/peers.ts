@@ -56,6 +56,7 @@ const MIN_PEERS = 3;
 function crowdOf(members: number, fleet: boolean): number {
   return fleet ? MIN_PEERS : Math.min(MIN_PEERS, Math.max(members, 2));
 }
+
 /** The standard error of the median of n normal draws is this / √n (1.2533 = √(π/2)). */
 const MEDIAN_ERROR = Math.sqrt(Math.PI / 2);
 /** A fleet's median departure under one deviation is no shift however many members share it: baselines lag a daily cycle by about that much together. */

@@ -1,6 +1,5 @@
-import { FleetDetector, type DetectorInput } from '../../../src/detector';
 import { DEFAULT_DETECTOR_OPTIONS } from '../../../src/detector/defaults';
-import { SeededRandom } from '../../../src/detector/random';
+import { DAY_MS, FLEET_START_MS, HOUR_MS, playFleet } from '../../support/fleet-play';
 import type { Detection } from '../../../src/detector/detection';
 import { mergeSimultaneousAlarms, type Judged, type Member } from '../../../src/detector/shared-events';
 
@@ -95,46 +94,39 @@ describe('a service scaled in', () => {
     // last hour (the four stopped tasks included) made it two container alarms at once and the event an hour later, and
     // two alarms on a service of two are "widespread" to the policy: a scale-out right after someone scaled in. And with the
     // pair's shift taken out, the two tasks' three times wider noise alarmed as each one's own (a pair's alarm on its shift is the pair's).
-    const rng = new SeededRandom(1);
-    const detector = FleetDetector.create();
-    const start = Date.UTC(2026, 10, 2);
-    const scaleInAt = start + 5 * 86_400_000 + 15 * 3_600_000;
+    const scaleInAt = FLEET_START_MS + 5 * DAY_MS + 15 * HOUR_MS;
     const web = ['web-1', 'web-2', 'web-3', 'web-4', 'web-5', 'web-6'].map((k) => ['web', k]);
     const others = [['api', 'api-1'], ['api', 'api-2'], ['api', 'api-3'], ['worker', 'worker-1'], ['worker', 'worker-2']];
-    const alarms: Array<{ minutes: number; key: string; scope: string }> = [];
-    for (let t = start; t < scaleInAt + 3_600_000; t += STEP) {
-      const wave = 1 + 0.4 * Math.sin((2 * Math.PI * ((t - start) / 3_600_000 - 8)) / 24);
-      const keys = t >= scaleInAt ? [...web.slice(0, 2), ...others] : [...web, ...others];
-      const inputs: DetectorInput[] = keys.map(([group, key]) => {
+    const alarms = playFleet({
+      seed: 1,
+      untilMs: scaleInAt + HOUR_MS,
+      keysAt: (t) => (t >= scaleInAt ? [...web.slice(0, 2), ...others] : [...web, ...others]),
+      values: (group, _key, t, rng) => {
+        const wave = 1 + 0.4 * Math.sin((2 * Math.PI * ((t - FLEET_START_MS) / HOUR_MS - 8)) / 24);
         const traffic = 40 * wave * (group === 'web' && t >= scaleInAt ? 3 : 1) * (1 + 0.05 * rng.normal());
-        return { key, group, timestampMs: t, values: [0.8 * traffic + 2 * rng.normal(), 50 + rng.normal(), traffic * 0.4, 150 * wave * (1 + 0.05 * rng.normal())] };
-      });
-      detector.updateBatch(inputs).forEach((v, i) => v.isAnomaly && t >= scaleInAt && alarms.push({ minutes: (t - scaleInAt) / 60_000, key: inputs[i].key, scope: v.scope }));
-    }
-    expect(alarms).toEqual([expect.objectContaining({ minutes: 0, scope: 'service' })]);
+        return [0.8 * traffic + 2 * rng.normal(), 50 + rng.normal(), traffic * 0.4, 150 * wave * (1 + 0.05 * rng.normal())];
+      },
+    }).filter((a) => a.t >= scaleInAt);
+    expect(alarms.map((a) => ({ minutes: (a.t - scaleInAt) / 60_000, key: a.key, scope: a.scope }))).toEqual([expect.objectContaining({ minutes: 0, scope: 'service' })]);
   });
 });
 
 describe('a deploy to a service of two', () => {
   it('is one event of the service, not two container alarms', () => {
-    const rng = new SeededRandom(3);
-    const detector = FleetDetector.create();
-    const start = Date.UTC(2026, 10, 2);
-    const deployAt = start + 2 * 86_400_000 + 15 * 3_600_000;
+    const deployAt = FLEET_START_MS + 2 * DAY_MS + 15 * HOUR_MS;
     const keys = [['api', 'api-1'], ['api', 'api-2'], ['worker', 'worker-1'], ['worker', 'worker-2'], ['worker', 'worker-3']];
-    const alarms: Array<{ key: string; scope: string }> = [];
-    for (let t = start; t < start + 4 * 86_400_000; t += STEP) {
-      const wave = 1 + 0.3 * Math.sin((2 * Math.PI * (t - start)) / 86_400_000);
-      const inputs: DetectorInput[] = keys.map(([group, key]) => {
+    const alarms = playFleet({
+      seed: 3,
+      untilMs: FLEET_START_MS + 4 * DAY_MS,
+      keysAt: () => keys,
+      values: (group, _key, t, rng) => {
+        const wave = 1 + 0.3 * Math.sin((2 * Math.PI * (t - FLEET_START_MS)) / DAY_MS);
         const traffic = 40 * wave * (1 + 0.05 * rng.normal());
         // The deploy: every api container's memory 10 points up at once, for good.
         const mem = 45 + rng.normal() + (group === 'api' && t >= deployAt ? 10 : 0);
-        return { key, group, timestampMs: t, values: [0.8 * traffic + 2 * rng.normal(), mem, traffic * 0.4, 150 * wave * (1 + 0.05 * rng.normal())] };
-      });
-      detector.updateBatch(inputs).forEach((v, i) => {
-        if (v.isAnomaly && t >= deployAt && t < deployAt + 86_400_000 && inputs[i].key.startsWith('api')) alarms.push({ key: inputs[i].key, scope: v.scope });
-      });
-    }
-    expect(alarms).toEqual([{ key: expect.stringMatching(/^api-/), scope: 'service' }]);
+        return [0.8 * traffic + 2 * rng.normal(), mem, traffic * 0.4, 150 * wave * (1 + 0.05 * rng.normal())];
+      },
+    }).filter((a) => a.t >= deployAt && a.t < deployAt + DAY_MS && a.key.startsWith('api'));
+    expect(alarms.map((a) => ({ key: a.key, scope: a.scope }))).toEqual([{ key: expect.stringMatching(/^api-/), scope: 'service' }]);
   });
 });
