@@ -15,7 +15,7 @@ import { foldAttribution, forestShare, isUnusual, keyProbability, riskPerSample,
 import { RandomCutForest, type ForestOptions } from './forest';
 import { KeyModel } from './key-model';
 import type { Residuals } from './seasonality';
-import { FLEET_SHIFT, movedWithService, peerViews, withoutShared, type PeerView, type SharedPart } from './peers';
+import { FLEET_SHIFT, movedWithService, peerViews, serviceSizes, withoutShared, type PeerView, type SharedPart } from './peers';
 import { mergeSimultaneousAlarms, raiseSharedEvents, type Judged, type Member } from './shared-events';
 import { ShiftsUnderWay } from './shifts-under-way';
 import { deriveSeed, SeededRandom } from './random';
@@ -149,10 +149,11 @@ export class FleetDetector {
     const now = inOrder.length > 0 ? inOrder[0].input.timestampMs : 0;
     const ongoing = this.shifts.underWay(now, o);
     const found = new Map<string, number>();
-    const peers = peerViews(inOrder.map((f) => ({ group: f.input.group, ...f.residuals })), o.dimensions, o.peerShare, ongoing, found);
+    const sizes = serviceSizes(this.models.values(), new Set(inOrder.map((f) => f.model)), now);
+    const peers = peerViews(inOrder.map((f) => ({ group: f.input.group, ...f.residuals })), o.dimensions, o.peerShare, ongoing, found, sizes);
     // The metrics of a shift that has lasted an episode, adopted this round; each member's own residuals, for the events.
     const adopting = this.shifts.record(found, now, o);
-    const members: Member[] = flights.map((f) => ({ group: f.input.group, timestampMs: f.input.timestampMs, stepMs: f.model.stepMs, z: f.residuals.z }));
+    const members: Member[] = flights.map((f) => ({ group: f.input.group, serviceSize: sizes.get(f.input.group) ?? 1, timestampMs: f.input.timestampMs, stepMs: f.model.stepMs, z: f.residuals.z }));
     const detections = flights.map((f, m) => {
       const view: PeerView | undefined = peers[views.get(f) ?? -1];
       // The shared part (a relative change) in each container's units, after and through the load relation (CPU that follows a fleet-wide traffic drop is the drop's).

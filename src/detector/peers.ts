@@ -57,6 +57,31 @@ function crowdOf(members: number, fleet: boolean): number {
   return fleet ? MIN_PEERS : Math.min(MIN_PEERS, Math.max(members, 2));
 }
 
+/** A container that missed at most this many of its rows in a row is still one of its service's, while it is the only one missing. */
+const MISSED_ROWS = 2;
+
+/**
+ * Per service, how many containers it has now: those in the round, and one
+ * more where a container whose last sample came at most MISSED_ROWS of its
+ * steps before is missing from it. One row lost on the way is the feed's
+ * (about 0.3% of rows): a service of three whose third row is missing from
+ * a cycle is still three, not a pair (the pair's rules made a runaway on one
+ * task the service's event). Several of one service missing at once is a
+ * scale-in, and the tasks it stopped count no more: counted over the last
+ * hour, or for two rows, the two left after six were a minority of six, and
+ * each one's alarm its own where it is the service's event.
+ */
+export function serviceSizes(known: Iterable<{ group: string; lastMs: number; stepMs: number }>, inRound: ReadonlySet<unknown>, nowMs: number): Map<string, number> {
+  const present = new Map<string, number>();
+  const missing = new Map<string, number>();
+  for (const m of known) {
+    const age = nowMs - m.lastMs;
+    const counts = inRound.has(m) ? present : age > 0 && age <= (MISSED_ROWS + 0.5) * m.stepMs ? missing : undefined;
+    counts?.set(m.group, (counts.get(m.group) ?? 0) + 1);
+  }
+  return new Map([...present].map(([group, n]) => [group, n + ((missing.get(group) ?? 0) === 1 ? 1 : 0)]));
+}
+
 /** The standard error of the median of n normal draws is this / √n (1.2533 = √(π/2)). */
 const MEDIAN_ERROR = Math.sqrt(Math.PI / 2);
 /** A fleet's median departure under one deviation is no shift however many members share it: baselines lag a daily cycle by about that much together. */
@@ -74,9 +99,9 @@ function median(values: number[]): number {
  * the movers must also come from at least two groups: one big service moving
  * is that service's shift, not the fleet's.
  */
-export function sharedShift(members: readonly PeerEntry[], dims: number, share: number, groups?: readonly string[], ongoing = 0): Float64Array | null {
-  const crowd = crowdOf(members.length, groups !== undefined);
-  if (members.length < crowd) return null;
+export function sharedShift(members: readonly PeerEntry[], dims: number, share: number, groups?: readonly string[], ongoing = 0, size = members.length): Float64Array | null {
+  if (members.length < crowdOf(members.length, groups !== undefined)) return null;
+  const crowd = crowdOf(size, groups !== undefined);
   const common = new Float64Array(dims).fill(Number.NaN);
   let any = false;
   for (let d = 0; d < dims; d++) {
@@ -176,14 +201,14 @@ function isCrowd(movers: number, members: number, share: number, crowd: number):
  * further than the rest keeps the difference as its own departure); 0 where
  * the movers are no crowd, or the member did not move with them.
  */
-export function adoptionLimits(members: readonly PeerEntry[], common: Float64Array | null, dims: number, share: number, fleet: boolean): Float64Array[] {
+export function adoptionLimits(members: readonly PeerEntry[], common: Float64Array | null, dims: number, share: number, fleet: boolean, size = members.length): Float64Array[] {
   const limits = members.map(() => new Float64Array(dims));
   if (!common) return limits;
   for (let d = 0; d < dims; d++) {
     const sign = Math.sign(common[d]);
     if (!sign) continue;
     const movers = members.flatMap((e, i) => (e.perUnit[d] > 0 && sign * e.z[d] >= SHIFT_Z ? [i] : []));
-    if (!isCrowd(movers.length, members.length, share, crowdOf(members.length, fleet))) continue;
+    if (!isCrowd(movers.length, members.length, share, crowdOf(size, fleet))) continue;
     const byReach = movers.slice().sort((a, b) => sign * (members[b].relative[d] - members[a].relative[d]));
     const [first, second] = byReach;
     for (const i of movers) limits[i][d] = members[i === first ? second : first].relative[d];
@@ -220,7 +245,7 @@ export const FLEET_SHIFT = '\u0000fleet';
  * one, else its service's. `ongoing` holds, per group (and FLEET_SHIFT), the
  * metrics of a shift still under way; `found` receives the shifts seen now.
  */
-export function peerViews(entries: readonly PeerEntry[], dims: number, share: number, ongoing: ReadonlyMap<string, number> = new Map(), found?: Map<string, number>): PeerView[] {
+export function peerViews(entries: readonly PeerEntry[], dims: number, share: number, ongoing: ReadonlyMap<string, number> = new Map(), found?: Map<string, number>, sizes?: ReadonlyMap<string, number>): PeerView[] {
   const byGroup = new Map<string, PeerEntry[]>();
   for (const e of entries) {
     const members = byGroup.get(e.group);
@@ -232,8 +257,9 @@ export function peerViews(entries: readonly PeerEntry[], dims: number, share: nu
   const fleetLimits = adoptionLimits(entries, fleet, dims, share, true);
   const services = new Map<string, { shift: Float64Array | null; limits: Map<PeerEntry, Float64Array> }>();
   for (const [group, members] of byGroup) {
-    const shift = sharedShift(members, dims, share, undefined, ongoing.get(group));
-    const limits = adoptionLimits(members, shift, dims, share, false);
+    const size = Math.max(members.length, sizes?.get(group) ?? 0);
+    const shift = sharedShift(members, dims, share, undefined, ongoing.get(group), size);
+    const limits = adoptionLimits(members, shift, dims, share, false, size);
     services.set(group, { shift, limits: new Map(members.map((m, i) => [m, limits[i]])) });
     found?.set(group, shiftedMetrics(shift));
   }

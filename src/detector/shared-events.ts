@@ -20,6 +20,8 @@ export interface Judged {
 /** What the events need to know of each sample of the round, in the same order as the verdicts. */
 export interface Member {
   group: string;
+  /** How many containers the member's service has now, its rows missing from this round included (peers.ts serviceSizes). */
+  serviceSize: number;
   timestampMs: number;
   stepMs: number;
   /** What the member's own evidence is made of: its residuals with the shift its peers share (if one) taken out (a container that departs from a shift keeps its alarm). */
@@ -48,7 +50,8 @@ export function raiseSharedEvents(members: readonly Member[], judged: readonly J
     const m = members[k];
     const id = detection.scope === 'fleet' ? FLEET_SHIFT : m.group;
     const crowd = crowds.get(id) ?? { members: 0, alarms: [], groups: new Set<string>() };
-    crowd.members++;
+    // A service's rows missing from the round still count: one task's runaway in two of three was half the round.
+    crowd.members = id === FLEET_SHIFT ? crowd.members + 1 : m.serviceSize;
     crowd.groups.add(m.group);
     // Adoption takes the shift out of the next rounds' residuals, so the round it is found on is the one to tell.
     if (adopted || raw.probability < riskPerSample(o, m.stepMs)) crowd.alarms.push({ k, ...raw });
@@ -121,7 +124,7 @@ export function mergeSimultaneousAlarms(members: readonly Member[], judged: read
       const lead = leadingMetric(attribution);
       const way = attribution.high[lead] >= attribution.low[lead] ? 1 : -1;
       // A pair cannot tell which of its two departs from the other: when both moved with its shift, what is left is the pair's.
-      if (ks.length === 2 && ks.every((k) => (members[k].moved?.[lead] ?? 0) >= TOGETHER_Z)) return true;
+      if (ks.length === 2 && members[a].serviceSize === 2 && ks.every((k) => (members[k].moved?.[lead] ?? 0) >= TOGETHER_Z)) return true;
       const departs = (k: number) => way * members[k].z[lead];
       const together = ks.filter((k) => k === a || departs(k) >= SHIFT_Z || (judged[k].detection.unusual && departs(k) >= TOGETHER_Z));
       return together.length >= 2 && together.length >= o.peerShare * ks.length;

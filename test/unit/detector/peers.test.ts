@@ -1,5 +1,5 @@
 import { FleetDetector, type Detection, type DetectorInput } from '../../../src/detector';
-import { peerViews, sharedPart, sharedShift, withoutShared } from '../../../src/detector/peers';
+import { peerViews, serviceSizes, sharedPart, sharedShift, withoutShared } from '../../../src/detector/peers';
 import { SeededRandom } from '../../../src/detector/random';
 
 const STEP = 300_000;
@@ -51,6 +51,10 @@ describe('fleet context', () => {
     expect(sharedShift([e('a', -5)], 2, 0.5)).toBeNull();
     const views = peerViews([e('a', -5), e('a', -5), e('a', -6), e('b', 0)], 2, 0.5);
     expect(views.map((v) => v.scope)).toEqual(['service', 'service', 'service', 'container']);
+    // Two of a service of three whose third row is missing: their shift, but not a crowd to adopt it from, as two of a pair are.
+    const twoOfThree = peerViews([e('a', -5), e('a', -6)], 2, 0.5, new Map(), undefined, new Map([['a', 3]]));
+    expect(twoOfThree.map((v) => [v.scope, v.adoptLimit[0]])).toEqual([['service', 0], ['service', 0]]);
+    expect(peerViews([e('a', -5), e('a', -6)], 2, 0.5).map((v) => v.adoptLimit[0])).toEqual([-0.12, -0.1]);
   });
 
   it("finds a shift no member shows on its own when the members' median departs as the median of that many ordinary members rarely does", () => {
@@ -222,3 +226,26 @@ describe('fleet context', () => {
   });
 });
 
+
+describe("a service's size", () => {
+  const STEP = 300_000;
+  const now = Date.UTC(2026, 10, 5, 12);
+  const key = (group: string, lastMs: number) => ({ group, lastMs, stepMs: STEP });
+
+  it('counts the one container whose row is missing from the round, for at most two of its rows', () => {
+    const [a, b] = [key('w', now - STEP), key('w', now - STEP)];
+    const late = key('w', now - STEP);
+    expect(serviceSizes([a, b, late], new Set([a, b]), now).get('w')).toBe(3);
+    expect(serviceSizes([a, b, key('w', now - 2 * STEP)], new Set([a, b]), now).get('w')).toBe(3);
+    expect(serviceSizes([a, b, key('w', now - 3 * STEP)], new Set([a, b]), now).get('w')).toBe(2);
+    // A key whose last sample is this round's own (a second occurrence) or later is no missing one.
+    expect(serviceSizes([a, b, key('w', now)], new Set([a, b]), now).get('w')).toBe(2);
+  });
+
+  it('is what the round has when several of its containers are missing at once (a scale-in), and per service', () => {
+    const present = [key('web', now - STEP), key('web', now - STEP), key('api', now - STEP)];
+    const stopped = [1, 2, 3, 4].map(() => key('web', now - STEP));
+    const sizes = serviceSizes([...present, ...stopped, key('api', now - STEP)], new Set(present), now);
+    expect([sizes.get('web'), sizes.get('api')]).toEqual([2, 2]);
+  });
+});
