@@ -37,7 +37,10 @@ function toldWithinEpisode(lastEventMs: ReadonlyMap<string, number>, id: string,
 
 /**
  * A shared shift is an event when at least `peerShare` of the containers
- * sharing it would have been alarms on their own, or adopted it this round. The fleet is looked at
+ * sharing it, and at least two, would have been alarms on their own, or one
+ * adopted it this round (one task's own alarm is half a pair: an incident on
+ * it while the pair's shift was under way was raised as the pair's event
+ * first, and nothing scales on those). The fleet is looked at
  * first, and an event for the fleet also closes its services' episodes.
  * `lastEventMs` (per group, and FLEET_SHIFT) is the detector's memory of
  * events raised. Marks the chosen verdicts in place.
@@ -50,8 +53,7 @@ export function raiseSharedEvents(members: readonly Member[], judged: readonly J
     const m = members[k];
     const id = detection.scope === 'fleet' ? FLEET_SHIFT : m.group;
     const crowd = crowds.get(id) ?? { members: 0, alarms: [], groups: new Set<string>() };
-    // A service's rows missing from the round still count: one task's runaway in two of three was half the round.
-    crowd.members = id === FLEET_SHIFT ? crowd.members + 1 : m.serviceSize;
+    crowd.members++;
     crowd.groups.add(m.group);
     // Adoption takes the shift out of the next rounds' residuals, so the round it is found on is the one to tell.
     if (adopted || raw.probability < riskPerSample(o, m.stepMs)) crowd.alarms.push({ k, ...raw });
@@ -59,7 +61,8 @@ export function raiseSharedEvents(members: readonly Member[], judged: readonly J
   });
   const recent = (id: string, t: number) => toldWithinEpisode(lastEventMs, id, t, o);
   for (const [id, { members: n, alarms, groups }] of [...crowds].sort(([a], [b]) => (a === FLEET_SHIFT ? -1 : b === FLEET_SHIFT ? 1 : 0))) {
-    if (alarms.length === 0 || alarms.length < o.peerShare * n) continue;
+    // One member's own alarm is never its crowd's event (half of a pair: an incident on one task while the pair's shift is under way).
+    if (!alarms.some((a) => judged[a.k].adopted) && (alarms.length < 2 || alarms.length < o.peerShare * n)) continue;
     const t = members[alarms[0].k].timestampMs;
     const involved = id === FLEET_SHIFT ? [FLEET_SHIFT, ...groups] : [FLEET_SHIFT, id];
     if (involved.some((g) => recent(g, t))) continue;

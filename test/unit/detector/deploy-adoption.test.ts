@@ -99,6 +99,8 @@ describe('an incident on one task of a pair while the pair shares a shift', () =
       },
     });
     expect(api1From(alarms, runawayAt)[0]).toBeLessThanOrEqual(30);
+    // Nor is its first alarm the pair's event: one task's own alarm is half the pair, never its crowd's event (bug: it was).
+    expect(alarms.find((a) => a.group === 'api' && a.t >= runawayAt)?.scope).toBe('container');
   });
 });
 

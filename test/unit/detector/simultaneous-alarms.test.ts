@@ -1,7 +1,7 @@
 import { DEFAULT_DETECTOR_OPTIONS } from '../../../src/detector/defaults';
 import { DAY_MS, FLEET_START_MS, HOUR_MS, playFleet } from '../../support/fleet-play';
 import type { Detection } from '../../../src/detector/detection';
-import { mergeSimultaneousAlarms, type Judged, type Member } from '../../../src/detector/shared-events';
+import { mergeSimultaneousAlarms, raiseSharedEvents, type Judged, type Member } from '../../../src/detector/shared-events';
 
 const o = DEFAULT_DETECTOR_OPTIONS;
 const T = Date.UTC(2026, 10, 5, 2);
@@ -19,6 +19,28 @@ function verdict(isAnomaly: boolean, probability: number, down = false, unusual 
 /** A member whose metric 0 departed `z` deviations from its own baseline, of a service of `serviceSize` containers. */
 const member = (group: string, z = 3, serviceSize = 3): Member => ({ group, serviceSize, timestampMs: T, stepMs: STEP, z: Float64Array.from([z, 0, 0, 0]) });
 const alarmsOf = (judged: Judged[]) => judged.map((j) => (j.detection.isAnomaly ? j.detection.scope : '-'));
+
+describe('a shift a service shares', () => {
+  /** A member of the service's shift: no alarm on its residuals with the shift taken out; `own` its probability without. */
+  const inShift = (own: number, adopted = false): Judged => {
+    const { detection } = verdict(false, 0.5);
+    return { detection: { ...detection, scope: 'service' }, raw: { score: 40, probability: own, threshold: 20 }, adopted };
+  };
+  const pair = [member('web', 3.5, 2), member('web', 3.5, 2)];
+
+  it('is an event when two of its members would alarm on their own, or one adopts it; never on one task of a pair', () => {
+    const both = [inShift(1e-7), inShift(1e-6)];
+    raiseSharedEvents(pair, both, new Map(), o);
+    expect(alarmsOf(both)).toEqual(['service', '-']);
+    // An incident on one task while the pair's shift is under way: its own alarm is half the pair, not the pair's event.
+    const one = [inShift(1e-7), inShift(0.3)];
+    raiseSharedEvents(pair, one, new Map(), o);
+    expect(alarmsOf(one)).toEqual(['-', '-']);
+    const adopted = [inShift(0.2, true), inShift(0.3, true)];
+    raiseSharedEvents(pair, adopted, new Map(), o);
+    expect(alarmsOf(adopted)).toEqual(['service', '-']);
+  });
+});
 
 describe('container alarms most of a service raises at once', () => {
   it('are one event of the service, carried by the strongest, remembered for the episode', () => {
