@@ -149,7 +149,7 @@ export class FleetDetector {
     const now = inOrder.length > 0 ? inOrder[0].input.timestampMs : 0;
     const ongoing = this.shifts.underWay(now, o);
     const found = new Map<string, number>();
-    const sizes = serviceSizes(this.models.values(), new Set(inOrder.map((f) => f.model)), now);
+    const sizes = serviceSizes(this.models.values(), new Map(inOrder.map((f) => [f.model, f.input.timestampMs])));
     const peers = peerViews(inOrder.map((f) => ({ group: f.input.group, ...f.residuals })), o.dimensions, o.peerShare, ongoing, found, sizes);
     // The metrics of a shift that has lasted an episode, adopted this round; each member's own residuals, for the events.
     const adopting = this.shifts.record(found, now, o);

@@ -69,14 +69,19 @@ const MISSED_ROWS = 2;
  * task the service's event). Several of one service missing at once is a
  * scale-in, and the tasks it stopped count no more: counted over the last
  * hour, or for two rows, the two left after six were a minority of six, and
- * each one's alarm its own where it is the service's event.
+ * each one's alarm its own where it is the service's event. (A scale-in of
+ * one task reads as one lost row for two rows: its service's event can come
+ * a round later.)
  */
-export function serviceSizes(known: Iterable<{ group: string; lastMs: number; stepMs: number }>, inRound: ReadonlySet<unknown>, nowMs: number): Map<string, number> {
+export function serviceSizes<K extends { group: string; lastMs: number; stepMs: number }>(known: Iterable<K>, round: ReadonlyMap<K, number>): Map<string, number> {
+  // Each service's moment is its own latest sample in the round: a late row of another service must not make it earlier.
+  const nowMs = new Map<string, number>();
+  for (const [m, t] of round) nowMs.set(m.group, Math.max(nowMs.get(m.group) ?? t, t));
   const present = new Map<string, number>();
   const missing = new Map<string, number>();
   for (const m of known) {
-    const age = nowMs - m.lastMs;
-    const counts = inRound.has(m) ? present : age > 0 && age <= (MISSED_ROWS + 0.5) * m.stepMs ? missing : undefined;
+    const age = (nowMs.get(m.group) ?? Number.NaN) - m.lastMs;
+    const counts = round.has(m) ? present : age > 0 && age <= (MISSED_ROWS + 0.5) * m.stepMs ? missing : undefined;
     counts?.set(m.group, (counts.get(m.group) ?? 0) + 1);
   }
   return new Map([...present].map(([group, n]) => [group, n + ((missing.get(group) ?? 0) === 1 ? 1 : 0)]));

@@ -30,6 +30,14 @@ export interface Member {
   moved?: Float64Array;
 }
 
+/** A member unusual at the same moment, at least this many deviations the same way on an alarm's metric, shares what the alarm is about. */
+const TOGETHER_Z = 1;
+
+/** Whether the member moved its service's shift's way, a deviation or more, on a metric of the shift. */
+function movedWithShift(m: Member): boolean {
+  return (m.moved ?? []).some((x) => x >= TOGETHER_Z);
+}
+
 /** Whether `id` (a group, or FLEET_SHIFT) had an event raised within the episode before `t`: it has been told. */
 function toldWithinEpisode(lastEventMs: ReadonlyMap<string, number>, id: string, t: number, o: DetectorOptions): boolean {
   return withinEpisode(t - (lastEventMs.get(id) ?? Number.NEGATIVE_INFINITY), o);
@@ -37,32 +45,36 @@ function toldWithinEpisode(lastEventMs: ReadonlyMap<string, number>, id: string,
 
 /**
  * A shared shift is an event when at least `peerShare` of the containers
- * sharing it, and at least two, would have been alarms on their own, or one
- * adopted it this round (one task's own alarm is half a pair: an incident on
- * it while the pair's shift was under way was raised as the pair's event
- * first, and nothing scales on those). The fleet is looked at
+ * sharing it would have been alarms on their own, or adopted it this round;
+ * one member's own alarm only where another adopted the shift or moved its
+ * way by a deviation (one task's alarm is half a pair: an incident on it
+ * while the pair's shift was under way was raised as the pair's event first,
+ * and nothing scales on those; a deploy to a pair whose second task's own
+ * evidence stays below its bar is still the pair's). The fleet is looked at
  * first, and an event for the fleet also closes its services' episodes.
  * `lastEventMs` (per group, and FLEET_SHIFT) is the detector's memory of
  * events raised. Marks the chosen verdicts in place.
  */
 export function raiseSharedEvents(members: readonly Member[], judged: readonly Judged[], lastEventMs: Map<string, number>, o: DetectorOptions): void {
   type Alarm = { k: number } & NonNullable<Judged['raw']>;
-  const crowds = new Map<string, { members: number; alarms: Alarm[]; groups: Set<string> }>();
+  const crowds = new Map<string, { members: number[]; alarms: Alarm[]; groups: Set<string> }>();
   judged.forEach(({ detection, raw, adopted }, k) => {
     if (!raw) return;
     const m = members[k];
     const id = detection.scope === 'fleet' ? FLEET_SHIFT : m.group;
-    const crowd = crowds.get(id) ?? { members: 0, alarms: [], groups: new Set<string>() };
-    crowd.members++;
+    const crowd = crowds.get(id) ?? { members: [], alarms: [], groups: new Set<string>() };
+    crowd.members.push(k);
     crowd.groups.add(m.group);
     // Adoption takes the shift out of the next rounds' residuals, so the round it is found on is the one to tell.
     if (adopted || raw.probability < riskPerSample(o, m.stepMs)) crowd.alarms.push({ k, ...raw });
     crowds.set(id, crowd);
   });
   const recent = (id: string, t: number) => toldWithinEpisode(lastEventMs, id, t, o);
-  for (const [id, { members: n, alarms, groups }] of [...crowds].sort(([a], [b]) => (a === FLEET_SHIFT ? -1 : b === FLEET_SHIFT ? 1 : 0))) {
-    // One member's own alarm is never its crowd's event (half of a pair: an incident on one task while the pair's shift is under way).
-    if (!alarms.some((a) => judged[a.k].adopted) && (alarms.length < 2 || alarms.length < o.peerShare * n)) continue;
+  for (const [id, { members: ks, alarms, groups }] of [...crowds].sort(([a], [b]) => (a === FLEET_SHIFT ? -1 : b === FLEET_SHIFT ? 1 : 0))) {
+    // A service's row missing from the round still counts: one task's runaway was half of two of three.
+    const n = id === FLEET_SHIFT ? ks.length : Math.max(ks.length, members[ks[0]].serviceSize);
+    if (alarms.length === 0 || alarms.length < o.peerShare * n) continue;
+    if (alarms.length < 2 && !alarms.some((a) => judged[a.k].adopted) && !ks.some((k) => k !== alarms[0].k && movedWithShift(members[k]))) continue;
     const t = members[alarms[0].k].timestampMs;
     const involved = id === FLEET_SHIFT ? [FLEET_SHIFT, ...groups] : [FLEET_SHIFT, id];
     if (involved.some((g) => recent(g, t))) continue;
@@ -80,9 +92,6 @@ export function raiseSharedEvents(members: readonly Member[], judged: readonly J
     });
   }
 }
-
-/** A member unusual at the same moment, at least this many deviations the same way on an alarm's metric, shares what the alarm is about. */
-const TOGETHER_Z = 1;
 
 /**
  * A container alarm is its service's event when at least `peerShare` of the

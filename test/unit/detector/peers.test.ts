@@ -231,21 +231,28 @@ describe("a service's size", () => {
   const STEP = 300_000;
   const now = Date.UTC(2026, 10, 5, 12);
   const key = (group: string, lastMs: number) => ({ group, lastMs, stepMs: STEP });
+  const round = (...keys: Array<ReturnType<typeof key>>) => new Map(keys.map((k) => [k, now]));
 
   it('counts the one container whose row is missing from the round, for at most two of its rows', () => {
     const [a, b] = [key('w', now - STEP), key('w', now - STEP)];
-    const late = key('w', now - STEP);
-    expect(serviceSizes([a, b, late], new Set([a, b]), now).get('w')).toBe(3);
-    expect(serviceSizes([a, b, key('w', now - 2 * STEP)], new Set([a, b]), now).get('w')).toBe(3);
-    expect(serviceSizes([a, b, key('w', now - 3 * STEP)], new Set([a, b]), now).get('w')).toBe(2);
+    expect(serviceSizes([a, b, key('w', now - STEP)], round(a, b)).get('w')).toBe(3);
+    expect(serviceSizes([a, b, key('w', now - 2 * STEP)], round(a, b)).get('w')).toBe(3);
+    expect(serviceSizes([a, b, key('w', now - 3 * STEP)], round(a, b)).get('w')).toBe(2);
     // A key whose last sample is this round's own (a second occurrence) or later is no missing one.
-    expect(serviceSizes([a, b, key('w', now)], new Set([a, b]), now).get('w')).toBe(2);
+    expect(serviceSizes([a, b, key('w', now)], round(a, b)).get('w')).toBe(2);
   });
 
   it('is what the round has when several of its containers are missing at once (a scale-in), and per service', () => {
     const present = [key('web', now - STEP), key('web', now - STEP), key('api', now - STEP)];
     const stopped = [1, 2, 3, 4].map(() => key('web', now - STEP));
-    const sizes = serviceSizes([...present, ...stopped, key('api', now - STEP)], new Set(present), now);
+    const sizes = serviceSizes([...present, ...stopped, key('api', now - STEP)], round(...present));
     expect([sizes.get('web'), sizes.get('api')]).toEqual([2, 2]);
+  });
+
+  it("reads each service's moment from its own samples: another service's late row does not hide a missing one", () => {
+    const [a, b, late] = [key('w', now - STEP), key('w', now - STEP), key('x', now - 3 * STEP)];
+    const missing = key('w', now - STEP);
+    const sizes = serviceSizes([late, a, b, missing], new Map([[late, now - 2 * STEP], [a, now], [b, now]]));
+    expect(sizes.get('w')).toBe(3);
   });
 });

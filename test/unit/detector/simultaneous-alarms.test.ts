@@ -21,24 +21,39 @@ const member = (group: string, z = 3, serviceSize = 3): Member => ({ group, serv
 const alarmsOf = (judged: Judged[]) => judged.map((j) => (j.detection.isAnomaly ? j.detection.scope : '-'));
 
 describe('a shift a service shares', () => {
-  /** A member of the service's shift: no alarm on its residuals with the shift taken out; `own` its probability without. */
-  const inShift = (own: number, adopted = false): Judged => {
+  /** A member of the service's (or `scope`'s) shift: no alarm with the shift taken out; `own` its probability without. */
+  const inShift = (own: number, adopted = false, scope: 'service' | 'fleet' = 'service'): Judged => {
     const { detection } = verdict(false, 0.5);
-    return { detection: { ...detection, scope: 'service' }, raw: { score: 40, probability: own, threshold: 20 }, adopted };
+    return { detection: { ...detection, scope }, raw: { score: 40, probability: own, threshold: 20 }, adopted };
   };
+  const moved = (x: number) => Float64Array.from([x, 0, 0, 0]);
   const pair = [member('web', 3.5, 2), member('web', 3.5, 2)];
 
-  it('is an event when two of its members would alarm on their own, or one adopts it; never on one task of a pair', () => {
+  it('is an event when most of its members would alarm on their own, or adopt it', () => {
     const both = [inShift(1e-7), inShift(1e-6)];
     raiseSharedEvents(pair, both, new Map(), o);
     expect(alarmsOf(both)).toEqual(['service', '-']);
-    // An incident on one task while the pair's shift is under way: its own alarm is half the pair, not the pair's event.
-    const one = [inShift(1e-7), inShift(0.3)];
-    raiseSharedEvents(pair, one, new Map(), o);
-    expect(alarmsOf(one)).toEqual(['-', '-']);
     const adopted = [inShift(0.2, true), inShift(0.3, true)];
     raiseSharedEvents(pair, adopted, new Map(), o);
     expect(alarmsOf(adopted)).toEqual(['service', '-']);
+    // One adoption of six in the fleet's shift is not most of them (found by review: it raised a fleet event).
+    const six = ['a', 'a', 'b', 'b', 'c', 'c'].map((g) => member(g, 3.5, 2));
+    const oneOfSix = [inShift(0.2, true, 'fleet'), ...[1, 2, 3, 4, 5].map(() => inShift(0.3, false, 'fleet'))];
+    raiseSharedEvents(six, oneOfSix, new Map(), o);
+    expect(alarmsOf(oneOfSix).filter((x) => x !== '-')).toEqual([]);
+  });
+
+  it("is one task's own alarm in a pair only where the other moved the shift's way too (a deploy), never an incident on one task", () => {
+    const one = [inShift(1e-7), inShift(0.3)];
+    raiseSharedEvents(pair, one, new Map(), o);
+    expect(alarmsOf(one)).toEqual(['-', '-']);
+    const deploy = [inShift(1e-7), inShift(0.3)];
+    raiseSharedEvents([pair[0], { ...pair[1], moved: moved(2.5) }], deploy, new Map(), o);
+    expect(alarmsOf(deploy)).toEqual(['service', '-']);
+    // Two of a service of three whose third row is missing: one alarm is not most of three.
+    const twoOfThree = [inShift(1e-7), inShift(0.3)];
+    raiseSharedEvents([member('web', 3.5, 3), { ...member('web', 3.5, 3), moved: moved(2.5) }], twoOfThree, new Map(), o);
+    expect(alarmsOf(twoOfThree)).toEqual(['-', '-']);
   });
 });
 
