@@ -13,7 +13,7 @@ import { FEATURES_PER_METRIC, type DetectorOptions } from './defaults';
 import { Episodes } from './episodes';
 import { PeakTail, tailProbability } from './peaks';
 import { LongRunPosition, positionHalfLifeMs } from './position';
-import { sharedPart, type SharedPart } from './peers';
+import { sharedPart, type SharedPart } from './shared-part';
 import { noResiduals, SeasonalBaseline, Z_CLIP, type Residuals } from './seasonality';
 import { Slab } from './slab';
 import { nextStep, weightAfter, type LocalClock } from './time';

@@ -22,12 +22,6 @@ export interface PeerEntry {
   relative: Float64Array;
 }
 
-/** Per metric, the relative change a member shares with its peers: in its residuals, and in its position. */
-export interface SharedPart {
-  level: Float64Array;
-  position: Float64Array;
-}
-
 export interface PeerView {
   /** Per metric, the shared relative change to take out (0 where nothing is shared). */
   common: Float64Array;
@@ -166,34 +160,6 @@ function medianMoved(members: readonly PeerEntry[], d: number, groups: readonly 
   return [...byGroup.values()].filter((zs) => Math.sign(mid) * median(zs) >= bar).length >= 2;
 }
 
-/**
- * A member's residuals with the shared shift taken out as far as the member
- * shows it: only in the shift's direction, and never more than it moved. A
- * container that did not take part (the deploy reached its neighbours, not
- * it) keeps its own residuals instead of being pushed away by a shift it
- * never had; one that moved further, or the other way, keeps the difference.
- * `through` is what was done to `z` (the load relation): the shift is taken
- * out in the same terms, so CPU that rose with flat traffic on every member
- * (a job they all run) is taken out as far as it stands out, not as far as
- * the raw CPU moved.
- */
-export function withoutShared(z: Float64Array, common: Float64Array, perUnit: Float64Array, through: (shift: Float64Array) => Float64Array = (shift) => shift): Float64Array {
-  const shift = through(common.map((c, d) => c * perUnit[d]));
-  return z.map((x, d) => x - partToward(x, shift[d]));
-}
-
-/** Per metric, how far `z` goes the way of its service's shift in `view` (0 where the service has none of its own). */
-export function movedWithService(z: Float64Array, view: PeerView): Float64Array {
-  return z.map((x, d) => ((view.byService >> d) & 1 ? Math.sign(view.common[d]) * x : 0));
-}
-
-/** The part of `x` that goes the way of `bound` (from 0), no further than `bound`: 0 when `x` goes the other way or `bound` is 0. */
-function partToward(x: number, bound: number): number {
-  if (bound > 0) return Math.min(bound, Math.max(x, 0));
-  if (bound < 0) return Math.max(bound, Math.min(x, 0));
-  return 0;
-}
-
 /** Movers are a crowd when they are at least `share` of the members and at least `crowd` (crowdOf): two of three can be an incident and a coincidence. */
 function isCrowd(movers: number, members: number, share: number, crowd: number): boolean {
   return movers >= crowd && movers >= share * members;
@@ -219,18 +185,6 @@ export function adoptionLimits(members: readonly PeerEntry[], common: Float64Arr
     for (const i of movers) limits[i][d] = members[i === first ? second : first].relative[d];
   }
   return limits;
-}
-
-/**
- * Per metric in `fresh` (bit d for metric d), what a member adopts of its
- * peers' shift at once, as a relative change: its own departure, in the
- * shift's direction, up to its `limit` (0 elsewhere). A shift they share is
- * the new normal, not an incident to learn slowly; only on the moment it is
- * found: while it is under way, what is "shared" is the members' noise, and
- * adopting the part that points the shift's way would ratchet.
- */
-export function sharedPart(relative: Float64Array, limit: Float64Array, fresh: number): Float64Array {
-  return relative.map((x, d) => (fresh & (1 << d) ? partToward(x, limit[d]) : 0));
 }
 
 /** The metrics (bit d for metric d) a shared shift moves. */

@@ -26,7 +26,7 @@ export interface Member {
   stepMs: number;
   /** What the member's own evidence is made of: its residuals with the shift its peers share (if one) taken out (a container that departs from a shift keeps its alarm). */
   z: Float64Array;
-  /** Per metric, how far (in deviations) the member moved its service's shift's way before the shift was taken out (0 where its service has none: peers.ts movedWithService). */
+  /** Per metric, how far (in deviations) the member moved its service's shift's way before the shift was taken out (0 where its service has none: shared-part.ts movedWithService). */
   moved?: Float64Array;
 }
 

@@ -1,5 +1,6 @@
 import { FleetDetector, type Detection, type DetectorInput } from '../../../src/detector';
-import { peerViews, serviceSizes, sharedPart, sharedShift, withoutShared } from '../../../src/detector/peers';
+import { peerViews, serviceSizes, sharedShift } from '../../../src/detector/peers';
+import { asPositionChange, sharedPart, withoutShared } from '../../../src/detector/shared-part';
 import { SeededRandom } from '../../../src/detector/random';
 
 const STEP = 300_000;
@@ -254,5 +255,24 @@ describe("a service's size", () => {
     const missing = key('w', now - STEP);
     const sizes = serviceSizes([late, a, b, missing], new Map([[late, now - 2 * STEP], [a, now], [b, now]]));
     expect(sizes.get('w')).toBe(3);
+  });
+});
+
+describe('a shared shift taken out of a member', () => {
+  it('is clipped as the residuals are before it goes through the load relation: a tripled load leaves nothing of its own', () => {
+    // CPU judged on what traffic does not explain: (cpu - 0.6 traffic) / 0.8. Both residuals clip at 20 under a tripled load.
+    const decouple = (z: Float64Array) => Float64Array.from([(z[0] - 0.6 * z[1]) / 0.8, z[1]]);
+    const z = decouple(Float64Array.from([20, 20]));
+    const own = withoutShared(z, Float64Array.from([2, 2]), Float64Array.from([12.5, 20]), decouple);
+    expect(own[0]).toBeCloseTo(0);
+    expect(own[1]).toBeCloseTo(0);
+  });
+
+  it("is, for a position, the level's change in units of the long-run mean", () => {
+    // Tripled at night, where the expected value is 0.6 of the long-run mean: the position moved by 2 × 0.6.
+    const [residual, position] = [Float64Array.from([2]), Float64Array.from([0.8])];
+    expect(asPositionChange(Float64Array.from([2]), residual, position)[0]).toBeCloseTo(1.2);
+    // Where the value fell to nothing the ratio says nothing: the change stays as it is.
+    expect(asPositionChange(Float64Array.from([-0.5]), Float64Array.from([-1]), Float64Array.from([-1]))[0]).toBe(-0.5);
   });
 });
