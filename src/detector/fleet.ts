@@ -161,7 +161,7 @@ export class FleetDetector {
       const { residuals, positions } = f;
       const decoupled = f.model.decoupled(residuals.z, o);
       const own = view ? withoutShared(decoupled, view.common, residuals.perUnit, (shift) => f.model.decoupled(shift, o)) : decoupled;
-      const ownPosition = view ? withoutShared(positions.z, asPositionChange(view.common, residuals.relative, positions.relative), positions.perUnit) : positions.z;
+      const ownPosition = view ? withoutShared(positions.z, asPositionChange(view.common, residuals, positions.relative), positions.perUnit) : positions.z;
       // Each metric adopts on the clock of the shift taken out of it (a deploy's service, not a fleet shift its size dragged along: adopted twice otherwise).
       const fresh = view ? ((adopting.get(FLEET) ?? 0) & ~view.byService) | ((adopting.get(f.input.group) ?? 0) & view.byService) : 0;
       const shared = view && fresh ? f.model.toAdopt(view.adoptLimit, fresh, residuals, positions, o) : undefined;

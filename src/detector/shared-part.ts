@@ -4,7 +4,7 @@
  * judged, and what it adopts of it as its new level.
  */
 import type { PeerView } from './peers';
-import { Z_CLIP } from './seasonality';
+import { Z_CLIP, type Residuals } from './seasonality';
 
 /** Per metric, the relative change a member shares with its peers: in its residuals, and in its position. */
 export interface SharedPart {
@@ -38,9 +38,11 @@ export function withoutShared(z: Float64Array, common: Float64Array, perUnit: Fl
  * load at their daily peak kept deviations of position the shift had made,
  * and alarmed together an hour later, once the event's episode had passed.
  */
-export function asPositionChange(common: Float64Array, residual: Float64Array, position: Float64Array): Float64Array {
+export function asPositionChange(common: Float64Array, residual: Residuals, position: Float64Array): Float64Array {
   return common.map((c, d) => {
-    const expectedToMean = (1 + position[d]) / (1 + residual[d]);
+    // A change of an expectation of zero moves nothing (and its relative says nothing).
+    if (residual.perUnit[d] === 0) return 0;
+    const expectedToMean = (1 + position[d]) / (1 + residual.relative[d]);
     return Number.isFinite(expectedToMean) && expectedToMean > 0 ? c * expectedToMean : c;
   });
 }

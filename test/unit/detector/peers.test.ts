@@ -270,9 +270,11 @@ describe('a shared shift taken out of a member', () => {
 
   it("is, for a position, the level's change in units of the long-run mean", () => {
     // Tripled at night, where the expected value is 0.6 of the long-run mean: the position moved by 2 × 0.6.
-    const [residual, position] = [Float64Array.from([2]), Float64Array.from([0.8])];
-    expect(asPositionChange(Float64Array.from([2]), residual, position)[0]).toBeCloseTo(1.2);
-    // Where the value fell to nothing the ratio says nothing: the change stays as it is.
-    expect(asPositionChange(Float64Array.from([-0.5]), Float64Array.from([-1]), Float64Array.from([-1]))[0]).toBe(-0.5);
+    const f = (x: number) => Float64Array.from([x]);
+    const residual = (relative: number, perUnit = 10) => ({ z: f(0), relative: f(relative), perUnit: f(perUnit) });
+    expect(asPositionChange(f(2), residual(2), f(0.8))[0]).toBeCloseTo(1.2);
+    // Where the value fell to nothing the ratio says nothing: the change stays as it is. A change of an expectation of zero moves nothing.
+    expect(asPositionChange(f(-0.5), residual(-1), f(-1))[0]).toBe(-0.5);
+    expect(asPositionChange(f(-0.25), residual(0, 0), f(-0.5))[0]).toBe(0);
   });
 });
