@@ -105,7 +105,7 @@ export function raiseSharedEvents(members: readonly Member[], judged: readonly J
  * their own thresholds a round or two apart, so departing, not "alarmed", is
  * what they must share. Only within a service: across services, one
  * service's shift and another's incident at once would be taken for the
- * fleet's. In a pair whose shift is under way on the alarm's metric, and
+ * fleet's. In a pair (a service of two: serviceSize) whose shift is under way on the alarm's metric, and
  * both of which moved its way (a deviation or more, before it was taken
  * out), the alarm is the pair's: taken out, a shift leaves each of two half
  * their difference, one up and one down (after a scale-in to two that carry
