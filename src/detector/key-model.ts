@@ -14,7 +14,7 @@ import { Episodes } from './episodes';
 import { PeakTail, tailProbability } from './peaks';
 import { LongRunPosition, positionHalfLifeMs } from './position';
 import { sharedPart, type SharedPart } from './shared-part';
-import { noResiduals, SeasonalBaseline, Z_CLIP, type Residuals } from './seasonality';
+import { clipZ, noResiduals, SeasonalBaseline, type Residuals } from './seasonality';
 import { Slab } from './slab';
 import { nextStep, weightAfter, type LocalClock } from './time';
 
@@ -140,7 +140,7 @@ export class KeyModel {
     const slope = this.slope();
     const unexplained = Math.sqrt(Math.max(r[VAR_METRIC] - slope * r[COVARIANCE], 0.25 * r[VAR_METRIC], 1e-6));
     const out = Float64Array.from(z);
-    out[metric] = Math.max(-Z_CLIP, Math.min(Z_CLIP, (z[metric] - slope * z[driver]) / unexplained));
+    out[metric] = clipZ((z[metric] - slope * z[driver]) / unexplained);
     return out;
   }
 

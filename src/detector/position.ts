@@ -10,7 +10,7 @@
  */
 import type { DetectorOptions } from './defaults';
 import type { Slab } from './slab';
-import { adoptable, noResiduals, Z_CLIP, type Residuals } from './seasonality';
+import { adoptable, clipZ, noResiduals, type Residuals } from './seasonality';
 
 /** Mean absolute deviation × 1.25 ≈ standard deviation for normal noise. */
 const MAD_TO_STD = 1.25;
@@ -55,7 +55,7 @@ export class LongRunPosition {
     for (let d = 0; d < this.dims; d++) {
       // Never narrower than the hour's own noise: a job every night at this hour is how far this hour goes.
       const spread = Math.max(this.spread(d), hourlyNoise(d));
-      r.z[d] = Math.max(-Z_CLIP, Math.min(Z_CLIP, (values[d] - this.mean[d]) / spread));
+      r.z[d] = clipZ((values[d] - this.mean[d]) / spread);
       r.perUnit[d] = Math.abs(this.mean[d]) / spread;
       r.relative[d] = this.mean[d] !== 0 ? (values[d] - this.mean[d]) / Math.abs(this.mean[d]) : 0;
     }

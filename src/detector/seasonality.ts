@@ -29,6 +29,11 @@ const LEARN_CLIP = 4;
 const MAD_TO_STD = 1.25;
 /** Standardised residuals are clipped here: an outlier must stand out, not dominate every later box of the forest. */
 export const Z_CLIP = 20;
+
+/** `z` within ±Z_CLIP: every standardised departure, and every shift in those units, is clipped alike. */
+export function clipZ(z: number): number {
+  return Math.max(-Z_CLIP, Math.min(Z_CLIP, z));
+}
 /** A shared shift is adopted up to a fourfold change either way; beyond that it is not a shift of the same load, it is an event. */
 const MAX_ADOPTED_FACTOR = 4;
 
@@ -149,7 +154,7 @@ export class SeasonalBaseline {
       const m = this.chosen(d, historyMs);
       const expected = this.expected(m, d, timestampMs);
       const noise = Math.max(this.noise(m, d), this.hourlyNoise(d, timestampMs, historyMs));
-      r.z[d] = Math.max(-Z_CLIP, Math.min(Z_CLIP, (values[d] - expected) / noise));
+      r.z[d] = clipZ((values[d] - expected) / noise);
       r.perUnit[d] = Math.abs(expected) / noise;
       r.relative[d] = expected !== 0 ? (values[d] - expected) / Math.abs(expected) : 0;
     }

@@ -33,9 +33,10 @@ export interface Member {
 /** A member unusual at the same moment, at least this many deviations the same way on an alarm's metric, shares what the alarm is about. */
 const TOGETHER_Z = 1;
 
-/** Whether the member moved its service's shift's way, a deviation or more, on a metric of the shift. */
-function movedWithShift(m: Member): boolean {
-  return (m.moved ?? []).some((x) => x >= TOGETHER_Z);
+/** Whether the member moved its service's shift's way, a deviation or more, on `metric` (on a metric of the shift, without one). */
+function movedWithShift(m: Member, metric?: number): boolean {
+  const moved = m.moved ?? [];
+  return metric === undefined ? moved.some((x) => x >= TOGETHER_Z) : (moved[metric] ?? 0) >= TOGETHER_Z;
 }
 
 /** Whether `id` (a group, or FLEET_SHIFT) had an event raised within the episode before `t`: it has been told. */
@@ -136,7 +137,7 @@ export function mergeSimultaneousAlarms(members: readonly Member[], judged: read
       const lead = leadingMetric(attribution);
       const way = attribution.high[lead] >= attribution.low[lead] ? 1 : -1;
       // A pair cannot tell which of its two departs from the other: when both moved with its shift, what is left is the pair's.
-      if (ks.length === 2 && members[a].serviceSize === 2 && ks.every((k) => (members[k].moved?.[lead] ?? 0) >= TOGETHER_Z)) return true;
+      if (ks.length === 2 && members[a].serviceSize === 2 && ks.every((k) => movedWithShift(members[k], lead))) return true;
       const departs = (k: number) => way * members[k].z[lead];
       const together = ks.filter((k) => k === a || departs(k) >= SHIFT_Z || (judged[k].detection.unusual && departs(k) >= TOGETHER_Z));
       return together.length >= 2 && together.length >= o.peerShare * ks.length;

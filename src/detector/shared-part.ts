@@ -4,7 +4,7 @@
  * judged, and what it adopts of it as its new level.
  */
 import type { PeerView } from './peers';
-import { Z_CLIP, type Residuals } from './seasonality';
+import { clipZ, type Residuals } from './seasonality';
 
 /** Per metric, the relative change a member shares with its peers: in its residuals, and in its position. */
 export interface SharedPart {
@@ -25,7 +25,7 @@ export interface SharedPart {
  */
 export function withoutShared(z: Float64Array, common: Float64Array, perUnit: Float64Array, through: (shift: Float64Array) => Float64Array = (shift) => shift): Float64Array {
   // Clipped as the residuals are: a tripled load is Z_CLIP in CPU and traffic alike, and only the same clip decouples alike.
-  const shift = through(common.map((c, d) => Math.max(-Z_CLIP, Math.min(Z_CLIP, c * perUnit[d]))));
+  const shift = through(common.map((c, d) => clipZ(c * perUnit[d])));
   return z.map((x, d) => x - partToward(x, shift[d]));
 }
 
