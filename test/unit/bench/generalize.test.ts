@@ -57,14 +57,18 @@ describe('npm run bench:generalize', () => {
     const r = run({ NAB_DIR: fakeNab() });
     expect(r.status).toBe(0);
     const rows = rowsOf(r.stdout);
-    const defaults = rows.find((c) => c[0] === 'NAB AWS, 4 files, defaults');
+    // The claim is on a reporting seed (never used for choosing); the default seed's figure is shown beside it.
+    const defaults = rows.find((c) => c[0] === 'NAB AWS, 4 files, defaults, seed 101');
     expect(defaults?.[2]).toMatch(/^-?\d+\.\d \/ -?\d+\.\d \/ -?\d+\.\d$/);
+    expect(rows.find((c) => c[1] === 'standard, per seed')?.[2]).toMatch(/^-?\d+\.\d$/);
+    expect(rows.find((c) => c[0] === 'NAB AWS, defaults, seed 42 (chosen with)')?.[3]).toMatch(/^TP \d+, FP \d+, FN \d+$/);
     const folds = rows.filter((c) => c[0].startsWith('NAB 2-fold CV'));
-    expect(folds.map((c) => c[0])).toEqual(['NAB 2-fold CV 1: chosen on A (2), scored on B (2)', 'NAB 2-fold CV 2: chosen on B (2), scored on A (2)', 'NAB 2-fold CV, mean of held-out halves']);
+    expect(folds.map((c) => c[0])).toEqual(['NAB 2-fold CV 1: chosen on A (2), scored on B (2)', 'NAB 2-fold CV 2: chosen on B (2), scored on A (2)', 'NAB 2-fold CV, mean of held-out halves, seed 101']);
     const grid = gridSettings().map(describeSetting);
     for (const c of folds.slice(0, 2)) expect(grid).toContain(c[3].replace(/^chosen /, '').replace(/ \([AB]: -?\d+\.\d\)$/, ''));
     expect(folds[2][2]).toMatch(/^-?\d+\.\d \/ -?\d+\.\d \/ -?\d+\.\d$/);
     expect(r.stdout).toContain('NAB halves (files in name order, alternately): A = a, c; B = b, d.');
+    expect(r.stdout).toContain('NAB figures are on forest seed 101 (never used for choosing)');
     expect(r.stdout).toMatch(/took \d+ s \(2 at a time\)/);
   }, 180_000);
 });
