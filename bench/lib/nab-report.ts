@@ -34,6 +34,8 @@ const meanOf = (all: ProfileFigures[]): ProfileFigures => Object.fromEntries(PRO
 export const totals = (scores: ProfileScores): ProfileFigures => Object.fromEntries(PROFILE_NAMES.map((p) => [p, normalizedScore(scores[p], PROFILES[p])])) as ProfileFigures;
 const sum = (scores: ProfileScores, pick: (f: ProfileScores['standard'][number]) => number) => scores.standard.reduce((s, f) => s + pick(f), 0);
 export const detections = (scores: ProfileScores) => `TP ${sum(scores, (f) => f.truePositives)}, FP ${sum(scores, (f) => f.falsePositives)}, FN ${sum(scores, (f) => f.falseNegatives)}`;
+/** Each distinct text once, with how many times it came where more than once: `a ×2, b`. */
+const tally = (texts: string[]) => [...new Set(texts)].map((t) => { const n = texts.filter((x) => x === t).length; return n > 1 ? `${t} ×${n}` : t; }).join(', ');
 const seedList = (seeds: readonly number[]) => (seeds.length > 1 ? `seeds ${seeds.join(', ')}` : `seed ${seeds[0]}`);
 
 /**
@@ -56,7 +58,7 @@ export function nabRows(plan: NabPlan, files: NabFile[], results: ProfileScores[
   const [a, b] = splitHalves(names);
   for (const i of [0, 1] as const) {
     const [from, to] = cvs[0].folds[i].tunedHalf === 'A' ? ['A', 'B'] : ['B', 'A'];
-    const chosen = cvs.map((cv) => `${describeSetting(cv.folds[i].chosen)} (${from}: ${cv.folds[i].tunedScore.toFixed(1)})`).join('; ');
+    const chosen = tally(cvs.map((cv) => describeSetting(cv.folds[i].chosen)));
     rows.push([`NAB 2-fold CV ${i + 1}: chosen on ${from} (${cvs[0].folds[i].tunedOn.length}), scored on ${to} (${cvs[0].folds[i].scoredOn.length})`, `standard / low FP / low FN${plan.seeds.length > 1 ? ', mean' : ''}`, figures(meanOf(cvs.map((cv) => cv.folds[i].heldOut))), `chosen ${chosen}`]);
   }
   rows.push([`NAB 2-fold CV, mean of held-out halves, ${seeds}`, 'standard / low FP / low FN', figures(meanOf(cvs.map((cv) => cv.mean))), `per seed ${cvs.map((cv) => cv.mean.standard.toFixed(1)).join(', ')}`]);
