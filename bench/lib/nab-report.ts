@@ -46,7 +46,9 @@ export function nabRows(plan: NabPlan, files: NabFile[], results: ProfileScores[
   const names = files.map((f) => f.name);
   const [atDefaultSeed, ...bySeed] = results;
   const perSeed = plan.seeds.map((_, k): ScoredSetting[] => plan.settings.map((setting, i) => ({ setting, scores: bySeed[k * plan.settings.length + i] })));
+  if (results.length !== 1 + plan.seeds.length * plan.settings.length) throw new Error(`NAB part: ${results.length} results for ${1 + plan.seeds.length * plan.settings.length} jobs`);
   const defaultIndex = plan.settings.findIndex((s) => describeSetting(s).endsWith('(defaults)'));
+  if (defaultIndex < 0) throw new Error('bench/lib/cv-grid.ts: every axis must list its default value, so the grid holds the defaults');
   const defaults = perSeed.map((scored) => scored[defaultIndex].scores);
   const seeds = seedList(plan.seeds);
   const rows: string[][] = [];
@@ -63,7 +65,7 @@ export function nabRows(plan: NabPlan, files: NabFile[], results: ProfileScores[
   }
   rows.push([`NAB 2-fold CV, mean of held-out halves, ${seeds}`, 'standard / low FP / low FN', figures(meanOf(cvs.map((cv) => cv.mean))), `per seed ${cvs.map((cv) => cv.mean.standard.toFixed(1)).join(', ')}`]);
   const notes = [
-    `NAB figures are on forest ${seeds} (never used for choosing): the forest is random, and on 17 files its seed moves the score by a window or two. Seed ${DEFAULT_DETECTOR_OPTIONS.seed}, the default every option was chosen with, is shown for comparison, not claimed.`,
+    `NAB figures are on forest ${seeds} (never used for choosing): the forest is random, and on ${files.length} files its seed moves the score by a window or two. Seed ${DEFAULT_DETECTOR_OPTIONS.seed}, the default every option was chosen with, is shown for comparison, not claimed.`,
     `NAB halves (files in name order, alternately): A = ${a.map((n) => n.replace(/\.csv$/, '')).join(', ')}; B = ${b.map((n) => n.replace(/\.csv$/, '')).join(', ')}.`,
     `CV grid (bench/lib/cv-grid.ts): ${CV_GRID.map((g) => `${g.option} ∈ {${g.values.map((v) => describeValue(g.option, v)).join(', ')}}`).join(' × ')}; chosen by the standard profile on one half, per seed.`,
   ];
