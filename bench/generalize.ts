@@ -84,8 +84,8 @@ function shapeRows(seeds: readonly number[], results: ShapeSetResult[]): void {
 async function main(): Promise<void> {
   const dir = nabDir();
   const files = loadNabFiles(dir);
-  const nab = nabPlan(dir, values.quick ? REPORTING_SEEDS.slice(0, 1) : REPORTING_SEEDS);
   const seeds = values.quick ? REPORTING_SEEDS.slice(0, 1) : REPORTING_SEEDS;
+  const nab = nabPlan(dir, seeds);
   const steps = values.quick ? [5, 60] : STEPS_MINUTES;
   const otherLayouts = values.quick ? ['batch-of-three'] : LAYOUT_NAMES.filter((l) => l !== 'standard');
   const layoutSteps = values.quick ? [60] : [5, 15, 60];
@@ -104,8 +104,7 @@ async function main(): Promise<void> {
     const part = nabRows(nab, files, results.flatMap((r) => (r.kind === 'nab' ? [r.scores] : [])), htm);
     rows.push(...part.rows);
     notes.push(...part.notes);
-  }
-  else rows.push(['NAB AWS rows skipped', `no NAB data at ${dir}`, '', `set ${NAB_DIR_ENV} to its folder`]);
+  } else rows.push(['NAB AWS rows skipped', `no NAB data at ${dir}`, '', `set ${NAB_DIR_ENV} to its folder`]);
   const incidentSets = results.flatMap((r) => (r.kind === 'incidents' ? [r.set] : []));
   incidentRows(seeds, incidentSets.filter((s) => s.layout === 'standard'));
   layoutRows(seeds, incidentSets.filter((s) => s.layout !== 'standard'));

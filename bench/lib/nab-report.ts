@@ -30,7 +30,8 @@ export function nabJobs(plan: NabPlan): Job[] {
 }
 
 const figures = (f: ProfileFigures) => PROFILE_NAMES.map((p) => f[p].toFixed(1)).join(' / ');
-const meanOf = (all: ProfileFigures[]): ProfileFigures => Object.fromEntries(PROFILE_NAMES.map((p) => [p, all.reduce((s, f) => s + f[p], 0) / all.length])) as ProfileFigures;
+/** Per profile, the mean of the figures. */
+export const meanOf = (all: ProfileFigures[]): ProfileFigures => Object.fromEntries(PROFILE_NAMES.map((p) => [p, all.reduce((s, f) => s + f[p], 0) / all.length])) as ProfileFigures;
 export const totals = (scores: ProfileScores): ProfileFigures => Object.fromEntries(PROFILE_NAMES.map((p) => [p, normalizedScore(scores[p], PROFILES[p])])) as ProfileFigures;
 const sum = (scores: ProfileScores, pick: (f: ProfileScores['standard'][number]) => number) => scores.standard.reduce((s, f) => s + pick(f), 0);
 export const detections = (scores: ProfileScores) => `TP ${sum(scores, (f) => f.truePositives)}, FP ${sum(scores, (f) => f.falsePositives)}, FN ${sum(scores, (f) => f.falseNegatives)}`;
@@ -45,8 +46,8 @@ const seedList = (seeds: readonly number[]) => (seeds.length > 1 ? `seeds ${seed
 export function nabRows(plan: NabPlan, files: NabFile[], results: ProfileScores[], htm?: ProfileScores): { rows: string[][]; notes: string[] } {
   const names = files.map((f) => f.name);
   const [atDefaultSeed, ...bySeed] = results;
-  const perSeed = plan.seeds.map((_, k): ScoredSetting[] => plan.settings.map((setting, i) => ({ setting, scores: bySeed[k * plan.settings.length + i] })));
   if (results.length !== 1 + plan.seeds.length * plan.settings.length) throw new Error(`NAB part: ${results.length} results for ${1 + plan.seeds.length * plan.settings.length} jobs`);
+  const perSeed = plan.seeds.map((_, k): ScoredSetting[] => plan.settings.map((setting, i) => ({ setting, scores: bySeed[k * plan.settings.length + i] })));
   const defaultIndex = plan.settings.findIndex((s) => describeSetting(s).endsWith('(defaults)'));
   if (defaultIndex < 0) throw new Error('bench/lib/cv-grid.ts: every axis must list its default value, so the grid holds the defaults');
   const defaults = perSeed.map((scored) => scored[defaultIndex].scores);
