@@ -114,7 +114,9 @@ export class KeyModel {
     const probability = new Float64Array(this.dims).fill(1);
     let judged = 0;
     for (let d = 0; d < this.dims; d++) {
-      const fit = this.peaks.fit(d, timestampMs, o.calibrationHalfLifeMs, o.warmupMs, this.position.spread(d));
+      // The scale's floor is the metric's noise, not its long-run spread: on a daily cycle the spread is the cycle's swing.
+      const noise = this.baseline.residualNoise(d, timestampMs, this.historyMs(timestampMs));
+      const fit = this.peaks.fit(d, timestampMs, o.calibrationHalfLifeMs, o.warmupMs, noise);
       if (fit === null) continue;
       probability[d] = tailProbability(fit, values[d]);
       judged++;

@@ -64,7 +64,7 @@ export interface PeakFit {
  * from a generalised Pareto tail (41 peaks), this test still alarms 0.6–5×
  * its share of the risk for shapes −0.3 to 0.2; two standard errors would
  * hold the share but leave NAB's labelled records unfound. The scale is
- * never below `minScale` (the metric's long-run spread).
+ * never below `minScale` (the metric's noise at that hour).
  */
 export function fitExcesses(excesses: readonly number[], minScale: number): { shape: number; scale: number } {
   const n = excesses.length;

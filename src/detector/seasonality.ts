@@ -147,13 +147,18 @@ export class SeasonalBaseline {
     return 0.01 * Math.abs(this.level[d]) + 1e-6;
   }
 
+  /** The noise metric `d`'s residual at `timestampMs` is standardised by: its chosen baseline's, or its hour's where that hour is noisier. */
+  residualNoise(d: number, timestampMs: number, historyMs: number): number {
+    return Math.max(this.noise(this.chosen(d, historyMs), d), this.hourlyNoise(d, timestampMs, historyMs));
+  }
+
   /** Standardised residuals of `values` against each metric's chosen baseline, clipped at ±Z_CLIP. */
   residuals(values: readonly number[], timestampMs: number, historyMs: number): Residuals {
     const r = noResiduals(this.dims);
     for (let d = 0; d < this.dims; d++) {
       const m = this.chosen(d, historyMs);
       const expected = this.expected(m, d, timestampMs);
-      const noise = Math.max(this.noise(m, d), this.hourlyNoise(d, timestampMs, historyMs));
+      const noise = this.residualNoise(d, timestampMs, historyMs);
       r.z[d] = clipZ((values[d] - expected) / noise);
       r.perUnit[d] = Math.abs(expected) / noise;
       r.relative[d] = expected !== 0 ? (values[d] - expected) / Math.abs(expected) : 0;

@@ -1,6 +1,7 @@
 import { FleetDetector } from '../../../src/detector';
 import { DAY_MS, WEEK_MS } from '../../../src/detector/defaults';
 import { keyProbability, riskPerSample, samplesPerLook, withTail } from '../../../src/detector/detection';
+import type { KeyModel } from '../../../src/detector/key-model';
 import { fitExcesses, PeakTail, tailProbability, type PeakFit } from '../../../src/detector/peaks';
 import { SeededRandom } from '../../../src/detector/random';
 import { Slab } from '../../../src/detector/slab';
@@ -187,6 +188,28 @@ describe('the tails in the detector', () => {
         if (i >= high) raised ||= isAnomaly && attribution.high[0] > 0 && score > threshold;
       }
       expect(raised).toBe(true);
+    }
+  });
+
+  it('fits a cycling metric’s tail in its noise, not its daily swing: a reading six noises past every high is improbable', () => {
+    // A daily cycle of ±40 with noise of one: the long-run spread (about 28) is the cycle's, the residual noise (about 5,
+    // an hour's slope included) the metric's own. A scale floored at the spread had called a reading 30 above every
+    // high of eight days a 1-in-150 chance; floored at the noise it is beyond one in 10,000.
+    const o = resolveOptions({ dimensions: 1, loadRelation: null, trees: 8, sampleSize: 32 });
+    for (const seed of [1, 2, 3]) {
+      const rng = new SeededRandom(seed);
+      const d = FleetDetector.create(o);
+      const days = 8;
+      let high = Number.NEGATIVE_INFINITY;
+      for (let i = 0; i < days * DAY_ROWS; i++) {
+        const t = START + i * STEP;
+        const v = 100 + 40 * Math.sin((2 * Math.PI * (t % DAY_MS)) / DAY_MS) + 2 * (rng.next() + rng.next() + rng.next() - 1.5);
+        high = Math.max(high, v);
+        d.update('s', 's', t, [v]);
+      }
+      const model = (d as unknown as { models: Map<string, KeyModel> }).models.get('s')!;
+      const t = START + days * DAY_MS + DAY_MS / 4;
+      expect(model.tails([high + 30], t, o).probability[0]).toBeLessThan(1e-4);
     }
   });
 
