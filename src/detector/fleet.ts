@@ -2,26 +2,26 @@
  * The embedded detector for a fleet: one small model per key (container) and
  * one random cut forest per group (ECS service), so 10,000 containers share a
  * few dozen forests. Each cycle's samples go through the stages in order:
- * features (time, seasonality, peers: key-model.ts, seasonality.ts, peers.ts)
- * → forest score (forest.ts) and each metric's tail of values (peaks.ts)
- * → calibration (calibration.ts) → decision and attribution (detection.ts).
+ * features (time, seasonality, peers: key-model.ts, seasonality.ts, peers.ts),
+ * then, per sample in judge-sample.ts, forest score (forest.ts) and each
+ * metric's tail of values (peaks.ts) → calibration (calibration.ts) →
+ * decision and attribution (detection.ts).
  * The whole state serializes to one compact, versioned binary object that
  * the Lambda keeps between runs.
  */
 import { BinaryReader, BinaryWriter, ByteCounter, readMap, writeMap, type ByteSink } from './codec';
 import { FEATURES_PER_METRIC, resolveOptions, type DetectorOptions } from './defaults';
-import { leadingMetric } from './episodes';
-import { foldAttribution, forestShare, isUnusual, keyProbability, riskPerSample, samplesPerLook, withTail, type Detection, type DetectionScope, type DetectorInput } from './detection';
+import type { Detection, DetectorInput } from './detection';
 import { RandomCutForest, type ForestOptions } from './forest';
+import { judgeSample, type InFlight } from './judge-sample';
 import { KeyModel } from './key-model';
-import type { Residuals } from './seasonality';
 import { FLEET_SHIFT, peerViews, serviceSizes, type PeerView } from './peers';
-import { asPositionChange, movedWithService, withoutShared, type SharedPart } from './shared-part';
-import { mergeSimultaneousAlarms, raiseSharedEvents, type Judged, type Member } from './shared-events';
+import { asPositionChange, movedWithService, withoutShared } from './shared-part';
+import { mergeSimultaneousAlarms, raiseSharedEvents, type Member } from './shared-events';
 import { ShiftsUnderWay } from './shifts-under-way';
 import { deriveSeed, SeededRandom } from './random';
 import { DetectorStateVersionError, restoringOptions } from './state-compat';
-import { arrivalOf, localClock, type Arrival, type LocalClock } from './time';
+import { arrivalOf, localClock, type LocalClock } from './time';
 
 export type { Detection, DetectionScope, DetectorInput } from './detection';
 
@@ -31,17 +31,6 @@ const VERSION = 18;
 const PREVIOUS_VERSION = 17; // restored, all but its shifts under way
 /** The key under which the fleet's own shared-shift episodes are remembered, beside the services'. */
 const FLEET = FLEET_SHIFT;
-
-/** One sample on its way through the stages. */
-interface InFlight {
-  input: DetectorInput;
-  model: KeyModel;
-  arrival: Arrival;
-  /** Residuals against the key's own baseline. */
-  residuals: Residuals;
-  /** Positions against the key's long-run level. */
-  positions: Residuals;
-}
 
 export class FleetDetector {
   private readonly forests = new Map<string, RandomCutForest>();
@@ -166,66 +155,11 @@ export class FleetDetector {
       const fresh = view ? ((adopting.get(FLEET) ?? 0) & ~view.byService) | ((adopting.get(f.input.group) ?? 0) & view.byService) : 0;
       const shared = view && fresh ? f.model.toAdopt(view.adoptLimit, fresh, residuals, positions, o) : undefined;
       [members[m].z, members[m].moved] = [own, view && movedWithService(decoupled, view)];
-      return this.judgeOne(f, f.model.point(own, ownPosition), view?.scope ?? 'container', shared, view?.common);
+      return judgeSample(f, this.forestFor(f.input.group), f.model.point(own, ownPosition), view?.scope ?? 'container', o, shared, view?.common);
     });
     raiseSharedEvents(members, detections, this.sharedAlarmMs, o);
     mergeSimultaneousAlarms(members, detections, this.sharedAlarmMs, o);
     return detections.map(({ detection }) => detection);
-  }
-
-  /**
-   * Stages 2–4 for one sample: forest score and the values' tails,
-   * calibration, decision; then learning, for an in-order sample. `sharedMetrics`
-   * are those whose shift the key shares with its peers: their tails are the
-   * shared event's evidence, not the container's.
-   */
-  private judgeOne(f: InFlight, point: Float32Array, scope: DetectionScope, shared?: SharedPart, sharedMetrics?: Float64Array): Judged {
-    const o = this.options;
-    const { model, input } = f;
-    const t = input.timestampMs;
-    const forest = this.forestFor(input.group);
-    const risk = riskPerSample(o, model.stepMs);
-    const perLook = samplesPerLook(o, model.stepMs);
-    const { probability: tails, judged } = model.tails(input.values, t, o);
-    const ownTails = tails.map((p, d) => (sharedMetrics && sharedMetrics[d] !== 0 ? 1 : p));
-    const ownTail = Math.min(...ownTails);
-    const warmingUp = model.samples === 0 || t < model.warmupEndsAtMs(t, o);
-    const inOrder = f.arrival === 'in-order';
-    // A late or duplicate sample adds its score as if one step had passed, to an average it then leaves as it was.
-    const elapsed = inOrder ? model.elapsedTo(t) : model.stepMs;
-    // Evidence that recurs at this hour (a nightly job's start) is expected here.
-    const excess = model.calibrator.excess(t);
-    const threshold = model.calibrator.threshold(forestShare(risk, judged), excess);
-    // A shared shift is also judged on the key's own residuals (before this sample is learned): is it an event, and what its hour learns.
-    const rawEvidence = scope === 'container' || warmingUp ? undefined : model.calibrator.evidence(forest.score(model.point(model.decoupled(f.residuals.z, o), f.positions.z)).score, elapsed, o.evidenceHalfLifeMs);
-    const raw: Judged['raw'] = rawEvidence === undefined ? undefined : { score: rawEvidence, probability: keyProbability(model.calibrator.probability(rawEvidence, excess), Math.min(...tails), judged, perLook).probability, threshold };
-    const scored = inOrder ? forest.scoreAndUpdate(point, t) : forest.score(point);
-    const evidence = model.calibrator.evidence(scored.score, elapsed, o.evidenceHalfLifeMs);
-    const { probability, byTail } = keyProbability(model.calibrator.probability(evidence, excess), ownTail, judged, perLook);
-    const attribution = withTail(foldAttribution(scored.high, scored.low, o.dimensions), ownTails, byTail);
-    const unusual = isUnusual(probability, risk, warmingUp);
-    // A tail-decided verdict scores the evidence the forest would need for its probability (floored at risk²): the ratio grades both alike.
-    const score = byTail && unusual ? model.calibrator.threshold(forestShare(Math.max(probability, risk * risk), judged), excess) : evidence;
-    const isAnomaly = model.episodes.news(leadingMetric(attribution), t, unusual, score / threshold, inOrder, o);
-    if (inOrder) {
-      model.calibrator.learn(evidence, model.weight(t, o.calibrationHalfLifeMs), isAnomaly ? threshold : undefined);
-      model.calibrator.learnHour(rawEvidence ?? evidence, t);
-      if (shared) model.adoptShared(shared, t);
-      model.learn(input.values, t, f.residuals.z, point, o);
-    }
-    const detection: Detection = {
-      score,
-      threshold,
-      isAnomaly,
-      warmingUp,
-      unusual,
-      attribution,
-      scope: isAnomaly ? 'container' : scope,
-      probability,
-      arrival: f.arrival,
-      warmupEndsAtMs: model.warmupEndsAtMs(t, o),
-    };
-    return { detection, raw, adopted: shared !== undefined && shared.level.some((x) => x !== 0) };
   }
 
   /** Number of tracked keys. */
