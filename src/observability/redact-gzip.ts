@@ -10,23 +10,29 @@ import { gzipPieces } from '../pipeline/archive';
 /**
  * Feeds the gunzipped `body` to `onLines` in blocks of whole lines (newlines
  * included): one call per decompressed chunk, not per line, and no secret is
- * split between two blocks, since secrets never span a line.
+ * split between two blocks, since secrets never span a line. Where `onLines`
+ * returns a promise (a write that waits for its gzip), decompression pauses
+ * until it settles.
  */
-async function eachLines(body: Uint8Array, onLines: (lines: string) => void): Promise<void> {
+async function eachLines(body: Uint8Array, onLines: (lines: string) => void | Promise<void>): Promise<void> {
   const gunzip = createGunzip();
   const decoder = new StringDecoder('utf8');
   let pending = '';
-  gunzip.on('data', (chunk: Buffer) => {
-    const text = pending + decoder.write(chunk);
-    const end = text.lastIndexOf('\n') + 1;
-    pending = text.slice(end);
-    if (end > 0) onLines(text.slice(0, end));
-  });
+  let waiting: Promise<void> = Promise.resolve();
   await new Promise<void>((resolve, reject) => {
+    gunzip.on('data', (chunk: Buffer) => {
+      const text = pending + decoder.write(chunk);
+      const end = text.lastIndexOf('\n') + 1;
+      pending = text.slice(end);
+      if (end === 0) return;
+      const written = onLines(text.slice(0, end));
+      if (!written) return;
+      gunzip.pause();
+      waiting = written.then(() => void gunzip.resume(), reject);
+    });
     gunzip.on('end', () => {
       pending += decoder.end();
-      if (pending) onLines(pending);
-      resolve();
+      waiting.then(() => (pending ? onLines(pending) : undefined)).then(() => resolve(), reject);
     });
     gunzip.on('error', reject);
     gunzip.end(body);

@@ -5,6 +5,7 @@
  * store it is written to is wrapped by the redaction boundary
  * (`src/observability/boundary.ts`), which redacts the gzip line by line.
  */
+import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 import type { ContainerSample, DropCounts, MetricName, SourceName } from '../core/model';
 
@@ -25,8 +26,16 @@ export interface ArchivedRun {
   degradedMetrics: ReadonlyArray<{ source: SourceName; metric: MetricName; reason: string }>;
 }
 
-/** Gzips the text `produce` writes, piece by piece, so it never has to exist as one string. */
-export async function gzipPieces(produce: (write: (text: string) => void) => void | Promise<void>): Promise<Uint8Array> {
+/** Text is handed to gzip in pieces of about this many characters: one write per line cost a queued buffer per line. */
+const PIECE_CHARS = 1 << 20;
+
+/**
+ * Gzips the text `produce` writes, piece by piece, so it never has to exist
+ * as one string: writes are gathered into pieces of about a megabyte, and a
+ * piece waits while gzip has a full buffer (its backpressure), so the text
+ * waiting to be compressed stays about one piece however large the run.
+ */
+export async function gzipPieces(produce: (write: (text: string) => void | Promise<void>) => void | Promise<void>): Promise<Uint8Array> {
   const gzip = createGzip();
   const chunks: Buffer[] = [];
   gzip.on('data', (c: Buffer) => chunks.push(c));
@@ -34,7 +43,17 @@ export async function gzipPieces(produce: (write: (text: string) => void) => voi
     gzip.on('end', resolve);
     gzip.on('error', reject);
   });
-  await produce((text) => gzip.write(text));
+  let piece = '';
+  const flush = async () => {
+    const text = piece;
+    piece = '';
+    if (!gzip.write(text)) await once(gzip, 'drain');
+  };
+  await produce(async (text) => {
+    piece += text;
+    if (piece.length >= PIECE_CHARS) await flush();
+  });
+  if (piece) await flush();
   gzip.end();
   await finished;
   return Buffer.concat(chunks);
@@ -42,11 +61,13 @@ export async function gzipPieces(produce: (write: (text: string) => void) => voi
 
 /** Gzips the run line by line, so a 10,000-container batch never exists as one giant string. */
 export function encodeArchive(run: ArchivedRun): Promise<Uint8Array> {
-  return gzipPieces((write) => writeRecords(run, (record) => write(JSON.stringify(record) + '\n')));
+  return gzipPieces(async (write) => {
+    for (const record of records(run)) await write(JSON.stringify(record) + '\n');
+  });
 }
 
-function writeRecords(run: ArchivedRun, line: (record: unknown) => void): void {
-  line({
+function* records(run: ArchivedRun): Generator<unknown> {
+  yield {
     record: 'run',
     environment: run.environment,
     runId: run.runId,
@@ -55,7 +76,7 @@ function writeRecords(run: ArchivedRun, line: (record: unknown) => void): void {
     dropped: run.dropped,
     sourceErrors: run.sourceErrors,
     degradedMetrics: run.degradedMetrics,
-  });
-  for (const { source, rows } of run.raw) for (const row of rows) line({ record: 'raw', source, row });
-  for (const sample of run.samples) line({ record: 'sample', ...sample });
+  };
+  for (const { source, rows } of run.raw) for (const row of rows) yield { record: 'raw', source, row };
+  for (const sample of run.samples) yield { record: 'sample', ...sample };
 }
