@@ -19,6 +19,7 @@ async function eachLines(body: Uint8Array, onLines: (lines: string) => void | Pr
   const decoder = new StringDecoder('utf8');
   let pending = '';
   let waiting: Promise<void> = Promise.resolve();
+  let failed = false;
   await new Promise<void>((resolve, reject) => {
     gunzip.on('data', (chunk: Buffer) => {
       const text = pending + decoder.write(chunk);
@@ -28,11 +29,19 @@ async function eachLines(body: Uint8Array, onLines: (lines: string) => void | Pr
       const written = onLines(text.slice(0, end));
       if (!written) return;
       gunzip.pause();
-      waiting = written.then(() => void gunzip.resume(), reject);
+      waiting = written.then(
+        () => void gunzip.resume(),
+        (e: unknown) => {
+          failed = true;
+          gunzip.destroy();
+          reject(e);
+        },
+      );
     });
     gunzip.on('end', () => {
       pending += decoder.end();
-      waiting.then(() => (pending ? onLines(pending) : undefined)).then(() => resolve(), reject);
+      // After a write that failed (and rejected), nothing more is written.
+      waiting.then(() => (pending && !failed ? onLines(pending) : undefined)).then(() => resolve(), reject);
     });
     gunzip.on('error', reject);
     gunzip.end(body);

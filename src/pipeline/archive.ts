@@ -29,13 +29,17 @@ export interface ArchivedRun {
 /** Text is handed to gzip in pieces of about this many characters: one write per line cost a queued buffer per line. */
 const PIECE_CHARS = 1 << 20;
 
+/** What a producer writes with: nothing to wait for, or a promise while gzip's buffer is full (await it before writing on). */
+export type PieceWriter = (text: string) => Promise<void> | undefined;
+
 /**
  * Gzips the text `produce` writes, piece by piece, so it never has to exist
  * as one string: writes are gathered into pieces of about a megabyte, and a
- * piece waits while gzip has a full buffer (its backpressure), so the text
- * waiting to be compressed stays about one piece however large the run.
+ * full piece makes the writer return a promise while gzip's buffer is full
+ * (its backpressure), so the text waiting to be compressed stays about one
+ * piece however large the run. A producer that fails leaves no stream open.
  */
-export async function gzipPieces(produce: (write: (text: string) => void | Promise<void>) => void | Promise<void>): Promise<Uint8Array> {
+export async function gzipPieces(produce: (write: PieceWriter) => void | Promise<void>): Promise<Uint8Array> {
   const gzip = createGzip();
   const chunks: Buffer[] = [];
   gzip.on('data', (c: Buffer) => chunks.push(c));
@@ -44,16 +48,22 @@ export async function gzipPieces(produce: (write: (text: string) => void | Promi
     gzip.on('error', reject);
   });
   let piece = '';
-  const flush = async () => {
+  const flush = (): Promise<void> | undefined => {
     const text = piece;
     piece = '';
-    if (!gzip.write(text)) await once(gzip, 'drain');
+    return gzip.write(text) ? undefined : once(gzip, 'drain').then(() => undefined);
   };
-  await produce(async (text) => {
-    piece += text;
-    if (piece.length >= PIECE_CHARS) await flush();
-  });
-  if (piece) await flush();
+  try {
+    await produce((text) => {
+      piece += text;
+      return piece.length >= PIECE_CHARS ? flush() : undefined;
+    });
+    if (piece) await flush();
+  } catch (e) {
+    gzip.destroy();
+    finished.catch(() => undefined);
+    throw e;
+  }
   gzip.end();
   await finished;
   return Buffer.concat(chunks);
@@ -62,7 +72,10 @@ export async function gzipPieces(produce: (write: (text: string) => void | Promi
 /** Gzips the run line by line, so a 10,000-container batch never exists as one giant string. */
 export function encodeArchive(run: ArchivedRun): Promise<Uint8Array> {
   return gzipPieces(async (write) => {
-    for (const record of records(run)) await write(JSON.stringify(record) + '\n');
+    for (const record of records(run)) {
+      const full = write(JSON.stringify(record) + '\n');
+      if (full) await full;
+    }
   });
 }
 

@@ -53,6 +53,22 @@ describe('redaction boundary', () => {
     expect(lines[0].sourceErrors![0].message).toContain('Authorization: ***');
   });
 
+  it('redacts a multi-megabyte archive whose recompression waits for gzip, losing no line and moving none', async () => {
+    // Large enough that the recompression fills gzip's buffer many times over: decompression pauses while a write waits.
+    const rows = Array.from({ length: 60_000 }, (_, i) => ({ container_id: `c${i}`, note: i % 1000 === 0 ? `password=${PASSWORD}` : `ok ${'x'.repeat(80)}` }));
+    const store = new MemoryObjectStore();
+    const archive = await encodeArchive({
+      environment: 'prod', runId: 'r2', collectedAt: '2026-11-24T10:00:00.000Z', window: { earliest: 'a', latest: 'b' },
+      raw: [{ source: 'splunk', rows }], samples: [], dropped: {}, sourceErrors: [], degradedMetrics: [],
+    });
+    await boundary().store(store).put('metrics/r2.jsonl.gz', archive, { contentType: 'application/x-ndjson', contentEncoding: 'gzip' });
+    const text = gunzipSync(store.objects.get('metrics/r2.jsonl.gz')!.body).toString('utf8');
+    expect(text.length).toBeGreaterThan(6 * 2 ** 20);
+    expectClean(text);
+    const lines = text.trim().split('\n').map((l) => JSON.parse(l) as { row?: { container_id: string } });
+    expect(lines.slice(1).map((l) => l.row!.container_id)).toEqual(rows.map((r) => r.container_id));
+  });
+
   it('passes a clean archive through unchanged, without recompressing it', async () => {
     const store = new MemoryObjectStore();
     const body = gzipSync('{"record":"run"}\n');
