@@ -78,6 +78,8 @@ export class PipelineAlarms extends Construct {
       },
       // A source or one of its metrics missing: the run still completes, so only these say the data is partial.
       { name: 'source-errors', namespace: detectorMetrics.namespace, metricName: detectorMetrics.names.sourceErrors, dimensions: own, statistic: 'Sum', period: 900, evaluationPeriods: 1, threshold: 0, comparisonOperator: 'GreaterThanThreshold', treatMissingData: 'notBreaching' },
+      // A container's leading metric repeating one value improbably long: its readings are not live, and nothing scales on them.
+      { name: 'frozen-readings', namespace: detectorMetrics.namespace, metricName: detectorMetrics.names.frozenReadings, dimensions: own, statistic: 'Maximum', period: 900, evaluationPeriods: 1, threshold: 0, comparisonOperator: 'GreaterThanThreshold', treatMissingData: 'notBreaching' },
       { name: 'source-metrics-degraded', namespace: detectorMetrics.namespace, metricName: detectorMetrics.names.sourceMetricsDegraded, dimensions: own, statistic: 'Sum', period: 900, evaluationPeriods: 1, threshold: 0, comparisonOperator: 'GreaterThanThreshold', treatMissingData: 'notBreaching' },
       {
         name: 'dead-letters', namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: props.deadLetterQueueName },
@@ -124,7 +126,7 @@ export class PipelineAlarms extends Construct {
       widget('Containers scored and anomalies', 'Sum', [ownMetric(n.containersScored), ownMetric(n.anomalies)]),
       widget('Scale actions, restores, alerts, fallbacks', 'Sum', [ownMetric(n.scaleActions), ownMetric(n.scaleRestores), ownMetric(n.alertsPublished), ownMetric(n.scorerFallbacks)]),
       widget('Runs', 'Sum', [
-        ownMetric(n.successfulRuns), ownMetric(n.degradedRuns), ownMetric(n.detectorWarming), ownMetric(n.ledgerResets), ownMetric(n.blindIncidents), ownMetric(n.sourceErrors), ownMetric(n.rowsDropped),
+        ownMetric(n.successfulRuns), ownMetric(n.degradedRuns), ownMetric(n.detectorWarming), ownMetric(n.ledgerResets), ownMetric(n.blindIncidents), ownMetric(n.sourceErrors), ownMetric(n.rowsDropped), ownMetric(n.frozenReadings),
       ]),
       widget('Stage duration (ms)', 'Average', [ownMetric(n.collectMs), ownMetric(n.archiveMs), ownMetric(n.scoreMs), ownMetric(n.actMs)]),
       widget('Lambda', 'Sum', [

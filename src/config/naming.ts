@@ -64,6 +64,8 @@ export const detectorMetrics = {
     /** Metrics a source is configured for but did not give (e.g. a key the tenant lacks). */
     sourceMetricsDegraded: 'SourceMetricsDegraded',
     rowsDropped: 'RowsDropped',
+    /** Containers whose leading metric repeats one value improbably long (a stuck exporter or process): not scaled on. */
+    frozenReadings: 'FrozenReadings',
     scorerFallbacks: 'ScorerFallbacks',
     successfulRuns: 'SuccessfulRuns',
     degradedRuns: 'DegradedRuns',

@@ -80,6 +80,12 @@ export interface ContainerScore {
    */
   unusual: boolean;
   attribution: Attribution;
+  /**
+   * This container's leading metric has repeated one value improbably long (a stuck
+   * exporter, a hung process reporting its last reading): its readings are not
+   * live, so nothing is scaled on them. Absent: false.
+   */
+  frozen?: boolean;
   scorer: ScorerName;
   /** Who the evidence points at (absent: this container): a shift its service or the whole fleet shares is theirs. */
   scope?: AnomalyScope;
@@ -91,9 +97,11 @@ export type AnomalyScope = 'container' | 'service' | 'fleet';
 /**
  * Saturation: more tasks help. Drop: traffic or work vanished, scaling out
  * does not help. Shift: a change most of a service (or the fleet) shares at
- * once — one event, reported, never a scale-out.
+ * once — one event, reported, never a scale-out. Frozen: the leading metric
+ * stopped changing (ContainerScore.frozen) — a collection or process fault, reported,
+ * never a scale-out: readings that are not live say nothing about load.
  */
-export type AnomalyKind = 'saturation' | 'drop' | 'shift';
+export type AnomalyKind = 'saturation' | 'drop' | 'shift' | 'frozen';
 export type Severity = 'warning' | 'critical';
 
 /** An anomaly after the decision policy has classified it. */

@@ -106,7 +106,7 @@ export function decideAnomalies(
       score: score.score,
       threshold: score.threshold,
       severity,
-      kind: classifyKind(score.attribution),
+      kind: score.frozen ? 'frozen' : classifyKind(score.attribution),
       topMetrics: topMetrics(score.attribution, policy.topMetricShare),
       scorer: score.scorer,
     };

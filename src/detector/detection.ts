@@ -42,6 +42,13 @@ export interface Detection {
    * does not resolve while its container is still unusual).
    */
   unusual: boolean;
+  /**
+   * The leading metric has repeated one value so long that the run alone
+   * makes the sample unusual (frozen.ts): a stuck exporter or a hung process,
+   * whose readings are not live. The policy reports it as 'frozen' and never
+   * scales on it. It holds while the run leads, alarmed or not.
+   */
+  frozen: boolean;
   /** 'late' and 'duplicate' samples are scored from what is known, never learned. */
   arrival: Arrival;
   /** When the key's warm-up ends (its first sample plus `warmupMs`). */

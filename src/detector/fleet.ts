@@ -27,8 +27,9 @@ export type { Detection, DetectionScope, DetectorInput } from './detection';
 
 const MAGIC = 0x46444143; // "CADF"
 
-const VERSION = 18;
-const PREVIOUS_VERSION = 17; // restored, all but its shifts under way
+const VERSION = 19;
+/** Formats still restored: 18 kept no runs of repeated values (they start afresh), 17 neither those nor its shifts' starts. */
+const RESTORED_VERSIONS = [17, 18, VERSION];
 /** The key under which the fleet's own shared-shift episodes are remembered, beside the services'. */
 const FLEET = FLEET_SHIFT;
 
@@ -215,19 +216,19 @@ export class FleetDetector {
     const r = new BinaryReader(bytes);
     if (r.u32() !== MAGIC) throw new Error('not a detector state (bad magic number)');
     const version = r.u32();
-    if (version !== VERSION && version !== PREVIOUS_VERSION) throw new DetectorStateVersionError(version, VERSION);
+    if (!RESTORED_VERSIONS.includes(version)) throw new DetectorStateVersionError(version, VERSION);
     const stored = resolveOptions(JSON.parse(r.string()) as Partial<DetectorOptions>);
     const detector = new FleetDetector(options === undefined ? stored : restoringOptions(stored, options));
     const o = detector.options;
     readMap(r, detector.forests, () => RandomCutForest.read(r, detector.forestOptions));
     readMap(r, detector.models, () => {
-      const model = KeyModel.read(r, o.dimensions, o.shingleSize, detector.clock);
+      const model = KeyModel.read(r, o.dimensions, o.shingleSize, detector.clock, version >= 19);
       detector.latestKey.set(model.group, r.string());
       return model;
     });
     readMap(r, detector.sharedAlarmMs, () => r.f64());
-    // A state of the format before kept no shift's start (only its metrics and end): its shifts under way are forgotten.
-    if (version === VERSION) detector.shifts.read(r);
+    // Format 17 kept no shift's start (only its metrics and end): its shifts under way are forgotten.
+    if (version >= 18) detector.shifts.read(r);
     else readMap(r, new Map<string, [number, number]>(), () => [r.u32(), r.f64()]);
     if (!r.done) throw new Error('detector state has trailing bytes');
     return detector;

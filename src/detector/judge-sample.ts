@@ -36,7 +36,7 @@ export function judgeSample(f: InFlight, forest: RandomCutForest, point: Float32
   const t = input.timestampMs;
   const risk = riskPerSample(o, model.stepMs);
   const perLook = samplesPerLook(o, model.stepMs);
-  const { probability: tails, judged } = model.tails(input.values, t, o);
+  const { probability: tails, judged, runs } = model.tails(input.values, t, o, f.arrival === 'in-order');
   const ownTails = tails.map((p, d) => (sharedMetrics && sharedMetrics[d] !== 0 ? 1 : p));
   const ownTail = Math.min(...ownTails);
   const warmingUp = model.samples === 0 || t < model.warmupEndsAtMs(t, o);
@@ -56,7 +56,10 @@ export function judgeSample(f: InFlight, forest: RandomCutForest, point: Float32
   const unusual = isUnusual(probability, risk, warmingUp);
   // A tail-decided verdict scores the evidence the forest would need for its probability (floored at risk²): the ratio grades both alike.
   const score = byTail && unusual ? model.calibrator.threshold(forestShare(Math.max(probability, risk * risk), judged), excess) : evidence;
-  const isAnomaly = model.episodes.news(leadingMetric(attribution), t, unusual, score / threshold, inOrder, o);
+  const lead = leadingMetric(attribution);
+  const isAnomaly = model.episodes.news(lead, t, unusual, score / threshold, inOrder, o);
+  // The leading metric's run of one value alone makes the sample unusual: what it shows is not live (another metric's lead is still news).
+  const frozen = isUnusual(keyProbability(1, runs[lead], judged, perLook).probability, risk, warmingUp);
   if (inOrder) {
     model.calibrator.learn(evidence, model.weight(t, o.calibrationHalfLifeMs), isAnomaly ? threshold : undefined);
     model.calibrator.learnHour(rawEvidence ?? evidence, t);
@@ -69,6 +72,7 @@ export function judgeSample(f: InFlight, forest: RandomCutForest, point: Float32
     isAnomaly,
     warmingUp,
     unusual,
+    frozen,
     attribution,
     scope: isAnomaly ? 'container' : scope,
     probability,

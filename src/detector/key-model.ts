@@ -3,14 +3,16 @@
  * the CLI): its clock (first and last timestamp, step), its seasonal baseline,
  * the relation between its load metrics, the last residual vectors (the
  * forest's shingle), its score tail, each metric's highest recent values
- * (its tail of values), each hour's recurring evidence (in its calibration)
- * and each metric's episode. About 5.4 KB for four metrics, 1.4 KB of it the
- * tails and 0.6 KB the hours' peaks; the forests are shared per group.
+ * (its tail of values), each hour's recurring evidence (in its calibration),
+ * each metric's runs of one repeated value and its episode. About 5.6 KB for
+ * four metrics, 1.4 KB of it the tails and 0.6 KB the hours' peaks; the
+ * forests are shared per group.
  */
 import type { BinaryReader, ByteSink } from './codec';
 import { TailCalibrator } from './calibration';
 import { FEATURES_PER_METRIC, type DetectorOptions } from './defaults';
 import { Episodes } from './episodes';
+import { FrozenRuns } from './frozen';
 import { PeakTail, tailProbability } from './peaks';
 import { LongRunPosition, positionHalfLifeMs } from './position';
 import { sharedPart, type SharedPart } from './shared-part';
@@ -43,6 +45,8 @@ export class KeyModel {
   readonly peaks: PeakTail;
   /** The previous (shingleSize − 1) feature vectors, oldest first. */
   readonly history: Float32Array;
+  /** Each metric's runs of one repeated value, and how often it repeats. */
+  readonly frozen: FrozenRuns;
   private readonly slab: Slab;
 
   constructor(
@@ -60,10 +64,10 @@ export class KeyModel {
     const carved = this.carve(this.slab);
     this.slab.assertFull();
     this.episodes = new Episodes(dims);
-    ({ baseline: this.baseline, calibrator: this.calibrator, relation: this.relation, position: this.position, peaks: this.peaks, history: this.history } = carved);
+    ({ baseline: this.baseline, calibrator: this.calibrator, relation: this.relation, position: this.position, peaks: this.peaks, history: this.history, frozen: this.frozen } = carved);
   }
 
-  private carve(s: Slab): { baseline: SeasonalBaseline; calibrator: TailCalibrator; relation: Float64Array; position: LongRunPosition; peaks: PeakTail; history: Float32Array } {
+  private carve(s: Slab): { baseline: SeasonalBaseline; calibrator: TailCalibrator; relation: Float64Array; position: LongRunPosition; peaks: PeakTail; history: Float32Array; frozen: FrozenRuns } {
     return {
       calibrator: new TailCalibrator(s, this.clock),
       relation: s.f64(3),
@@ -71,6 +75,8 @@ export class KeyModel {
       position: new LongRunPosition(this.dims, s),
       peaks: new PeakTail(this.dims, s),
       history: s.f32((this.shingleSize - 1) * this.featureDims),
+      // Carved last: a state before format 19 ends before it.
+      frozen: new FrozenRuns(this.dims, s),
     };
   }
 
@@ -108,20 +114,29 @@ export class KeyModel {
   /**
    * Per metric, the chance of a value at least this high under the key's
    * tail over the calibration window (1 where the tail is still being
-   * learned), and how many metrics' tails were judged.
+   * learned), how many tests were judged, and per metric the chance of
+   * its run of one repeated value (1 where none is judged).
    */
-  tails(values: readonly number[], timestampMs: number, o: DetectorOptions): { probability: Float64Array; judged: number } {
+  tails(values: readonly number[], timestampMs: number, o: DetectorOptions, inOrder = true): { probability: Float64Array; judged: number; runs: Float64Array } {
     const probability = new Float64Array(this.dims).fill(1);
+    const runs = new Float64Array(this.dims).fill(1);
     let judged = 0;
+    // A run is judged on in-order samples only (a duplicate row repeats by definition). Its test counts only where
+    // a run is judged: elsewhere it cannot fire, and counting it would halve every other test's share.
+    for (let d = 0; inOrder && d < this.dims; d++) {
+      if (!this.frozen.judges(d, values[d], o.warmupMs)) continue;
+      runs[d] = probability[d] = this.frozen.probability(d);
+      judged++;
+    }
     for (let d = 0; d < this.dims; d++) {
       // The scale's floor is the metric's noise, not its long-run spread: on a daily cycle the spread is the cycle's swing.
       const noise = this.baseline.residualNoise(d, timestampMs, this.historyMs(timestampMs));
       const fit = this.peaks.fit(d, timestampMs, o.calibrationHalfLifeMs, o.warmupMs, noise);
       if (fit === null) continue;
-      probability[d] = tailProbability(fit, values[d]);
+      probability[d] = Math.min(probability[d], tailProbability(fit, values[d]));
       judged++;
     }
-    return { probability, judged };
+    return { probability, judged, runs };
   }
 
   /** How much of the driver's residual the related metric's follows, in z units (its regression slope). */
@@ -195,6 +210,7 @@ export class KeyModel {
   /** Learns an in-order sample: `z` its residuals before peers were taken out, `point` what the forest saw. */
   learn(values: readonly number[], timestampMs: number, z: Float64Array, point: Float32Array, o: DetectorOptions): void {
     this.peaks.learn(values, timestampMs, o.calibrationHalfLifeMs);
+    this.frozen.learn(values, timestampMs, this.weight(timestampMs, o.calibrationHalfLifeMs));
     if (this.samples === 0) {
       this.firstMs = timestampMs;
       this.baseline.start(values);
@@ -237,6 +253,7 @@ export class KeyModel {
     // (a job every task runs) is kept, as its profiles and hours' noise are.
     m.history.fill(0);
     m.peaks.clear();
+    m.frozen.clearRuns();
     m.samples = sibling.samples;
     m.firstMs = sibling.firstMs;
     m.stepMs = sibling.stepMs;
@@ -254,7 +271,8 @@ export class KeyModel {
     this.slab.write(w);
   }
 
-  static read(r: BinaryReader, dims: number, shingleSize: number, clock: LocalClock): KeyModel {
+  /** `withRuns`: the state holds the runs of repeated values (format 19 on), carved last; an older one leaves them fresh. */
+  static read(r: BinaryReader, dims: number, shingleSize: number, clock: LocalClock, withRuns: boolean): KeyModel {
     const m = new KeyModel(r.string(), dims, shingleSize, clock);
     m.samples = r.u32();
     m.firstMs = r.f64();
@@ -262,7 +280,8 @@ export class KeyModel {
     m.stepMs = r.f64();
     m.offStep = r.u8();
     m.episodes.read(r);
-    m.slab.read(r);
+    // An older state ends where the runs' own array begins.
+    m.slab.read(r, withRuns ? undefined : m.slab.arrays().indexOf(m.frozen.state));
     return m;
   }
 }

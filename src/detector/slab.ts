@@ -70,8 +70,9 @@ export class Slab {
     }
   }
 
-  read(r: BinaryReader): void {
-    for (const a of this.carved) {
+  /** Reads the first `count` arrays (all of them by default: a layout that grew reads an older state's part). */
+  read(r: BinaryReader, count = this.carved.length): void {
+    for (const a of this.carved.slice(0, count)) {
       if (a instanceof Float64Array) for (let i = 0; i < a.length; i++) a[i] = r.f64();
       else if (a instanceof Float32Array) for (let i = 0; i < a.length; i++) a[i] = r.f32();
       else for (let i = 0; i < a.length; i++) a[i] = r.u16();

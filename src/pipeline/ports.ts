@@ -41,6 +41,8 @@ export interface EmbeddedDetection {
   unusual: boolean;
   /** Per metric, in METRIC_NAMES order. */
   attribution: { high: number[]; low: number[] };
+  /** The leading metric has repeated one value improbably long: its readings are not live (absent: false). */
+  frozen?: boolean;
   /** Absent or 'container': this container; 'service' / 'fleet': a shift most of its peers share (one event, no scale-out). */
   scope?: AnomalyScope;
 }

@@ -168,6 +168,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
     metrics.add(names.scorerFallbacks, 'Count', 1);
   }
   metrics.add(names.containersScored, 'Count', samples.length);
+  metrics.add(names.frozenReadings, 'Count', scored.scores.filter((s) => s.frozen).length);
 
   // 5. Decide and act.
   const anomalies = decideAnomalies(samples, scored.scores, options.severityPolicy ?? DEFAULT_SEVERITY_POLICY);

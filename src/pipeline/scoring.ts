@@ -39,6 +39,7 @@ export async function scoreBatch(
       warmingUp: embedded[i].warmingUp,
       unusual: embedded[i].unusual,
       attribution: toAttribution(embedded[i]),
+      frozen: embedded[i].frozen ?? false,
       scorer: 'embedded',
       scope: embedded[i].scope ?? 'container',
     }));
@@ -60,6 +61,8 @@ export async function scoreBatch(
         unusual: scores[i] >= threshold || embedded[i].unusual,
         // Which metric moved, and whether the whole service moved with it, come from the embedded detector.
         attribution: toAttribution(embedded[i]),
+        // A frozen feed is the data's, whoever scores it: no scale-out on readings that are not live.
+        frozen: embedded[i].frozen ?? false,
         scorer: remote.name,
         scope: embedded[i].scope ?? 'container',
       })),

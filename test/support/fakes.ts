@@ -42,6 +42,8 @@ export class ScriptedDetector implements EmbeddedDetector {
   ) {}
   /** Containers whose unusual stretch goes on after their one alarm (no anomaly, but not clear either). */
   stillUnusual = new Set<string>();
+  /** Containers whose leading metric has repeated one value improbably long. */
+  frozen = new Set<string>();
   update(key: string, _group: string, _t: number, values: number[]): EmbeddedDetection {
     this.updates.push({ key, values });
     const a = this.anomalous.get(key);
@@ -49,7 +51,7 @@ export class ScriptedDetector implements EmbeddedDetector {
     const low = METRIC_NAMES.map(() => 0.01);
     if (a) (a.direction === 'high' ? high : low)[METRIC_NAMES.indexOf(a.metric)] = 2;
     const score = a ? (a.score ?? 2) : 0.5;
-    return { score, threshold: 1.5, isAnomaly: score >= 1.5, warmingUp: this.warmingUp, unusual: score >= 1.5 || this.stillUnusual.has(key), attribution: { high, low } };
+    return { score, threshold: 1.5, isAnomaly: score >= 1.5, warmingUp: this.warmingUp, unusual: score >= 1.5 || this.stillUnusual.has(key), attribution: { high, low }, frozen: this.frozen.has(key) };
   }
   updateBatch(inputs: readonly EmbeddedInput[]): EmbeddedDetection[] {
     return inputs.map((s) => this.update(s.key, s.group, s.timestampMs, s.values));

@@ -34,6 +34,14 @@ describe('pipeline alarms and dashboard', () => {
     expect(alarm(prod, 'cad-prod-ledger-resets')).toMatchObject({ ...own, metric_name: 'LedgerResets', statistic: 'Sum', threshold: 0, comparison_operator: 'GreaterThanThreshold' });
   });
 
+  // #14: a metric frozen at one value is reported and never scaled on; that it happens shows in a metric with its alarm.
+  it('alarms on containers whose readings stopped changing', () => {
+    expect(alarm(prod, 'cad-prod-frozen-readings')).toMatchObject({
+      namespace: 'ContainerAnomalyDetector', metric_name: 'FrozenReadings', dimensions: { service: 'detector', environment: 'prod' },
+      statistic: 'Maximum', period: 900, threshold: 0, comparison_operator: 'GreaterThanThreshold', treat_missing_data: 'notBreaching',
+    });
+  });
+
   // Review of #16: an incident whose service went missing from the data is held open with its capacity.
   it('alarms on an open incident whose service is missing from the data', () => {
     expect(alarm(prod, 'cad-prod-blind-incidents')).toMatchObject({

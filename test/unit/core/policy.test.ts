@@ -44,6 +44,17 @@ describe('decision policy', () => {
     expect(anomalies.map((a) => a.severity)).toEqual(['critical', 'critical']);
   });
 
+  it('calls an anomaly led by readings that stopped changing frozen, which nothing scales on, whatever the attribution says', () => {
+    const samples = [sample('a'), sample('b')];
+    const anomalies = decideAnomalies(samples, [
+      score('a', 3, attribution({ cpu_pct: { high: 5 } }), { frozen: true }),
+      score('b', 0.5, attribution({}), { frozen: true }),
+    ]);
+    expect(anomalies).toHaveLength(1);
+    expect(anomalies[0]).toMatchObject({ containerId: 'a', kind: 'frozen', topMetrics: ['cpu_pct'] });
+    expect(servicesToScale(anomalies).size).toBe(0);
+  });
+
   it('never reports a container whose model is still warming up', () => {
     expect(decideAnomalies([sample('a')], [score('a', 9, attribution({ cpu_pct: { high: 1 } }), { warmingUp: true })])).toEqual([]);
   });

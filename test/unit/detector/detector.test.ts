@@ -168,26 +168,57 @@ describe('FleetDetector', () => {
     const bytes = FleetDetector.create().serialize();
     new DataView(bytes.buffer, bytes.byteOffset).setUint32(4, 11, true);
     expect(() => FleetDetector.deserialize(bytes)).toThrow(DetectorStateVersionError);
-    expect(() => FleetDetector.deserialize(bytes)).toThrow('detector state version 11 is not supported (expected 18)');
+    expect(() => FleetDetector.deserialize(bytes)).toThrow('detector state version 11 is not supported (expected 19)');
   });
 
-  it('restores a state of the format before (17), forgetting only its shifts under way (they had no start to adopt from)', () => {
+  /** A format-19 state of one key with its runs of repeated values cut out, as formats before 19 wrote it; where they were. */
+  function withoutRuns(values: number[]): { current: Uint8Array; old: Uint8Array; at: number; length: number } {
     const d = FleetDetector.create();
-    for (let i = 0; i < 3; i++) d.update('a', 'g', i * 300_000, [1, 2, 3, 4]);
+    for (let i = 0; i < 3; i++) d.update('a', 'g', i * 300_000, values);
     const current = d.serialize();
+    // Format 19 adds, last in each key's buffer, nine numbers per metric: its last value, its run, four counts, the
+    // longest run, when its runs started being learned and when its value first appeared (both the first sample's 0).
+    const runs = new BinaryWriter();
+    for (const v of values) [v, 2, 0, 0, 0, 0, 0, 0, 0].forEach((x) => runs.f64(x));
+    const block = runs.bytes();
+    const at = Buffer.from(current).indexOf(Buffer.from(block));
+    expect(at).toBeGreaterThan(0);
+    const old = new Uint8Array(current.length - block.length);
+    old.set(current.subarray(0, at));
+    old.set(current.subarray(at + block.length), at);
+    return { current, old, at, length: block.length };
+  }
+
+  /** `restored` is `current` with the runs at `at` started afresh (no last value, no run, learned from now on: judged a warm-up later). */
+  function expectRunsFresh(restored: Uint8Array, current: Uint8Array, at: number, length: number): void {
+    expect(Buffer.from(restored.subarray(0, at)).equals(Buffer.from(current.subarray(0, at)))).toBe(true);
+    expect(Buffer.from(restored.subarray(at + length)).equals(Buffer.from(current.subarray(at + length)))).toBe(true);
+    const fresh = new DataView(restored.buffer, restored.byteOffset + at, length);
+    const field = (m: number, k: number) => fresh.getFloat64(72 * m + 8 * k, true);
+    expect([0, 1, 2, 3].map((m) => [field(m, 0), field(m, 1), field(m, 7), field(m, 8)])).toEqual([0, 1, 2, 3].map(() => [Number.NaN, 0, Number.NaN, Number.NaN]));
+  }
+
+  it('restores a state of format 18, whose keys kept no runs of repeated values: they start afresh, all else as it was', () => {
+    const { current, old, at, length } = withoutRuns([1.25, 2.5, 3.75, 5.125]);
+    new DataView(old.buffer).setUint32(4, 18, true);
+    expectRunsFresh(FleetDetector.deserialize(old).serialize(), current, at, length);
+  });
+
+  it('restores a state of format 17, forgetting its shifts under way (they had no start to adopt from) and its runs', () => {
+    const { current, old, at, length } = withoutRuns([1, 2, 3, 4]);
     // Version 17 ended with each group's shift as a metric mask and an end time; here one under way for the fleet.
     const tail = new BinaryWriter();
     tail.u32(1);
     tail.string('g');
     tail.u32(0b1001);
     tail.f64(3 * 3_600_000);
-    const old = new Uint8Array(current.length - 4 + tail.bytes().length);
-    old.set(current.subarray(0, current.length - 4));
-    old.set(tail.bytes(), current.length - 4);
-    new DataView(old.buffer).setUint32(4, 17, true);
-    const restored = FleetDetector.deserialize(old);
+    const v17 = new Uint8Array(old.length - 4 + tail.bytes().length);
+    v17.set(old.subarray(0, old.length - 4));
+    v17.set(tail.bytes(), old.length - 4);
+    new DataView(v17.buffer).setUint32(4, 17, true);
+    const restored = FleetDetector.deserialize(v17);
     expect(restored.size()).toBe(1);
-    expect(restored.serialize()).toEqual(current);
+    expectRunsFresh(restored.serialize(), current, at, length);
   });
 
   it('forgets idle containers and their empty groups', () => {

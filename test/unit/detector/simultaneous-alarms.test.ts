@@ -11,7 +11,7 @@ const STEP = 300_000;
 function verdict(isAnomaly: boolean, probability: number, down = false, unusual = isAnomaly): Judged {
   const lead = down ? { high: [0, 0, 0, 0], low: [9, 1, 0, 0] } : { high: [9, 1, 0, 0], low: [0, 0, 0, 0] };
   const detection: Detection = {
-    score: 30, threshold: 20, isAnomaly, warmingUp: false, unusual, attribution: lead, scope: 'container',
+    score: 30, threshold: 20, isAnomaly, warmingUp: false, unusual, frozen: false, attribution: lead, scope: 'container',
     probability, arrival: 'in-order', warmupEndsAtMs: 0,
   };
   return { detection };

@@ -187,6 +187,17 @@ describe('runCycle', () => {
     expect(JSON.parse(t.alerter.published[0].body).anomalies[0]).toMatchObject({ containerId: 'web-1', kind: 'drop' });
   });
 
+  it('alerts a container whose CPU reading froze, scales nothing on it, and counts it', async () => {
+    const t = setup();
+    t.detector.anomalous = new Map([['api-1', { metric: 'cpu_pct', direction: 'high' }]]);
+    t.detector.frozen.add('api-1');
+    const summary = await runCycle(t.deps, t.options);
+    expect(t.scaler.updates).toEqual([]);
+    expect(summary.anomalyDetails).toEqual([expect.objectContaining({ containerId: 'api-1', kind: 'frozen' })]);
+    expect(JSON.parse(t.alerter.published[0].body).anomalies[0]).toMatchObject({ containerId: 'api-1', kind: 'frozen' });
+    expect(t.metrics.total('FrozenReadings')).toBe(1);
+  });
+
   it('still scales the other services when one UpdateService fails, and frees the failed one for the next run', async () => {
     const t = setup();
     t.detector.anomalous = new Map([['api-1', { metric: 'cpu_pct', direction: 'high' }], ['web-1', { metric: 'cpu_pct', direction: 'high' }]]);

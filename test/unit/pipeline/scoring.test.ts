@@ -23,6 +23,15 @@ describe('batch scoring', () => {
     expect(decideAnomalies(samples, result.scores)).toEqual([]);
   });
 
+  it('keeps a frozen feed frozen when SageMaker decides: the remote verdict on readings that are not live scales nothing', async () => {
+    const detector = new ScriptedDetector();
+    const updateBatch = detector.updateBatch.bind(detector);
+    detector.updateBatch = (inputs) => updateBatch(inputs).map((d, i) => ({ ...d, frozen: i === 0 }));
+    const result = await scoreBatch(samples, detector, remote, deadline);
+    expect(result.scores.map((s) => [s.scorer, s.isAnomaly, s.frozen])).toEqual([['sagemaker', true, true], ['sagemaker', false, false]]);
+    expect(decideAnomalies(samples, result.scores).map((a) => [a.containerId, a.kind])).toEqual([['api-1', 'frozen']]);
+  });
+
   it('hands the embedded detector the whole cycle at once, so peers can be compared', async () => {
     const detector = new ScriptedDetector();
     const batches: number[] = [];
