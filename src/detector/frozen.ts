@@ -35,6 +35,8 @@ const LONGEST = 6;
 const SINCE = 7;
 const RUN_FROM = 8;
 const FIELDS = 9;
+/** The fields that fade with the calibration window. */
+const DECAYED = [STARTS, AFTER_CHANGE, GOES_ON, AFTER_REPEAT, LONGEST];
 
 export class FrozenRuns {
   /** Per metric, its FIELDS; the key's slab carves it as one array. */
@@ -74,7 +76,7 @@ export class FrozenRuns {
     for (let d = 0; d < this.dims; d++) {
       const at = d * FIELDS;
       const repeated = values[d] === s[at + LAST];
-      for (const k of [STARTS, AFTER_CHANGE, GOES_ON, AFTER_REPEAT, LONGEST]) s[at + k] *= 1 - weight;
+      for (const k of DECAYED) s[at + k] *= 1 - weight;
       const run = s[at + RUN];
       if (run === 0 && !repeated && !Number.isNaN(s[at + LAST])) s[at + AFTER_CHANGE] += 1;
       else if (run > 0 && !repeated) {

@@ -36,11 +36,11 @@ export function judgeSample(f: InFlight, forest: RandomCutForest, point: Float32
   const t = input.timestampMs;
   const risk = riskPerSample(o, model.stepMs);
   const perLook = samplesPerLook(o, model.stepMs);
-  const { probability: tails, judged, runs } = model.tails(input.values, t, o, f.arrival === 'in-order');
+  const inOrder = f.arrival === 'in-order';
+  const { probability: tails, judged, runs } = model.tails(input.values, t, o, inOrder);
   const ownTails = tails.map((p, d) => (sharedMetrics && sharedMetrics[d] !== 0 ? 1 : p));
   const ownTail = Math.min(...ownTails);
   const warmingUp = model.samples === 0 || t < model.warmupEndsAtMs(t, o);
-  const inOrder = f.arrival === 'in-order';
   // A late or duplicate sample adds its score as if one step had passed, to an average it then leaves as it was.
   const elapsed = inOrder ? model.elapsedTo(t) : model.stepMs;
   // Evidence that recurs at this hour (a nightly job's start) is expected here.

@@ -117,7 +117,7 @@ export class KeyModel {
    * learned), how many tests were judged, and per metric the chance of
    * its run of one repeated value (1 where none is judged).
    */
-  tails(values: readonly number[], timestampMs: number, o: DetectorOptions, inOrder = true): { probability: Float64Array; judged: number; runs: Float64Array } {
+  tails(values: readonly number[], timestampMs: number, o: DetectorOptions, inOrder: boolean): { probability: Float64Array; judged: number; runs: Float64Array } {
     const probability = new Float64Array(this.dims).fill(1);
     const runs = new Float64Array(this.dims).fill(1);
     let judged = 0;
